@@ -1,0 +1,75 @@
+"""The map's front-end files, served by the app itself so the map renders offline.
+
+Folium points at CDNs by default; with no internet the map does not render at
+all. Set-up installs the packages in ``assets/package.json`` from the npm
+registry and :func:`install` copies the files the map uses into
+``static/vendor`` (git-ignored), which Streamlit serves at ``/app/static``.
+:func:`use_local_assets` then points folium at those copies.
+
+Run as ``python -m layers.assets`` after ``npm ci --prefix assets``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import folium
+
+from geo.config import PROJECT_ROOT
+from geo.errors import DataError
+
+NODE_MODULES = PROJECT_ROOT / "assets" / "node_modules"
+VENDOR_DIR = PROJECT_ROOT / "static" / "vendor"
+VENDOR_URL = "/app/static/vendor"
+
+# (folder under node_modules, folder under static/vendor)
+COPIES = (
+    ("leaflet/dist", "leaflet"),
+    ("@fortawesome/fontawesome-free/css", "fontawesome/css"),
+    ("@fortawesome/fontawesome-free/webfonts", "fontawesome/webfonts"),
+)
+
+JS = (("leaflet", f"{VENDOR_URL}/leaflet/leaflet.js"),)
+CSS = (
+    ("leaflet_css", f"{VENDOR_URL}/leaflet/leaflet.css"),
+    ("fontawesome_css", f"{VENDOR_URL}/fontawesome/css/all.min.css"),
+)
+ICON_IMAGE_PATH = f"{VENDOR_URL}/leaflet/images/"
+
+
+def install(node_modules: Path = NODE_MODULES, vendor: Path = VENDOR_DIR) -> list[Path]:
+    """Copy the map's files from ``node_modules`` into ``vendor``; return the folders written."""
+    missing = [src for src, _ in COPIES if not (node_modules / src).is_dir()]
+    if missing:
+        raise DataError(f"{node_modules} lacks {', '.join(missing)}: run `npm ci --prefix assets` first")
+    written = []
+    for src, dest in COPIES:
+        target = vendor / dest
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(node_modules / src, target, ignore=shutil.ignore_patterns("*.map", "*.esm.js"))
+        written.append(target)
+    return written
+
+
+def use_local_assets(m: folium.Map) -> folium.Map:
+    """Load Leaflet and icons from the app's static files instead of CDNs."""
+    m.default_js = list(JS)
+    m.default_css = list(CSS)
+    return m
+
+
+def main() -> int:
+    try:
+        written = install()
+    except DataError as exc:
+        print(f"Asset installation failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"Installed map assets into {', '.join(str(p) for p in written)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,333 @@
+"""Drawing the dashboard map with folium.
+
+Everything textual that reaches the map (names from the seed documents,
+uploaded sites, labels) is HTML-escaped here, because folium pastes popup,
+tooltip, layer-control and legend text into the page unescaped.
+
+Precision is drawn so it cannot be mistaken: an exact site is a filled dot; a
+site known only to its desa or kecamatan is that area's dashed outline (inset
+a little per layer so several layers in one kecamatan stay visible); a
+region-level site is not drawn at all and is listed under the map instead.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from typing import Callable
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo.config import METRIC_CRS, PROGRAM_REGIONS
+from geo.display import GRID_DEGREES
+from layers import assets
+from layers.model import Layer, Precision
+
+Translate = Callable[[str], str]
+
+# ColorBrewer YlGnBu, 5 classes.
+PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+CONTEXT_FILL = "#bdbdbd"
+NO_DATA_FILL = "#f7f7f7"
+INSET_M = 90  # how far each further layer's outline is drawn inside the kecamatan
+AREA_DASH = {Precision.DESA.value: "4 4", Precision.KECAMATAN.value: "10 6"}
+CENTER = (-6.22, 106.55)
+
+
+def esc(value) -> str:
+    """Text safe to place in HTML: escaped, with missing values as an em dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "\u2014"
+    if isinstance(value, float):
+        return f"{value:,.1f}".rstrip("0").rstrip(".")
+    return html.escape(str(value), quote=True)
+
+
+def class_breaks(values: pd.Series, classes: int = len(PALETTE)) -> list[float]:
+    """Upper bounds of the choropleth classes: each value when there are few, else equal-count classes."""
+    clean = values.dropna()
+    unique = sorted(clean.unique())
+    if len(unique) <= classes:
+        return [float(v) for v in unique] or [0.0]
+    return sorted(set(np.quantile(clean, np.linspace(0, 1, classes + 1)[1:]).round(2).tolist()))
+
+
+def fill_for(value, breaks: list[float]) -> str:
+    """Palette colour of a value given :func:`class_breaks`."""
+    if value is None or pd.isna(value):
+        return NO_DATA_FILL
+    for i, upper in enumerate(breaks):
+        if value <= upper:
+            return PALETTE[round(i * (len(PALETTE) - 1) / max(1, len(breaks) - 1))]
+    return PALETTE[-1]
+
+
+def class_labels(breaks: list[float], exact: bool) -> list[str]:
+    """Legend text per class: the value itself for value classes, else 'lower – upper'."""
+    if exact:
+        return [esc(b) for b in breaks]
+    lowers = [0.0] + breaks[:-1]
+    return [f"{esc(lo)} \u2013 {esc(hi)}" for lo, hi in zip(lowers, breaks)]
+
+
+class _Script(MacroElement):
+    """A bit of JavaScript run once the map exists (``{{ map }}`` is the Leaflet map)."""
+
+    def __init__(self, js: str):
+        super().__init__()
+        self._template = Template("{% macro script(this, kwargs) %}" + js + "{% endmacro %}")
+
+
+def _attribution(m: folium.Map, sources: list[str]) -> None:
+    text = " | ".join(esc(s) for s in sources)
+    m.add_child(_Script("%s.attributionControl.addAttribution(%s);" % (m.get_name(), _js_string(text))))
+
+
+def _js_string(text: str) -> str:
+    """A JavaScript string literal (JSON-encoded, with '</' broken so it cannot end a script)."""
+    return json.dumps(text).replace("</", "<\\/")
+
+
+def _props(frame: pd.DataFrame, columns: dict[str, Callable[[pd.Series], object]]) -> gpd.GeoDataFrame:
+    """A frame holding only escaped display properties and the geometry."""
+    rows = [row for _, row in frame.iterrows()]
+    data = {name: [esc(fn(row)) for row in rows] for name, fn in columns.items()}
+    return gpd.GeoDataFrame(data, geometry=list(frame.geometry), crs="EPSG:4326")
+
+
+def _boundaries(m, kecamatan, metrics, metric, t: Translate, site_lists: dict[str, str]):
+    values = metrics.set_index("kode_kec")[metric] if metric else pd.Series(dtype=float)
+    program_rows = kecamatan["kode_kab"].isin(PROGRAM_REGIONS)
+    in_scope = values[values.index.isin(kecamatan.loc[program_rows, "kode_kec"])]
+    breaks = class_breaks(in_scope)
+    pop = metrics.set_index("kode_kec")
+    frame = kecamatan.assign(
+        _fill=[
+            fill_for(values.get(code), breaks) if kab in PROGRAM_REGIONS else CONTEXT_FILL
+            for code, kab in zip(kecamatan["kode_kec"], kecamatan["kode_kab"])
+        ]
+    )
+    props = _props(
+        frame,
+        {
+            "kecamatan": lambda r: r["kecamatan"],
+            "wilayah": lambda r: r["kabupaten_kota"] + ("" if r["kode_kab"] in PROGRAM_REGIONS else f" ({t('context_only')})"),
+            "nilai": lambda r: values.get(r["kode_kec"]),
+            "penduduk": lambda r: (
+                f"{int(pop.at[r['kode_kec'], 'population']):,} ({int(pop.at[r['kode_kec'], 'pop_year'])})".replace(",", ".")
+                if r["kode_kec"] in pop.index and pd.notna(pop.at[r["kode_kec"], "population"]) else None
+            ),
+            "_fill": lambda r: r["_fill"],
+        },
+    )
+    # Site lists are built from escaped labels joined with <br>: the one place markup is intended.
+    props["lokasi"] = [site_lists.get(code, esc(t("none"))) for code in kecamatan["kode_kec"]]
+    folium.GeoJson(
+        props.__geo_interface__,
+        name=t("layer_kecamatan"),
+        style_function=lambda f: {"fillColor": f["properties"]["_fill"], "color": "#555", "weight": 1, "fillOpacity": 0.55},
+        highlight_function=lambda f: {"weight": 3, "color": "#000"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["kecamatan", "wilayah", "nilai", "penduduk", "lokasi"],
+            aliases=[esc(t("kecamatan")), esc(t("region")), esc(t(f"metric_{metric}")), esc(t("population")), esc(t("sites_here"))],
+            sticky=True,
+        ),
+        control=False,
+    ).add_to(m)
+    return breaks, in_scope.dropna().nunique() <= len(PALETTE)
+
+
+def _desa(m, desa, t: Translate):
+    props = _props(desa, {"desa": lambda r: r["desa"], "kecamatan": lambda r: r["kecamatan"]})
+    folium.GeoJson(
+        props.__geo_interface__,
+        name=t("layer_desa"),
+        style_function=lambda f: {"color": "#777", "weight": 0.6, "fill": False},
+        tooltip=folium.GeoJsonTooltip(fields=["desa", "kecamatan"], aliases=[esc(t("desa")), esc(t("kecamatan"))]),
+    ).add_to(m)
+
+
+def _site_props(sites: pd.DataFrame, layer: Layer, t: Translate, lang: str) -> dict:
+    return {
+        "nama": lambda r: r["name"],
+        "lapisan": lambda r: layer.label(lang),
+        "program": lambda r: r["program_name"],
+        "target": lambda r: f"{esc(r['target_qty'])} {r['target_unit']}".strip() if pd.notna(r["target_qty"]) else None,
+        "status": lambda r: t(f"status_{r['status']}"),
+        "presisi": lambda r: t(f"precision_{r['precision']}"),
+        "wilayah": lambda r: ", ".join(x for x in (r["desa"], r["kecamatan"]) if isinstance(x, str)) or None,
+        "sumber": lambda r: r["source"],
+        "diperbarui": lambda r: r["updated"],
+    }
+
+
+def _popup_aliases(t: Translate) -> list[str]:
+    keys = ("site", "layer", "program", "target", "status", "precision", "place", "source", "updated")
+    return [esc(t(k)) for k in keys]
+
+
+def _inset(geoms: gpd.GeoSeries, steps: pd.Series) -> gpd.GeoSeries:
+    """Shrink each outline by its step × INSET_M metres (keeping the original where that would vanish)."""
+    if not steps.any():
+        return geoms
+    metric = geoms.to_crs(METRIC_CRS)
+    # Mitred joins and a light simplify keep the inset outline as light as the original.
+    shrunk = gpd.GeoSeries(
+        [g.buffer(-INSET_M * k, join_style="mitre").simplify(10) if k else g for g, k in zip(metric, steps)],
+        index=geoms.index, crs=METRIC_CRS,
+    )
+    shrunk = shrunk.where(~shrunk.is_empty, metric)
+    return shrunk.to_crs(geoms.crs).set_precision(GRID_DEGREES)
+
+
+def _area_steps(areas: pd.DataFrame, layer_order: list[str]) -> pd.Series:
+    """Per area site, how many other drawn layers come before its layer in the same area."""
+    codes = areas["kode_desa"].where(areas["precision"] == Precision.DESA.value, areas["kode_kec"])
+    present = codes.to_frame("code").assign(layer=areas["layer"]).drop_duplicates()
+    present["rank"] = present["layer"].map(layer_order.index)
+    present["step"] = present.groupby("code")["rank"].rank(method="dense").astype(int) - 1
+    lookup = present.set_index(["code", "layer"])["step"]
+    return pd.Series([lookup[(c, lid)] for c, lid in zip(codes, areas["layer"])], index=areas.index)
+
+
+def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object], steps: pd.Series, t: Translate, lang: str):
+    count = len(sites)
+    group = folium.FeatureGroup(name=f'<i class="fa-solid fa-{esc(layer.icon)}" style="color:{esc(layer.color)}"></i> {esc(layer.label(lang))} ({count})')
+    columns = _site_props(sites, layer, t, lang)
+    fields = list(columns)
+    areas = sites[sites["precision"].isin([Precision.DESA.value, Precision.KECAMATAN.value])]
+    if len(areas):
+        codes = areas["kode_desa"].where(areas["precision"] == Precision.DESA.value, areas["kode_kec"])
+        geoms = gpd.GeoSeries([outlines.get(c) for c in codes], index=areas.index, crs="EPSG:4326")
+        geoms = _inset(geoms, steps.loc[areas.index])
+        props = _props(areas.set_geometry(geoms), columns)
+        props["_dash"] = [AREA_DASH[p] for p in areas["precision"]]
+        folium.GeoJson(
+            props.__geo_interface__,
+            style_function=lambda f, c=layer.color: {"color": c, "weight": 3, "dashArray": f["properties"]["_dash"], "fill": False},
+            tooltip=folium.GeoJsonTooltip(fields=["nama", "presisi"], aliases=_popup_aliases(t)[:1] + [esc(t("precision"))]),
+            popup=folium.GeoJsonPopup(fields=fields, aliases=_popup_aliases(t)),
+        ).add_to(group)
+    points = sites[sites["precision"] == Precision.EXACT.value]
+    if len(points):
+        folium.GeoJson(
+            _props(points, columns).__geo_interface__,
+            marker=folium.CircleMarker(radius=7, weight=2, color="#222", fill=True, fill_color=layer.color, fill_opacity=0.95),
+            tooltip=folium.GeoJsonTooltip(fields=["nama", "presisi"], aliases=_popup_aliases(t)[:1] + [esc(t("precision"))]),
+            popup=folium.GeoJsonPopup(fields=fields, aliases=_popup_aliases(t)),
+        ).add_to(group)
+    group.add_to(m)
+
+
+def _reference_layer(m, frame: gpd.GeoDataFrame, layer: Layer, t: Translate, lang: str):
+    label = f"{layer.label(lang)} \u2014 {t('incomplete')}" if layer.incomplete else layer.label(lang)
+    group = folium.FeatureGroup(name=f'<i class="fa-solid fa-{esc(layer.icon)}" style="color:{esc(layer.color)}"></i> {esc(label)}', show=False)
+    props = _props(frame, {"nama": lambda r: r.get("name") or t("unnamed"), "sumber": lambda r: "OpenStreetMap (ODbL)"})
+    tooltip = folium.GeoJsonTooltip(fields=["nama", "sumber"], aliases=[esc(t("name")), esc(t("source"))])
+    if layer.geometry == "line":
+        folium.GeoJson(props.__geo_interface__, style_function=lambda f, c=layer.color: {"color": c, "weight": 2}, tooltip=tooltip).add_to(group)
+    else:
+        folium.GeoJson(
+            props.__geo_interface__,
+            marker=folium.CircleMarker(radius=4, weight=1, color=layer.color, fill=True, fill_color="#fff", fill_opacity=1),
+            tooltip=tooltip,
+        ).add_to(group)
+    group.add_to(m)
+
+
+def _legend(m, breaks: list[float], exact: bool, metric: str, present: list[Layer], region_count: int, t: Translate, lang: str, pop_note: str):
+    classes = "".join(
+        f'<div><span class="sw" style="background:{fill_for(upper, breaks)}"></span>{label}</div>'
+        for upper, label in zip(breaks, class_labels(breaks, exact))
+    )
+    items = "".join(
+        f'<div><i class="fa-solid fa-{esc(layer.icon)}" style="color:{esc(layer.color)};width:1.3em"></i>{esc(layer.label(lang))}</div>'
+        for layer in present
+    )
+    body = f"""
+<details class="pjt-legend" open><summary>{esc(t("legend"))}</summary>
+ <b>{esc(t(f"metric_{metric}"))}</b>{classes}
+ <div><span class="sw" style="background:{NO_DATA_FILL}"></span>{esc(t("no_data"))}</div>
+ <div><span class="sw" style="background:{CONTEXT_FILL}"></span>{esc(t("context_only"))}</div>
+ <div class="note">{esc(pop_note)}</div>
+ <b>{esc(t("precision"))}</b>
+ <div><svg width="18" height="14"><circle cx="9" cy="7" r="5" fill="#888" stroke="#222" stroke-width="2"/></svg> {esc(t("precision_titik"))}</div>
+ <div><svg width="18" height="14"><rect x="2" y="2" width="14" height="10" fill="none" stroke="#444" stroke-width="2" stroke-dasharray="3 2"/></svg> {esc(t("precision_desa"))}</div>
+ <div><svg width="18" height="14"><rect x="2" y="2" width="14" height="10" fill="none" stroke="#444" stroke-width="2" stroke-dasharray="6 3"/></svg> {esc(t("precision_kecamatan"))}</div>
+ <div class="note">{esc(t("legend_region_sites").format(n=region_count))}</div>
+ {f"<b>{esc(t('layers'))}</b>" + items if items else ""}
+</details>"""
+    style = """<style>.pjt-legend{position:absolute;z-index:1000;bottom:44px;left:10px;background:rgba(255,255,255,.94);
+padding:5px 8px;font:11px/1.3 sans-serif;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.35);max-width:210px;max-height:70%;overflow:auto}
+.pjt-legend summary{cursor:pointer;font-weight:bold}
+.pjt-legend .sw{display:inline-block;width:14px;height:10px;margin-right:5px;border:1px solid #999;vertical-align:middle}
+.pjt-legend .note{color:#555;font-size:10px;margin:2px 0 4px}
+.leaflet-control-attribution{font-size:10px}.leaflet-popup-content{font:13px/1.35 sans-serif}
+.leaflet-popup-content th{padding-right:8px;text-align:left;vertical-align:top}</style>"""
+    m.get_root().html.add_child(Element(style + body))
+
+
+def build_map(
+    *,
+    kecamatan: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    metrics: pd.DataFrame,
+    metric: str,
+    layers: dict[str, Layer],
+    t: Translate,
+    lang: str,
+    attributions: list[str],
+    pop_note: str,
+    desa: gpd.GeoDataFrame | None = None,
+    outlines: dict[str, object] | None = None,
+    references: dict[str, gpd.GeoDataFrame] | None = None,
+    focus: gpd.GeoDataFrame | None = None,
+) -> folium.Map:
+    """The dashboard map.
+
+    ``kecamatan`` and ``desa`` are display-simplified boundaries; ``outlines``
+    maps BPS codes to the (simplified) polygons that admin-level sites are drawn
+    with. ``t`` translates label keys; ``lang`` picks layer labels. The view
+    fits ``focus`` (default: both program regions).
+    """
+    m = folium.Map(location=CENTER, zoom_start=10, tiles="OpenStreetMap", control_scale=True)
+    assets.use_local_assets(m)
+    m.add_child(_Script("L.Icon.Default.imagePath = %s;" % _js_string(assets.ICON_IMAGE_PATH)))
+    _attribution(m, attributions)
+    site_lists = _site_lists(sites, layers, lang)
+    breaks, exact = _boundaries(m, kecamatan, metrics, metric, t, site_lists)
+    if desa is not None:
+        _desa(m, desa, t)
+    drawn = sites[sites["precision"] != Precision.REGION.value]
+    present = [layers[lid] for lid in layers if lid in set(drawn["layer"])]
+    areas = drawn[drawn["precision"].isin([Precision.DESA.value, Precision.KECAMATAN.value])]
+    steps = _area_steps(areas, [layer.id for layer in present]) if len(areas) else pd.Series(dtype=int)
+    outlines = outlines or {}
+    for layer in present:
+        _site_layer(m, drawn[drawn["layer"] == layer.id], layer, outlines, steps, t, lang)
+    for lid, frame in (references or {}).items():
+        _reference_layer(m, frame, layers[lid], t, lang)
+    region_count = int((sites["precision"] == Precision.REGION.value).sum())
+    _legend(m, breaks, exact, metric, present, region_count, t, lang, pop_note)
+    folium.LayerControl(collapsed=True).add_to(m)
+    if focus is None or focus.empty:
+        focus = kecamatan[kecamatan["kode_kab"].isin(PROGRAM_REGIONS)]
+    bounds = focus.total_bounds
+    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return m
+
+
+def _site_lists(sites: pd.DataFrame, layers: dict[str, Layer], lang: str) -> dict[str, str]:
+    """Per kecamatan code, an escaped '<br>'-joined list of 'layer: n' lines."""
+    located = sites.dropna(subset=["kode_kec"])
+    out = {}
+    for code, group in located.groupby("kode_kec"):
+        counts = group["layer"].value_counts()
+        out[code] = "<br>".join(f"{esc(layers[lid].label(lang))}: {n}" for lid, n in counts.items())
+    return out

@@ -1,0 +1,113 @@
+"""The site register, seed sites and their joins to kecamatan and desa."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from geo.errors import DataError
+from layers.model import Precision, Site, SiteStatus
+from layers.seed import ensure_seeded, seed_sites
+from layers.sites import not_yet_located, site_frame
+from layers.store import SQLiteSiteStore
+
+SETU, PAMULANG, SERPONG_UTARA, PONDOK_AREN = "3674010", "3674030", "3674070", "3674060"
+
+
+@pytest.fixture
+def store(tmp_path):
+    return SQLiteSiteStore(tmp_path / "sites.sqlite")
+
+
+def exact_site(site_id, point, name="Titik uji"):
+    return Site(id=site_id, program="tsl-4-7-05", layer="posko_bencana", name=name, precision=Precision.EXACT,
+                geometry=point, source="uji", updated="2026-11-23")
+
+
+def test_seeds_place_only_what_the_documents_place(catalog, kecamatan):
+    sites = seed_sites(catalog, kecamatan, today="2026-11-23")
+    by_program = {}
+    for s in sites:
+        by_program.setdefault(s.program, []).append(s)
+    smp = by_program["tsl-1-1-01"]
+    assert sorted(s.admin_code for s in smp) == sorted([SETU, PAMULANG, SERPONG_UTARA, PONDOK_AREN])
+    assert {s.precision for s in smp} == {Precision.KECAMATAN}
+    assert len(by_program["tsl-4-7-13"]) == 7  # an SPKU in every Tangsel kecamatan
+    assert len(by_program["kab-05-03"]) == 29  # a stadion mini in every Kabupaten kecamatan
+    assert all(s.geometry is None for s in sites), "no seed site may carry an invented coordinate"
+    assert "tsl-4-6-01a" not in by_program  # 38 TPS-3R: no place in the document, so no site
+    assert all("baris" in s.source and s.source.count("\u201c") == 1 for s in sites)
+
+
+def test_store_round_trip_and_history(store):
+    point = Point(106.7, -6.3)
+    assert store.add([exact_site("a", point)], recorded_by="tester") == 1
+    [site] = store.sites()
+    assert site.geometry.equals(point) and site.precision is Precision.EXACT and site.status is SiteStatus.PLANNED
+    assert store.history("a") == [{"status": "direncanakan", "evidence": "uji", "date": "2026-11-23", "recorded_by": "tester"}]
+
+
+def test_a_bad_site_stores_nothing_from_its_batch(store):
+    store.add([exact_site("kept", Point(106.7, -6.3))], recorded_by="t")
+    bad = Site(id="b", program="tsl-1-1-01", layer="smp_baru", name="SMP", precision=Precision.KECAMATAN, admin_code="36")
+    with pytest.raises(DataError, match=r"site b \(SMP\): precision 'kecamatan' needs a 7-digit BPS code"):
+        store.add([exact_site("new", Point(106.6, -6.3)), bad], recorded_by="t")
+    assert [s.id for s in store.sites()] == ["kept"]
+
+
+def test_existing_ids_are_refused(store):
+    store.add([exact_site("a", Point(106.7, -6.3))], recorded_by="t")
+    with pytest.raises(DataError, match="already exist: a"):
+        store.add([exact_site("a", Point(106.6, -6.3))], recorded_by="t")
+
+
+def test_admin_level_sites_cannot_carry_a_point(store):
+    fake = Site(id="f", program="tsl-1-1-01", layer="smp_baru", name="SMP", precision=Precision.KECAMATAN,
+                admin_code=SETU, geometry=Point(106.7, -6.3))
+    with pytest.raises(DataError, match="must not carry a point"):
+        store.add([fake], recorded_by="t")
+
+
+def test_seeding_is_idempotent(store, catalog, kecamatan):
+    first = ensure_seeded(store, catalog, kecamatan)
+    assert first == len(seed_sites(catalog, kecamatan)) and ensure_seeded(store, catalog, kecamatan) == 0
+
+
+def test_points_join_spatially_and_admin_sites_by_code(catalog, kecamatan, desa):
+    target = desa[desa["desa"] == "Pondok Kacang Timur"].iloc[0]
+    inside = target.geometry.representative_point()
+    sites = [
+        exact_site("p1", inside),
+        exact_site("p2", Point(106.0, -5.0)),  # far outside the three regions
+        Site(id="k", program="tsl-1-1-01", layer="smp_baru", name="SMP", precision=Precision.KECAMATAN, admin_code=SETU),
+        Site(id="d", program="tsl-1-1-01", layer="smp_baru", name="SMP", precision=Precision.DESA, admin_code=target.kode_desa),
+        Site(id="r", program="tsl-4-2-09", layer="tpu", name="TPU", precision=Precision.REGION, admin_code="3674"),
+    ]
+    frame = site_frame(sites, catalog, kecamatan, desa).set_index("id")
+    assert frame.loc["p1", ["kode_desa", "kode_kec", "kode_kab"]].tolist() == [target.kode_desa, target.kode_kec, "3674"]
+    assert frame.loc["p2", ["kode_desa", "kode_kec"]].isna().all()
+    assert frame.loc["k", "kecamatan"] == "Setu" and pd.isna(frame.loc["k", "kode_desa"])
+    assert frame.loc["d", "desa"] == "Pondok Kacang Timur" and frame.loc["d", "kode_kec"] == target.kode_kec
+    assert frame.loc["r", "kode_kab"] == "3674" and pd.isna(frame.loc["r", "kode_kec"])
+    # Display geometry: the point, the desa, the kecamatan, nothing for region level.
+    assert frame.loc["p1", "geometry"].equals(inside)
+    assert frame.loc["d", "geometry"].equals(target.geometry)
+    assert frame.loc["k", "geometry"].equals(kecamatan.set_index("kode_kec").loc[SETU, "geometry"])
+    assert frame.loc["r", "geometry"] is None
+
+
+def test_sites_for_unknown_programs_are_refused(catalog, kecamatan, desa):
+    ghost = Site(id="g", program="no-such-program", layer="tpu", name="?", precision=Precision.REGION, admin_code="3674")
+    with pytest.raises(DataError, match="not in the catalog: no-such-program"):
+        site_frame([ghost], catalog, kecamatan, desa)
+
+
+def test_targets_not_yet_located(catalog, layers, kecamatan, desa):
+    frame = site_frame(seed_sites(catalog, kecamatan), catalog, kecamatan, desa)
+    missing = not_yet_located(catalog, layers, frame).set_index("program")
+    assert missing.loc["tsl-4-6-01a", "not_located"] == 38  # TPS-3R
+    assert missing.loc["tsl-4-7-05", "not_located"] == 14  # posko bencana
+    assert missing.loc["tsl-4-7-01", "not_located"] == 10  # tandon / long storage
+    assert missing.loc["tsl-1-1-01", ["located", "not_located"]].tolist() == [4, 0]  # the 4 SMP are placed
+    assert "tsl-4-2-11" not in missing.index  # 166,2 km of road is a length, not a number of sites

@@ -1,0 +1,167 @@
+"""The map page: filters in the sidebar, the map, the filtered table and downloads."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import config, sources
+from geo.boundaries import REGION_NAMES
+from layers import export
+from layers.filters import SiteFilter
+from layers.model import Precision, SiteStatus
+from layers.registry import program_layers
+from layers.render import build_map
+from layers.sites import not_yet_located
+from layers.summary import METRICS, kecamatan_metrics
+from views import data
+
+MAP_HEIGHT = 620
+
+
+def _multiselect(label: str, options: dict[str, str], key: str, placeholder: str) -> tuple[str, ...]:
+    """A multiselect over ``{value: label}``; empty means all."""
+    return tuple(st.multiselect(label, list(options), format_func=options.get, key=key, placeholder=placeholder))
+
+
+def sidebar_filters(t: Callable[[str], str], lang: str) -> tuple[SiteFilter, str, bool, bool]:
+    """The filter widgets; returns the filter, the choropleth metric and the two display toggles."""
+    catalog, layers, kec = data.catalog(), data.layers(), data.admin()["kecamatan"]
+    st.sidebar.header(t("filters"))
+    with st.sidebar:
+        regions = _multiselect(t("region"), {r: REGION_NAMES[r] for r in config.PROGRAM_REGIONS}, "f_region", t("all"))
+        in_scope = kec[kec["kode_kab"].isin(regions or config.PROGRAM_REGIONS)].sort_values("kecamatan")
+        kecamatan = _multiselect(t("kecamatan"), dict(zip(in_scope["kode_kec"], in_scope["kecamatan"])), "f_kec", t("all"))
+        layer_opts = {lid: layer.label(lang) for lid, layer in program_layers(layers).items()}
+        chosen_layers = _multiselect(t("layer"), layer_opts, "f_layer", t("all"))
+        misi_opts = {f"{m.document}:{m.no}": f"{m.no}. {m.name}" for m in catalog.misi}
+        misi = _multiselect(t("misi"), misi_opts, "f_misi", t("all"))
+        sasaran_opts = {
+            f"{s.document}:{s.misi}:{s.no}": f"{s.misi}.{s.no} {s.name}"
+            for s in catalog.sasaran
+            if not misi or f"{s.document}:{s.misi}" in misi
+        }
+        sasaran = _multiselect(t("sasaran"), sasaran_opts, "f_sasaran", t("all"))
+        statuses = _multiselect(t("status"), {s.value: t(f"status_{s.value}") for s in SiteStatus}, "f_status", t("all"))
+        precisions = _multiselect(t("precision"), {p.value: t(f"precision_{p.value}") for p in Precision}, "f_precision", t("all"))
+        metric = st.selectbox(t("metric"), METRICS, format_func=lambda m: t(f"metric_{m}"), key="f_metric")
+        show_desa = st.checkbox(t("show_desa"), key="f_desa")
+        show_ref = st.checkbox(t("show_reference"), key="f_ref")
+    selection = SiteFilter(regions, kecamatan, chosen_layers, misi, sasaran, statuses, precisions)
+    return selection, metric, show_desa, show_ref
+
+
+def population_note(t: Callable[[str], str]) -> str:
+    pop = data.population()
+    years = {kab: sorted(pop.loc[pop["kode_kec"].str.startswith(kab), "year"].unique()) for kab in config.PROGRAM_REGIONS}
+    return t("pop_note").format(
+        tangsel="/".join(str(y) for y in years[config.TANGSEL]), kab="/".join(str(y) for y in years[config.KAB_TANGERANG])
+    )
+
+
+def render(t: Callable[[str], str], lang: str) -> None:
+    """Draw the whole map page."""
+    selection, metric, show_desa, show_ref = sidebar_filters(t, lang)
+    admin, layers = data.admin(), data.layers()
+    all_sites = data.sites()
+    sites = selection.apply(all_sites)
+    kec_display = admin["kecamatan_display"]
+    if selection.kecamatan:
+        focus = kec_display[kec_display["kode_kec"].isin(selection.kecamatan)]
+    else:
+        focus = kec_display
+    metrics = kecamatan_metrics(sites, kec_display, data.population())
+    fmap = build_map(
+        kecamatan=kec_display,
+        sites=sites,
+        metrics=metrics,
+        metric=metric,
+        layers=layers,
+        t=t,
+        lang=lang,
+        attributions=list(sources.MAP_ATTRIBUTIONS),
+        pop_note=population_note(t),
+        desa=admin["desa_display"][admin["desa_display"]["kode_kec"].isin(focus["kode_kec"])] if show_desa else None,
+        outlines=admin["outlines"],
+        references=data.references() if show_ref else None,
+        focus=focus,
+    )
+    st.caption(t("map_help"))
+    st_folium(fmap, key="map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
+    site_table(sites, t, lang)
+    missing_table(sites, selection, t, lang)
+    attribution(t)
+
+
+def site_table(sites: pd.DataFrame, t: Callable[[str], str], lang: str) -> None:
+    st.subheader(t("sites_table"))
+    counts = sites["precision"].value_counts()
+    st.write(
+        t("sites_count").format(
+            n=len(sites),
+            exact=counts.get(Precision.EXACT.value, 0),
+            desa=counts.get(Precision.DESA.value, 0),
+            kec=counts.get(Precision.KECAMATAN.value, 0),
+            region=counts.get(Precision.REGION.value, 0),
+        )
+    )
+    if sites.empty:
+        st.info(t("no_sites"))
+        return
+    layers = data.layers()
+    table = pd.DataFrame(
+        {
+            t("site"): sites["name"],
+            t("layer"): [layers[lid].label(lang) for lid in sites["layer"]],
+            t("program"): sites["program_name"],
+            t("kecamatan"): sites["kecamatan"],
+            t("desa"): sites["desa"],
+            t("region"): [REGION_NAMES.get(r, r) for r in sites["kode_kab"]],
+            t("status"): [t(f"status_{s}") for s in sites["status"]],
+            t("precision"): [t(f"precision_{p}") for p in sites["precision"]],
+            t("source"): sites["source"],
+            t("updated"): sites["updated"],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    left, right = st.columns(2)
+    left.download_button(t("download_csv"), export.to_csv(sites), "lokasi-program.csv", "text/csv", key="dl_csv")
+    right.download_button(
+        t("download_geojson"), export.to_geojson(sites), "lokasi-program.geojson", "application/geo+json", key="dl_geojson"
+    )
+
+
+def missing_table(sites: pd.DataFrame, selection: SiteFilter, t: Callable[[str], str], lang: str) -> None:
+    """Targets with no location yet, for the programs the filter keeps (not drawn: counted)."""
+    catalog, layers = data.catalog(), data.layers()
+    missing = not_yet_located(catalog, layers, data.sites())
+    # Kecamatan, status and precision do not apply: these targets have no place at all.
+    missing = SiteFilter(selection.regions, (), selection.layers, selection.misi, selection.sasaran).apply(missing)
+    missing = missing[missing["not_located"] > 0]
+    st.subheader(t("not_located"))
+    st.write(t("not_located_total").format(n=f"{int(missing['not_located'].sum()):,}".replace(",", ".")))
+    st.caption(t("not_located_help"))
+    if missing.empty:
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("program"): missing["program_name"],
+                t("layer"): [layers[lid].label(lang) for lid in missing["layer"]],
+                t("region"): [REGION_NAMES[r] for r in missing["region"]],
+                t("target"): [f"{q:g} {u}" for q, u in zip(missing["target_qty"], missing["target_unit"])],
+                t("located"): missing["located"],
+                t("not_located_col"): missing["not_located"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def attribution(t: Callable[[str], str]) -> None:
+    st.subheader(t("attribution"))
+    st.caption("  \n".join([t("attribution_programs"), *sources.ATTRIBUTIONS]))
