@@ -7,22 +7,40 @@ It only composes widgets; loading, joins and drawing live in ``geo`` and
 import streamlit as st
 
 from geo.errors import DataError
-from views import data, map_page
+from views import data, map_page, near_page, state
 from views.i18n import LANGUAGES, translator
 
 st.set_page_config(page_title="Peta Janji Tangerang", page_icon=":world_map:", layout="wide")
+# Static CSS only: a smaller title on phones leaves room for the map.
+st.html("<style>@media (max-width: 640px) { h1 { font-size: 1.7rem !important; } }</style>")
 
-lang = st.sidebar.radio("Bahasa / Language", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True, key="lang")
-t = translator(lang)
-st.title(t("app_title"))
-st.caption(t("app_caption"))
+PAGES = {"peta": map_page, "dekat": near_page}
+COMMON = [
+    state.Param("bahasa", "lang", "choice", options=lambda: list(LANGUAGES), default="id"),
+    state.Param("hal", "page", "choice", options=lambda: list(PAGES), default="peta"),
+]
 
 try:
     data.admin()
     data.layers()
+    problem = None
 except DataError as exc:
-    st.error(f"**{t('data_error')}**: {exc}")
+    problem = exc
+
+page_params = {name: page.params() for name, page in PAGES.items()} if problem is None else {}
+ignored = state.restore(COMMON + [p for ps in page_params.values() for p in ps])
+
+lang = st.sidebar.radio("Bahasa / Language", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True, key="lang")
+t = translator(lang)
+page = st.sidebar.radio(t("page"), list(PAGES), format_func=lambda p: t(f"page_{p}"), key="page")
+st.title(t("app_title"))
+st.caption(t("app_caption"))
+if ignored:
+    st.warning(t("ignored_params").format(names=", ".join(ignored)))
+if problem is not None:
+    st.error(f"**{t('data_error')}**: {problem}")
     st.info(t("data_error_help"))
     st.stop()
 
-map_page.render(t, lang)
+PAGES[page].render(t, lang)
+state.publish(COMMON + page_params[page])

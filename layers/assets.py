@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import folium
+from folium.plugins import LocateControl
 
 from geo.config import PROJECT_ROOT
 from geo.errors import DataError
@@ -29,6 +30,7 @@ COPIES = (
     ("leaflet/dist", "leaflet"),
     ("@fortawesome/fontawesome-free/css", "fontawesome/css"),
     ("@fortawesome/fontawesome-free/webfonts", "fontawesome/webfonts"),
+    ("leaflet.locatecontrol/dist", "locatecontrol"),
 )
 
 JS = (("leaflet", f"{VENDOR_URL}/leaflet/leaflet.js"),)
@@ -37,6 +39,8 @@ CSS = (
     ("fontawesome_css", f"{VENDOR_URL}/fontawesome/css/all.min.css"),
 )
 ICON_IMAGE_PATH = f"{VENDOR_URL}/leaflet/images/"
+LOCATE_JS = (("locate_js", f"{VENDOR_URL}/locatecontrol/L.Control.Locate.min.js"),)
+LOCATE_CSS = (("locate_css", f"{VENDOR_URL}/locatecontrol/L.Control.Locate.min.css"),)
 
 
 def install(node_modules: Path = NODE_MODULES, vendor: Path = VENDOR_DIR) -> list[Path]:
@@ -49,7 +53,7 @@ def install(node_modules: Path = NODE_MODULES, vendor: Path = VENDOR_DIR) -> lis
         target = vendor / dest
         if target.exists():
             shutil.rmtree(target)
-        shutil.copytree(node_modules / src, target, ignore=shutil.ignore_patterns("*.map", "*.esm.js"))
+        shutil.copytree(node_modules / src, target, ignore=shutil.ignore_patterns("*.map", "*.esm.js", "*.d.ts", "*mapbox*"))
         written.append(target)
     return written
 
@@ -59,6 +63,14 @@ def use_local_assets(m: folium.Map) -> folium.Map:
     m.default_js = list(JS)
     m.default_css = list(CSS)
     return m
+
+
+def locate_control(**options) -> LocateControl:
+    """Folium's geolocation button, loading its plugin from the app's static files."""
+    control = LocateControl(**options)
+    control.default_js = list(LOCATE_JS)
+    control.default_css = list(LOCATE_CSS)
+    return control
 
 
 def main() -> int:

@@ -38,6 +38,9 @@ NO_DATA_FILL = "#f7f7f7"
 INSET_M = 90  # how far each further layer's outline is drawn inside the kecamatan
 AREA_DASH = {Precision.DESA.value: "4 4", Precision.KECAMATAN.value: "10 6"}
 CENTER = (-6.22, 106.55)
+MAP_CSS = """<style>.leaflet-control-attribution{font:10px/1.3 sans-serif}
+.leaflet-popup-content{font:13px/1.35 sans-serif}
+.leaflet-popup-content th{padding-right:8px;text-align:left;vertical-align:top}</style>"""
 
 
 def esc(value) -> str:
@@ -143,13 +146,15 @@ def _boundaries(m, kecamatan, metrics, metric, t: Translate, site_lists: dict[st
     return breaks, in_scope.dropna().nunique() <= len(PALETTE)
 
 
-def _desa(m, desa, t: Translate):
-    props = _props(desa, {"desa": lambda r: r["desa"], "kecamatan": lambda r: r["kecamatan"]})
+def _admin_lines(m, frame, t: Translate, level: str, weight: float):
+    """Unfilled admin outlines (``level`` "desa" or "kecamatan") with a name tooltip."""
+    columns = {"nama": lambda r: r[level], "kecamatan": lambda r: r["kecamatan"]} if level == "desa" else {"nama": lambda r: r["kecamatan"], "wilayah": lambda r: r["kabupaten_kota"]}
+    aliases = [esc(t(level)), esc(t("kecamatan") if level == "desa" else t("region"))]
     folium.GeoJson(
-        props.__geo_interface__,
-        name=t("layer_desa"),
-        style_function=lambda f: {"color": "#777", "weight": 0.6, "fill": False},
-        tooltip=folium.GeoJsonTooltip(fields=["desa", "kecamatan"], aliases=[esc(t("desa")), esc(t("kecamatan"))]),
+        _props(frame, columns).__geo_interface__,
+        name=t(f"layer_{level}"),
+        style_function=lambda f: {"color": "#666", "weight": weight, "fill": False},
+        tooltip=folium.GeoJsonTooltip(fields=list(columns), aliases=aliases),
     ).add_to(m)
 
 
@@ -267,10 +272,29 @@ def _legend(m, breaks: list[float], exact: bool, metric: str, present: list[Laye
 padding:5px 8px;font:11px/1.3 sans-serif;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.35);max-width:210px;max-height:70%;overflow:auto}
 .pjt-legend summary{cursor:pointer;font-weight:bold}
 .pjt-legend .sw{display:inline-block;width:14px;height:10px;margin-right:5px;border:1px solid #999;vertical-align:middle}
-.pjt-legend .note{color:#555;font-size:10px;margin:2px 0 4px}
-.leaflet-control-attribution{font-size:10px}.leaflet-popup-content{font:13px/1.35 sans-serif}
-.leaflet-popup-content th{padding-right:8px;text-align:left;vertical-align:top}</style>"""
+.pjt-legend .note{color:#555;font-size:10px;margin:2px 0 4px}</style>"""
     m.get_root().html.add_child(Element(style + body))
+
+
+def base_map(attributions: list[str]) -> folium.Map:
+    """An empty map with offline assets and the data sources credited."""
+    m = folium.Map(location=CENTER, zoom_start=10, tiles="OpenStreetMap", control_scale=True)
+    assets.use_local_assets(m)
+    m.add_child(_Script("L.Icon.Default.imagePath = %s;" % _js_string(assets.ICON_IMAGE_PATH)))
+    _attribution(m, attributions)
+    m.get_root().html.add_child(Element(MAP_CSS))
+    return m
+
+
+def _site_layers(m, sites, layers, outlines, t: Translate, lang: str) -> list[Layer]:
+    """One toggleable group per layer with drawable sites; returns those layers."""
+    drawn = sites[sites["precision"] != Precision.REGION.value]
+    present = [layers[lid] for lid in layers if lid in set(drawn["layer"])]
+    areas = drawn[drawn["precision"].isin([Precision.DESA.value, Precision.KECAMATAN.value])]
+    steps = _area_steps(areas, [layer.id for layer in present]) if len(areas) else pd.Series(dtype=int)
+    for layer in present:
+        _site_layer(m, drawn[drawn["layer"] == layer.id], layer, outlines, steps, t, lang)
+    return present
 
 
 def build_map(
@@ -296,21 +320,12 @@ def build_map(
     with. ``t`` translates label keys; ``lang`` picks layer labels. The view
     fits ``focus`` (default: both program regions).
     """
-    m = folium.Map(location=CENTER, zoom_start=10, tiles="OpenStreetMap", control_scale=True)
-    assets.use_local_assets(m)
-    m.add_child(_Script("L.Icon.Default.imagePath = %s;" % _js_string(assets.ICON_IMAGE_PATH)))
-    _attribution(m, attributions)
+    m = base_map(attributions)
     site_lists = _site_lists(sites, layers, lang)
     breaks, exact = _boundaries(m, kecamatan, metrics, metric, t, site_lists)
     if desa is not None:
-        _desa(m, desa, t)
-    drawn = sites[sites["precision"] != Precision.REGION.value]
-    present = [layers[lid] for lid in layers if lid in set(drawn["layer"])]
-    areas = drawn[drawn["precision"].isin([Precision.DESA.value, Precision.KECAMATAN.value])]
-    steps = _area_steps(areas, [layer.id for layer in present]) if len(areas) else pd.Series(dtype=int)
-    outlines = outlines or {}
-    for layer in present:
-        _site_layer(m, drawn[drawn["layer"] == layer.id], layer, outlines, steps, t, lang)
+        _admin_lines(m, desa, t, "desa", 0.6)
+    present = _site_layers(m, sites, layers, outlines or {}, t, lang)
     for lid, frame in (references or {}).items():
         _reference_layer(m, frame, layers[lid], t, lang)
     region_count = int((sites["precision"] == Precision.REGION.value).sum())
@@ -331,3 +346,42 @@ def _site_lists(sites: pd.DataFrame, layers: dict[str, Layer], lang: str) -> dic
         counts = group["layer"].value_counts()
         out[code] = "<br>".join(f"{esc(layers[lid].label(lang))}: {n}" for lid, n in counts.items())
     return out
+
+
+def build_near_map(
+    *,
+    kecamatan: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    layers: dict[str, Layer],
+    t: Translate,
+    lang: str,
+    attributions: list[str],
+    outlines: dict[str, object],
+    location: tuple[float, float] | None = None,
+    radius_m: float = 3000,
+) -> folium.Map:
+    """The "near me" map: the radius circle around ``location`` and the given sites.
+
+    It has a geolocation button; a position it finds is passed on as a map
+    click, so the app receives it the same way as a click on the map.
+    """
+    m = base_map(attributions)
+    _admin_lines(m, kecamatan, t, "kecamatan", 1)
+    if location is not None:
+        # Drawn before the sites, so a site at the very same spot stays on top and clickable.
+        folium.Circle(location, radius=radius_m, color="#c62828", weight=2, fill=True, fill_opacity=0.04).add_to(m)
+        folium.CircleMarker(location, radius=9, color="#c62828", weight=3, fill=True, fill_color="#ffffff", fill_opacity=1).add_to(m)
+    _site_layers(m, sites, layers, outlines, t, lang)
+    folium.LayerControl(collapsed=True).add_to(m)
+    assets.locate_control(position="topleft", setView="once", flyTo=False, strings={"title": t("locate_me")}).add_to(m)
+    name = m.get_name()
+    m.add_child(_Script("%s.on('locationfound', function (e) { %s.fire('click', {latlng: e.latlng}); });" % (name, name)))
+    if location is None:
+        bounds = kecamatan[kecamatan["kode_kab"].isin(PROGRAM_REGIONS)].total_bounds
+        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+        return m
+    lat, lon = location
+    dlat = radius_m / 111_320
+    dlon = dlat / math.cos(math.radians(lat))
+    m.fit_bounds([[lat - dlat, lon - dlon], [lat + dlat, lon + dlon]])
+    return m

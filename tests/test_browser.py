@@ -41,8 +41,12 @@ def free_port() -> int:
 def server(tmp_path_factory):
     store_path = tmp_path_factory.mktemp("store") / "sites.sqlite"
     SQLiteSiteStore(store_path).add(
-        [Site(id="xss", program="tsl-4-7-05", layer="posko_bencana", name=XSS, precision=Precision.EXACT,
-              geometry=Point(106.7180, -6.2745), source="uji peramban", updated="2026-11-23")],
+        [
+            Site(id="xss", program="tsl-4-7-05", layer="posko_bencana", name=XSS, precision=Precision.EXACT,
+                 geometry=Point(106.7180, -6.2745), source="uji peramban", updated="2026-11-23"),
+            Site(id="near", program="tsl-4-7-05", layer="posko_bencana", name="Posko Uji Jurangmangu",
+                 precision=Precision.EXACT, geometry=Point(106.7180, -6.2945), source="uji peramban", updated="2026-11-23"),
+        ],
         recorded_by="test",
     )
     port = free_port()
@@ -88,7 +92,7 @@ def open_map(browser, url, viewport=(1400, 1000)):
     page.goto(url)
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(".leaflet-container").wait_for(timeout=90_000)
-    frame.locator("path.leaflet-interactive").first.wait_for(timeout=90_000)
+    frame.locator("path.leaflet-interactive >> visible=true").first.wait_for(timeout=90_000)
     return page, frame, dialogs, requests
 
 
@@ -96,8 +100,8 @@ def test_map_renders_offline_with_boundaries_and_sites(server, browser):
     page, frame, dialogs, requests = open_map(browser, server)
     paths = frame.locator("path.leaflet-interactive")
     assert paths.count() >= 49 + 41  # 49 kecamatan outlines + 41 kecamatan-level site outlines
-    marker = frame.locator("path.leaflet-interactive[d*='a7,7']")  # the exact-point site's circle marker
-    assert marker.count() == 1
+    marker = frame.locator("path.leaflet-interactive[d*='a7,7']")  # the exact-point sites' circle markers
+    assert marker.count() == 2
     assert frame.locator(".pjt-legend").inner_text().startswith("Legenda")
     assert "CC BY-IGO" in frame.locator(".leaflet-control-attribution").inner_text()
     # Leaflet's code and styles come from the app itself, never from a CDN.
@@ -110,14 +114,52 @@ def test_map_renders_offline_with_boundaries_and_sites(server, browser):
 
 
 def test_escaped_site_name_shows_as_text_and_runs_no_script(server, browser):
-    page, frame, dialogs, _ = open_map(browser, server)
+    page, frame, dialogs, _ = open_map(browser, f"{server}/?kec=3674060")  # zoomed to Pondok Aren
     page.wait_for_timeout(1000)  # let fitBounds settle so the click lands on the marker
-    frame.locator("path.leaflet-interactive[d*='a7,7']").click()
+    texts = []
     popup = frame.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=10_000)
-    assert XSS in popup.inner_text()
-    assert popup.locator("img").count() == 0
+    markers = frame.locator("path.leaflet-interactive[d*='a7,7']")
+    for i in range(markers.count()):
+        markers.nth(i).click()
+        popup.wait_for(timeout=10_000)
+        texts.append(popup.inner_text())
+        assert popup.locator("img").count() == 0
+        frame.locator(".leaflet-popup-close-button").click()
+    assert any(XSS in text for text in texts)
     page.wait_for_timeout(500)
     assert dialogs == []
     page.screenshot(path=str(ARTIFACTS / "popup.png"))
+    page.close()
+
+
+def test_shared_near_me_link_on_a_phone(server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(f"{server}/?hal=dekat&lat=-6.2745&lon=106.7180&r=3")
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-container").wait_for(timeout=90_000)
+    # The radius circle (3 km) and the location marker are drawn.
+    frame.locator("path[stroke='#c62828']").first.wait_for(timeout=30_000)
+    assert frame.locator("path[stroke='#c62828']").count() == 2
+    page.get_by_text("Lokasi bertitik pasti dalam radius (2)").wait_for(timeout=30_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no horizontal scrolling
+    sidebar = page.locator('[data-testid="stSidebar"]').bounding_box()
+    assert sidebar is None or sidebar["x"] + sidebar["width"] <= 1  # collapsed off-screen
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "phone-near-map.png"))
+    # Nearest first: the site at the location itself, then the one about 2,2 km south.
+    expanders = page.locator('[data-testid="stExpander"]')
+    assert "0 m" in expanders.nth(1).inner_text() and XSS in expanders.nth(1).inner_text()
+    item = expanders.filter(has_text="Posko Uji Jurangmangu")
+    assert "2,2 km" in item.inner_text()
+    item.scroll_into_view_if_needed()
+    item.locator("summary").click()
+    item.get_by_text("Pembangunan Posko Penanggulangan Bencana").wait_for(timeout=10_000)
+    page.wait_for_timeout(800)  # let the expander finish opening
+    page.screenshot(path=str(ARTIFACTS / "phone-near-details.png"))
+    # And a site on the map opens its popup.
+    frame.locator("path.leaflet-interactive[d*='a7,7']").last.scroll_into_view_if_needed()
+    frame.locator("path.leaflet-interactive[d*='a7,7']").last.click()
+    frame.locator(".leaflet-popup-content").wait_for(timeout=10_000)
+    assert "Posko penanggulangan bencana" in frame.locator(".leaflet-popup-content").inner_text()
     page.close()

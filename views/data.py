@@ -45,6 +45,7 @@ def _admin(root: str) -> dict:
         "desa_display": desa_display,
         "outlines": outlines,
         "population": boundaries.kecamatan_population(root),
+        "crosswalk": boundaries.load_crosswalk(root),
     }
 
 
@@ -86,3 +87,7 @@ def sites() -> gpd.GeoDataFrame:
 
 def population() -> pd.DataFrame:
     return admin()["population"]
+
+
+def crosswalk() -> pd.DataFrame:
+    return admin()["crosswalk"]

@@ -18,6 +18,7 @@ from layers.render import build_map
 from layers.sites import not_yet_located
 from layers.summary import METRICS, kecamatan_metrics
 from views import data
+from views.state import Param
 
 MAP_HEIGHT = 620
 
@@ -52,6 +53,24 @@ def sidebar_filters(t: Callable[[str], str], lang: str) -> tuple[SiteFilter, str
         show_ref = st.checkbox(t("show_reference"), key="f_ref")
     selection = SiteFilter(regions, kecamatan, chosen_layers, misi, sasaran, statuses, precisions)
     return selection, metric, show_desa, show_ref
+
+
+def params() -> list[Param]:
+    """The URL parameters of this page (one per filter widget)."""
+    catalog, layers = data.catalog(), data.layers()
+    kecamatan = data.admin()["kecamatan"]
+    return [
+        Param("wil", "f_region", "list", options=lambda: list(config.PROGRAM_REGIONS)),
+        Param("kec", "f_kec", "list", options=lambda: list(kecamatan.loc[kecamatan["kode_kab"].isin(config.PROGRAM_REGIONS), "kode_kec"])),
+        Param("lap", "f_layer", "list", options=lambda: list(program_layers(layers))),
+        Param("misi", "f_misi", "list", options=lambda: [f"{m.document}:{m.no}" for m in catalog.misi]),
+        Param("sas", "f_sasaran", "list", options=lambda: [f"{s.document}:{s.misi}:{s.no}" for s in catalog.sasaran]),
+        Param("status", "f_status", "list", options=lambda: [s.value for s in SiteStatus]),
+        Param("presisi", "f_precision", "list", options=lambda: [p.value for p in Precision]),
+        Param("warna", "f_metric", "choice", options=lambda: list(METRICS), default=METRICS[0]),
+        Param("desa", "f_desa", "flag", default=False),
+        Param("ref", "f_ref", "flag", default=False),
+    ]
 
 
 def population_note(t: Callable[[str], str]) -> str:

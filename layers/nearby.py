@@ -1,0 +1,56 @@
+"""What is near a location: distances in metres, and honesty about imprecise sites.
+
+Distances are computed in UTM zone 48S (EPSG:32748), never in degrees. Only
+sites with an exact point get a distance; a site known only to a desa,
+kecamatan or region is listed apart, with its precision, when the location lies
+in that area.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+
+from geo.config import METRIC_CRS
+from layers.model import Precision
+
+EXACT, DESA, KECAMATAN, REGION = (p.value for p in Precision)
+
+
+@dataclass(frozen=True)
+class Nearby:
+    """Sites near a location.
+
+    ``within`` holds exact sites within the radius, nearest first, with
+    ``distance_m``; ``in_area`` the desa- and kecamatan-level sites of the
+    location's kecamatan, with ``scope`` ("desa" where it is the location's own
+    desa, else "kecamatan"); ``in_region`` the region-level sites of its region.
+    """
+
+    within: gpd.GeoDataFrame
+    in_area: pd.DataFrame
+    in_region: pd.DataFrame
+
+
+def distances_m(sites: gpd.GeoDataFrame, lat: float, lon: float) -> pd.Series:
+    """Metres from (lat, lon) to each site's geometry, in UTM 48S."""
+    origin = gpd.GeoSeries([Point(lon, lat)], crs="EPSG:4326").to_crs(METRIC_CRS).iloc[0]
+    return sites.geometry.to_crs(METRIC_CRS).distance(origin)
+
+
+def nearby_sites(sites: gpd.GeoDataFrame, lat: float, lon: float, radius_m: float, place: pd.Series) -> Nearby:
+    """Split ``sites`` (a :func:`layers.sites.site_frame` table) around a location.
+
+    ``place`` is the location's desa row (``kode_desa``, ``kode_kec``,
+    ``kode_kab``) from :func:`geo.locate.locate`.
+    """
+    exact = sites[(sites["precision"] == EXACT) & sites.geometry.notna()]
+    exact = exact.assign(distance_m=distances_m(exact, lat, lon)) if len(exact) else exact.assign(distance_m=[])
+    within = exact[exact["distance_m"] <= radius_m].sort_values("distance_m")
+    area = sites[sites["precision"].isin([DESA, KECAMATAN]) & (sites["kode_kec"] == place["kode_kec"])]
+    area = area.assign(scope=[DESA if d == place["kode_desa"] else KECAMATAN for d in area["kode_desa"]])
+    region = sites[(sites["precision"] == REGION) & (sites["kode_kab"] == place["kode_kab"])]
+    return Nearby(within, pd.DataFrame(area.drop(columns="geometry")), pd.DataFrame(region.drop(columns="geometry")))

@@ -1,0 +1,156 @@
+"""The residents' page: what is planned or built near me.
+
+The location comes from a map click or the locate button, a desa/kelurahan
+name, or typed coordinates. The location, radius and layer filter are mirrored
+in the URL; the map view follows from the location and radius.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import sources
+from geo.errors import DataError
+from geo.locate import locate, parse_coordinates, search_desa
+from layers.filters import SiteFilter
+from layers.nearby import nearby_sites
+from layers.registry import program_layers
+from layers.render import build_near_map, esc
+from views import data
+from views.state import Param
+
+DEFAULT_RADIUS_KM = 3.0
+LAT_BOUNDS, LON_BOUNDS = (-90.0, 90.0), (-180.0, 180.0)
+
+
+def params() -> list[Param]:
+    """The URL parameters of this page."""
+    return [
+        Param("lat", "n_lat", "number", bounds=LAT_BOUNDS),
+        Param("lon", "n_lon", "number", bounds=LON_BOUNDS),
+        Param("r", "n_r", "number", bounds=(0.5, 10.0), default=DEFAULT_RADIUS_KM),
+        Param("lap", "n_layer", "list", options=lambda: list(program_layers(data.layers()))),
+    ]
+
+
+def _set_location(lat: float, lon: float, how: str) -> None:
+    st.session_state["n_lat"], st.session_state["n_lon"], st.session_state["n_how"] = round(lat, 6), round(lon, 6), how
+
+
+def _from_coordinates() -> None:
+    try:
+        _set_location(*parse_coordinates(st.session_state["n_coord"]), "coord")
+    except DataError as exc:
+        st.session_state["n_problem"] = str(exc)
+
+
+def _from_desa() -> None:
+    code = st.session_state.get("n_desa")
+    if code:
+        point = data.admin()["desa"].set_index("kode_desa").loc[code, "geometry"].representative_point()
+        _set_location(point.y, point.x, "desa")
+
+
+def location_inputs(t: Callable[[str], str], lang: str) -> None:
+    """The three typed ways to set a location (the map gives the fourth)."""
+    admin = data.admin()
+    left, right = st.columns(2)
+    with left:
+        query = st.text_input(t("desa_search"), key="n_q", placeholder="pondok kacang")
+        found = search_desa(query, admin["desa"], data.crosswalk()) if query else admin["desa"].iloc[0:0]
+        if query and found.empty:
+            st.caption(t("desa_none"))
+        elif query:
+            labels = {r.kode_desa: f"{r.desa} \u2014 Kec. {r.kecamatan}, {r.kabupaten_kota}" for r in found.itertuples()}
+            st.selectbox(t("desa_pick"), list(labels), format_func=labels.get, key="n_desa", index=None,
+                         on_change=_from_desa, placeholder=t("desa_pick_placeholder"))
+    with right:
+        st.text_input(t("coordinates"), key="n_coord", placeholder="-6.2745, 106.7180", on_change=_from_coordinates,
+                      help=t("coordinates_help"))
+    st.session_state.setdefault("n_r", DEFAULT_RADIUS_KM)
+    st.slider(t("radius"), 0.5, 10.0, step=0.5, key="n_r", format="%.1f km")
+    layers = {lid: layer.label(lang) for lid, layer in program_layers(data.layers()).items()}
+    st.multiselect(t("layer"), list(layers), format_func=layers.get, key="n_layer", placeholder=t("all"))
+
+
+def render(t: Callable[[str], str], lang: str) -> None:
+    """Draw the whole page."""
+    st.subheader(t("near_title"))
+    lat, lon = st.session_state.get("n_lat"), st.session_state.get("n_lon")
+    with st.expander(t("near_set_location"), expanded=lat is None):
+        st.caption(t("near_help"))
+        location_inputs(t, lang)
+    problem = st.session_state.pop("n_problem", None)
+    if problem:
+        st.error(problem)
+    radius_m = float(st.session_state.get("n_r", DEFAULT_RADIUS_KM)) * 1000
+    admin, layers = data.admin(), data.layers()
+    sites = SiteFilter(layers=tuple(st.session_state.get("n_layer", ()))).apply(data.sites())
+    place, result = None, None
+    if lat is not None and lon is not None:
+        try:
+            place = locate(lat, lon, admin["desa"])
+        except DataError as exc:
+            st.warning(str(exc))
+    if place is not None:
+        result = nearby_sites(sites, lat, lon, radius_m, place)
+        drawn = sites[sites["id"].isin(set(result.within["id"]) | set(result.in_area["id"]))]
+    else:
+        drawn = sites.iloc[0:0]
+    fmap = build_near_map(
+        kecamatan=admin["kecamatan_display"], sites=drawn, layers=layers, t=t, lang=lang,
+        attributions=list(sources.MAP_ATTRIBUTIONS), outlines=admin["outlines"],
+        location=(lat, lon) if place is not None else None, radius_m=radius_m,
+    )
+    clicked = st_folium(fmap, key="near_map", height=460, use_container_width=True, returned_objects=["last_clicked"])
+    click = (clicked or {}).get("last_clicked")
+    if click and click != st.session_state.get("n_last_click"):
+        st.session_state["n_last_click"] = click
+        _set_location(click["lat"], click["lng"], "map")
+        st.rerun()
+    if place is None:
+        st.info(t("near_no_location"))
+        return
+    st.markdown(t("near_place").format(desa=esc(place["desa"]), kec=esc(place["kecamatan"]), region=esc(place["kabupaten_kota"]),
+                                      lat=f"{lat:.5f}", lon=f"{lon:.5f}"))
+    site_list(result, t, lang)
+
+
+def _distance(m: float) -> str:
+    return f"{m:,.0f} m" if m < 1000 else f"{m / 1000:.1f} km".replace(".", ",")
+
+
+def _details(row: pd.Series, t: Callable[[str], str]) -> None:
+    target = f"{row['target_qty']:g} {row['target_unit']}" if pd.notna(row["target_qty"]) else "\u2014"
+    st.markdown(
+        "  \n".join(
+            [
+                f"**{t('program')}:** {esc(row['program_name'])}",
+                f"**{t('target')}:** {esc(target)}",
+                f"**{t('status')}:** {t('status_' + row['status'])}",
+                f"**{t('precision')}:** {t('precision_' + row['precision'])}",
+                f"**{t('source')}:** {esc(row['source'])}",
+                f"**{t('updated')}:** {esc(row['updated'])}",
+            ]
+        )
+    )
+
+
+def site_list(result, t: Callable[[str], str], lang: str) -> None:
+    """Nearby exact sites by distance, then area- and region-level sites apart, each with its precision."""
+    layers = data.layers()
+    st.markdown(f"#### {t('near_within')} ({len(result.within)})")
+    if result.within.empty:
+        st.caption(t("near_none_within"))
+    for _, row in result.within.iterrows():
+        with st.expander(f"{_distance(row['distance_m'])} \u00b7 {row['name']} \u00b7 {layers[row['layer']].label(lang)}"):
+            _details(row, t)
+    for title, frame in ((t("near_in_kecamatan"), result.in_area), (t("near_in_region"), result.in_region)):
+        st.markdown(f"#### {title} ({len(frame)})")
+        for _, row in frame.iterrows():
+            with st.expander(f"{row['name']} \u00b7 {layers[row['layer']].label(lang)} \u00b7 {t('precision_' + row['precision'])}"):
+                _details(row, t)
