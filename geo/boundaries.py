@@ -96,6 +96,19 @@ def kecamatan_population(root: Path | None = None) -> pd.DataFrame:
     return latest[["kode_kec", "population", "year", "source", "confidence"]].reset_index(drop=True)
 
 
+def desa_population(root: Path | None = None) -> pd.DataFrame:
+    """Population per desa/kelurahan: ``kode_desa, kode_kec, population, year, source``.
+
+    Kabupaten Tangerang figures are from 2015. The Tangsel rows state no year
+    (``year`` is missing; PROVENANCE.md dates them to about 2018-19) and are fit
+    only for shares between kelurahan. Kota Tangerang has none.
+    """
+    path = _path(root, REFERENCE, "population_desa.csv")
+    frame = read_table(path, ("kode_desa", "kode_kec", "year", "population", "source"), codes=("kode_desa", "kode_kec"))
+    frame["year"] = frame["year"].astype("Int64")
+    return frame[["kode_desa", "kode_kec", "population", "year", "source"]].reset_index(drop=True)
+
+
 def load_reference(name: str, root: Path | None = None) -> gpd.GeoDataFrame:
     """A reference layer (OSM facilities or rivers) from ``reference/``, validated."""
     path = _path(root, REFERENCE, name)

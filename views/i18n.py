@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from typing import Callable
 
+from layers.vocabulary import VOCABULARY
+
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 
 STRINGS: dict[str, dict[str, str]] = {
     "id": {
+        **VOCABULARY["id"],
         "page": "Halaman",
         "page_peta": "Peta program",
         "page_dekat": "Di dekat saya",
@@ -69,14 +72,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "name": "Nama",
         "unnamed": "(tanpa nama)",
         "incomplete": "tidak lengkap",
-        "status_direncanakan": "Direncanakan",
-        "status_dalam_pembangunan": "Dalam pembangunan",
-        "status_selesai": "Selesai",
-        "status_dibatalkan": "Dibatalkan",
-        "precision_titik": "Titik pasti",
-        "precision_desa": "Hanya diketahui desa/kelurahannya",
-        "precision_kecamatan": "Hanya diketahui kecamatannya",
-        "precision_wilayah": "Hanya diketahui kabupaten/kotanya",
         "legend_region_sites": "{n} lokasi hanya diketahui tingkat kabupaten/kota: tidak digambar, lihat tabel.",
         "legend": "Legenda",
         "no_data": "Tidak ada data penduduk",
@@ -98,6 +93,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "map_help": "Arahkan kursor ke kecamatan untuk angka dan daftar lokasinya; klik garis putus-putus atau titik untuk rincian. Lapisan bisa dinyalakan/dimatikan di kanan atas.",
     },
     "en": {
+        **VOCABULARY["en"],
         "page": "Page",
         "page_peta": "Program map",
         "page_dekat": "Near me",
@@ -154,14 +150,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "name": "Name",
         "unnamed": "(unnamed)",
         "incomplete": "incomplete",
-        "status_direncanakan": "Planned",
-        "status_dalam_pembangunan": "Under construction",
-        "status_selesai": "Built",
-        "status_dibatalkan": "Cancelled",
-        "precision_titik": "Exact point",
-        "precision_desa": "Known to the village only",
-        "precision_kecamatan": "Known to the district only",
-        "precision_wilayah": "Known to the city/regency only",
         "legend_region_sites": "{n} sites known only to the city/regency: not drawn, see the table.",
         "legend": "Legend",
         "no_data": "No population data",

@@ -1,0 +1,383 @@
+"""The kecamatan briefing: what one kecamatan (or a whole region) gets, as plain data.
+
+:func:`kecamatan_briefing` gathers, for a council member's briefing, the
+programs with sites in the area and how far along each is, the sites
+themselves, the targets of the region that have no place yet (region-wide: the
+document does not say which kecamatan gets them), the area's share of
+region-wide site targets, population with its year and source, and the
+sources to cite. :mod:`layers.briefing_pdf` and :mod:`layers.briefing_xlsx`
+render it; :data:`LABELS` holds their wording in Indonesian and English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import boundaries, config
+from geo.errors import DataError
+from geo.sources import ATTRIBUTIONS
+from layers.catalog import Catalog, load_catalog
+from layers.model import Layer, Precision, SiteStatus
+from layers.progress import format_number, program_progress, status_counts
+from layers.vocabulary import VOCABULARY
+from layers.registry import load_layers
+from layers.sites import site_frame
+from layers.store import SiteStore
+
+LEVEL_KECAMATAN, LEVEL_REGION = "kecamatan", "wilayah"
+
+# Map margin around the area, as a share of its larger side: enough to show the neighbours.
+MAP_MARGIN = 0.15
+# Kecamatan drawn around the area reach further than the margin, so that a map
+# widened to its frame's proportions still has no blank edge.
+MAP_UNITS_REACH = 1.0
+
+PROGRAM_COLUMNS = [
+    "program", "name", "document", "misi", "status", "here", "built_here",
+    "target_sites", "share_text", "progress_text", "evidence", "updated",
+]  # fmt: skip
+SITE_COLUMNS = [
+    "map_no", "id", "name", "program", "program_name", "layer", "layer_label",
+    "precision", "status", "kecamatan", "desa", "updated", "source", "evidence_url",
+]  # fmt: skip
+NOT_LOCATED_COLUMNS = ["program", "name", "target_sites", "target_unit", "located", "not_located", "progress_text"]
+REGION_SITE_COLUMNS = ["id", "name", "program", "program_name", "precision", "status", "updated", "source", "evidence_url"]
+
+LABELS: dict[str, dict[str, str]] = {
+    "id": {
+        **VOCABULARY["id"],
+        "report_title": "Ringkasan janji program",
+        "level_kecamatan": "Kecamatan",
+        "level_wilayah": "Wilayah",
+        "generated": "Dibuat",
+        "document": "Dokumen",
+        "population": "Penduduk",
+        "population_none": "tidak ada data",
+        "population_detail": "tahun {year}; keyakinan: {confidence}",
+        "population_source": "Sumber penduduk",
+        "population_year": "Tahun data penduduk",
+        "population_confidence": "Keyakinan data penduduk",
+        "programs_here": "Program dengan lokasi di sini",
+        "sites_here": "Lokasi di sini",
+        "sites_here_value": "{n} ({built} selesai)",
+        "targets_open": "Target wilayah belum berlokasi",
+        "targets_open_value": "{units} unit dari {programs} program",
+        "share_of": "{here} dari {target}",
+        "sites_n": "{n} lokasi",
+        "programs_title": "Program dengan lokasi di {name}",
+        "programs_none": "Belum ada program yang lokasinya tercatat di {name}.",
+        "sites_title": "Lokasi",
+        "not_located_title": "Target yang belum berlokasi (seluruh {region})",
+        "not_located_note": "Target ini berlaku untuk seluruh {region}: dokumen tidak menyebut kecamatannya, jadi belum bisa dikatakan apakah {name} mendapat bagian.",
+        "not_located_note_region": "Dokumen tidak menyebut di kecamatan mana target ini dipenuhi.",
+        "not_located_none": "Semua target berupa jumlah lokasi di {region} sudah punya lokasi.",
+        "region_sites_title": "Lokasi tingkat kabupaten/kota ({region})",
+        "region_sites_note": "Dokumen menyebut tempatnya tetapi tidak kecamatannya; tidak digambar di peta.",
+        "coverage_title": "Cakupan",
+        "status_title": "Status janji seluruh dokumen",
+        "status_note": "Status dibaca dari register; tanpa catatan, status adalah \u201cBelum ada bukti\u201d dengan dokumen sebagai sumber.",
+        "sources_title": "Sumber dan atribusi",
+        "sources_store": "Lokasi, status dan bukti: register lokasi proyek ini (dibaca {date}).",
+        "map_title": "Peta",
+        "map_note": "Digambar dari batas BPS tanpa peta dasar; garis putus-putus dan arsiran menandai lokasi yang hanya diketahui sampai desa atau kecamatan.",
+        "map_unplaced": "{n} lokasi tingkat kabupaten/kota tidak digambar.",
+        "legend_area": "{name}",
+        "legend_neighbour": "Kecamatan sekitar",
+        "legend_kecamatan_sites": "Lokasi yang hanya diketahui kecamatannya ({n})",
+        "legend_desa_sites": "Lokasi yang hanya diketahui desanya ({n})",
+        "legend_north": "U",
+        "page": "hlm. {page}/{pages}",
+        "col_program": "Program",
+        "col_status": "Status janji",
+        "col_here": "Di sini / target wilayah",
+        "col_progress": "Progres seluruh wilayah",
+        "col_updated": "Diperbarui",
+        "col_evidence": "Bukti",
+        "col_map_no": "No. peta",
+        "map_hatched": "arsir",
+        "col_site": "Lokasi",
+        "col_layer": "Lapisan",
+        "col_precision": "Ketelitian lokasi",
+        "col_site_status": "Status lokasi",
+        "col_desa": "Desa/kelurahan",
+        "col_kecamatan": "Kecamatan",
+        "col_source": "Sumber",
+        "col_target": "Target",
+        "col_located": "Berlokasi",
+        "col_not_located": "Belum berlokasi",
+        "col_total": "Jumlah",
+        "col_field": "Keterangan",
+        "col_code": "Kode BPS",
+        "col_unit": "Satuan",
+        "col_scope": "Lingkup",
+        "col_value": "Isi",
+        "sheet_summary": "Ringkasan",
+        "sheet_programs": "Program",
+        "sheet_sites": "Lokasi",
+        "sheet_not_located": "Belum berlokasi",
+        "sheet_coverage": "Cakupan",
+    },
+    "en": {
+        **VOCABULARY["en"],
+        "report_title": "Programme promise briefing",
+        "level_kecamatan": "District (kecamatan)",
+        "level_wilayah": "Region",
+        "generated": "Generated",
+        "document": "Document",
+        "population": "Population",
+        "population_none": "no figure",
+        "population_detail": "year {year}; confidence: {confidence}",
+        "population_source": "Population source",
+        "population_year": "Population year",
+        "population_confidence": "Population confidence",
+        "programs_here": "Programmes with sites here",
+        "sites_here": "Sites here",
+        "sites_here_value": "{n} ({built} built)",
+        "targets_open": "Regional targets not yet located",
+        "targets_open_value": "{units} units in {programs} programmes",
+        "share_of": "{here} of {target}",
+        "sites_n": "{n} site(s)",
+        "programs_title": "Programmes with sites in {name}",
+        "programs_none": "No programme has a site recorded in {name} yet.",
+        "sites_title": "Sites",
+        "not_located_title": "Targets not yet located (all of {region})",
+        "not_located_note": "These targets apply to all of {region}: the document names no kecamatan, so whether {name} gets a share cannot be said yet.",
+        "not_located_note_region": "The document does not say in which kecamatan these targets are met.",
+        "not_located_none": "Every site-count target in {region} has its sites located.",
+        "region_sites_title": "City/regency-level sites ({region})",
+        "region_sites_note": "The document names the place but not its kecamatan; not drawn on the map.",
+        "coverage_title": "Coverage",
+        "status_title": "Promise status, whole document",
+        "status_note": "Statuses are read from the register; without a record a programme is \u201cNo evidence yet\u201d with its document as the source.",
+        "sources_title": "Sources and attribution",
+        "sources_store": "Sites, statuses and evidence: this project's site register (read {date}).",
+        "map_title": "Map",
+        "map_note": "Drawn from BPS boundaries without a base map; dashed outlines and hatching mark sites known only to their village or district.",
+        "map_unplaced": "{n} city/regency-level site(s) not drawn.",
+        "legend_area": "{name}",
+        "legend_neighbour": "Neighbouring districts",
+        "legend_kecamatan_sites": "Sites known to the district only ({n})",
+        "legend_desa_sites": "Sites known to the village only ({n})",
+        "legend_north": "N",
+        "page": "p. {page}/{pages}",
+        "col_program": "Programme",
+        "col_status": "Promise status",
+        "col_here": "Here / regional target",
+        "col_progress": "Progress, whole region",
+        "col_updated": "Updated",
+        "col_evidence": "Evidence",
+        "col_map_no": "Map no.",
+        "map_hatched": "area",
+        "col_site": "Site",
+        "col_layer": "Layer",
+        "col_precision": "Location precision",
+        "col_site_status": "Site status",
+        "col_desa": "Village",
+        "col_kecamatan": "District",
+        "col_source": "Source",
+        "col_target": "Target",
+        "col_located": "Located",
+        "col_not_located": "Not yet located",
+        "col_total": "Total",
+        "col_field": "Item",
+        "col_code": "BPS code",
+        "col_unit": "Unit",
+        "col_scope": "Scope",
+        "col_value": "Value",
+        "sheet_summary": "Summary",
+        "sheet_programs": "Programmes",
+        "sheet_sites": "Sites",
+        "sheet_not_located": "Not yet located",
+        "sheet_coverage": "Coverage",
+    },
+}
+
+
+def label(key: str, lang: str = "id", **values) -> str:
+    """The report wording for ``key`` in ``lang`` ("id" or "en"), filled with ``values``."""
+    return LABELS["en" if lang == "en" else "id"][key].format(**values)
+
+
+@dataclass(frozen=True)
+class BriefingInputs:
+    """Everything a briefing reads; build it with :func:`load_briefing_inputs` or from cached parts.
+
+    ``sites`` is a :func:`layers.sites.site_frame` table and ``progress`` the
+    :func:`layers.progress.program_progress` table in ``lang``.
+    """
+
+    catalog: Catalog
+    layers: dict[str, Layer]
+    kecamatan: gpd.GeoDataFrame
+    population: pd.DataFrame
+    sites: gpd.GeoDataFrame
+    progress: pd.DataFrame
+    lang: str = "id"
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """One area's briefing, ready to render; tables use the ``*_COLUMNS`` of this module."""
+
+    code: str  # BPS code: 7-digit kecamatan or 4-digit kabupaten/kota
+    name: str
+    level: str  # LEVEL_KECAMATAN or LEVEL_REGION
+    region: str
+    region_name: str
+    document: str  # citation of the region's program document
+    population: int | None
+    population_year: int | None
+    population_source: str
+    population_confidence: str
+    programs: pd.DataFrame  # programs with a site in the area
+    sites: gpd.GeoDataFrame  # sites in the area with their display geometry (EPSG:4326)
+    not_located: pd.DataFrame  # region-wide site targets without a place yet
+    region_sites: pd.DataFrame  # sites known only to the kabupaten/kota
+    status_counts: pd.DataFrame  # promise statuses of the region's document
+    map_units: gpd.GeoDataFrame  # kecamatan to draw: the area's and its neighbours, ``selected`` marks the area
+    coverage: pd.DataFrame | None
+    generated: str  # ISO date
+    attributions: tuple[str, ...]
+    lang: str = "id"
+
+
+def load_briefing_inputs(store: SiteStore, lang: str = "id", root: Path | None = None) -> BriefingInputs:
+    """Read the catalog, the installed boundaries and population, and the store (which is not seeded here)."""
+    catalog = load_catalog()
+    layers = load_layers(catalog)
+    kecamatan = boundaries.load_kecamatan(root)
+    desa = boundaries.load_desa(root, kecamatan=kecamatan)
+    sites = site_frame(store.sites(), catalog, kecamatan, desa)
+    progress = program_progress(catalog, layers, sites, store.program_statuses(), kecamatan, lang)
+    return BriefingInputs(catalog, layers, kecamatan, boundaries.kecamatan_population(root), sites, progress, lang)
+
+
+def briefing_areas(kecamatan: pd.DataFrame) -> list[tuple[str, str]]:
+    """``(code, name)`` of every kecamatan a program document covers, by code."""
+    rows = kecamatan[kecamatan["kode_kab"].isin(config.PROGRAM_REGIONS)].sort_values("kode_kec")
+    return list(zip(rows["kode_kec"], rows["kecamatan"]))
+
+
+def kecamatan_briefing(
+    code_or_region: str,
+    inputs: BriefingInputs,
+    coverage: pd.DataFrame | None = None,
+    today: str | None = None,
+) -> Briefing:
+    """The briefing for a kecamatan (7-digit BPS code) or a whole region (4-digit code).
+
+    ``coverage`` is an optional table with a ``kode_kec`` column (e.g. service
+    coverage per kecamatan); its rows for the area are passed through as they
+    are. ``today`` (ISO date) fixes the generated date, for reproducible
+    files. Raises :class:`DataError` for a code outside Tangsel and Kabupaten
+    Tangerang, the two regions with a program document.
+    """
+    code = str(code_or_region).strip()
+    kec = inputs.kecamatan
+    lang = inputs.lang
+    if code in config.PROGRAM_REGIONS:
+        level, region, name = LEVEL_REGION, code, boundaries.REGION_NAMES[code]
+        area_codes = list(kec.loc[kec["kode_kab"] == code, "kode_kec"])
+    elif code in set(kec["kode_kec"]):
+        row = kec.loc[kec["kode_kec"] == code].iloc[0]
+        level, region, name = LEVEL_KECAMATAN, row["kode_kab"], row["kecamatan"]
+        area_codes = [code]
+    else:
+        regions = ", ".join(config.PROGRAM_REGIONS)
+        raise DataError(f"{code!r} is neither a BPS kecamatan code (7 digits) nor a region code ({regions})")
+    if region not in config.PROGRAM_REGIONS:
+        raise DataError(
+            f"{name} ({code}) is in {boundaries.REGION_NAMES.get(region, region)}, which has no program document; "
+            f"briefings cover {', '.join(boundaries.REGION_NAMES[r] for r in config.PROGRAM_REGIONS)}"
+        )
+    document = next(d for d in inputs.catalog.documents if d.region == region)
+    citation = f"{document.title} ({document.publisher}, {document.year})"
+    progress = inputs.progress[inputs.progress["region"] == region]
+    sites = _area_sites(inputs, area_codes)
+    population, year, source, confidence = _population(inputs.population, area_codes)
+    region_sites = inputs.sites[
+        (inputs.sites["precision"] == Precision.REGION.value) & (inputs.sites["kode_kab"] == region)
+    ]
+    not_located = progress[progress["not_located"] > 0].rename(columns={"id": "program"})
+    return Briefing(
+        code=code,
+        name=name,
+        level=level,
+        region=region,
+        region_name=boundaries.REGION_NAMES[region],
+        document=citation,
+        population=population,
+        population_year=year,
+        population_source=source,
+        population_confidence=confidence,
+        programs=_area_programs(inputs.progress, sites, lang),
+        sites=sites,
+        not_located=not_located[NOT_LOCATED_COLUMNS].reset_index(drop=True),
+        region_sites=region_sites[REGION_SITE_COLUMNS].reset_index(drop=True),
+        status_counts=status_counts(progress),
+        map_units=_map_units(kec, area_codes),
+        coverage=_area_coverage(coverage, area_codes),
+        generated=today or date.today().isoformat(),
+        attributions=(citation, *ATTRIBUTIONS),
+        lang=lang,
+    )
+
+
+def _area_sites(inputs: BriefingInputs, area_codes: list[str]) -> gpd.GeoDataFrame:
+    """Sites located in the area, numbered for the map where they have a point or a desa."""
+    sites = inputs.sites[inputs.sites["kode_kec"].isin(area_codes)].copy()
+    sites = sites.sort_values(["program", "name"]).reset_index(drop=True)
+    sites["layer_label"] = [inputs.layers[lid].label(inputs.lang) for lid in sites["layer"]]
+    drawn_apart = sites["precision"].isin([Precision.EXACT.value, Precision.DESA.value])
+    # Kecamatan-level sites cover the whole kecamatan on the map, so they get no number.
+    sites["map_no"] = pd.Series(range(1, int(drawn_apart.sum()) + 1), index=sites.index[drawn_apart], dtype="Int64")
+    return gpd.GeoDataFrame(sites[SITE_COLUMNS + ["geometry"]], geometry="geometry", crs=inputs.sites.crs)
+
+
+def _area_programs(progress: pd.DataFrame, sites: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Programs with a site in the area (whichever document they come from), with the area's count against their target."""
+    live = sites[sites["status"] != SiteStatus.CANCELLED.value]
+    here = live.groupby("program").size()
+    built = live[live["status"] == SiteStatus.BUILT.value].groupby("program").size()
+    rows = progress[progress["id"].isin(sites["program"])].rename(columns={"id": "program"}).copy()
+    rows["here"] = [int(here.get(p, 0)) for p in rows["program"]]
+    rows["built_here"] = [int(built.get(p, 0)) for p in rows["program"]]
+    rows["share_text"] = [
+        label("share_of", lang, here=n, target=format_number(t, lang)) if pd.notna(t) else label("sites_n", lang, n=n)
+        for n, t in zip(rows["here"], rows["target_sites"])
+    ]
+    return rows[PROGRAM_COLUMNS].reset_index(drop=True)
+
+
+def _population(population: pd.DataFrame, area_codes: list[str]) -> tuple[int | None, int | None, str, str]:
+    """Population of the area with year, source and confidence; None unless every kecamatan has a figure of one vintage."""
+    rows = population[population["kode_kec"].isin(area_codes)]
+    if len(rows) != len(area_codes) or rows["year"].nunique() != 1 or rows["source"].nunique() != 1:
+        return None, None, "", ""
+    return int(rows["population"].sum()), int(rows["year"].iloc[0]), rows["source"].iloc[0], "; ".join(rows["confidence"].unique())
+
+
+def _map_units(kecamatan: gpd.GeoDataFrame, area_codes: list[str]) -> gpd.GeoDataFrame:
+    """The area's kecamatan and every kecamatan within :data:`MAP_UNITS_REACH` around it."""
+    metric = kecamatan.to_crs(config.METRIC_CRS)
+    selected = metric["kode_kec"].isin(area_codes)
+    minx, miny, maxx, maxy = metric[selected].total_bounds
+    margin = MAP_UNITS_REACH * max(maxx - minx, maxy - miny)
+    window = metric.cx[minx - margin : maxx + margin, miny - margin : maxy + margin].index
+    units = kecamatan.loc[window, ["kode_kec", "kecamatan", "kode_kab", "geometry"]].copy()
+    units["selected"] = units["kode_kec"].isin(area_codes)
+    return units.reset_index(drop=True)
+
+
+def _area_coverage(coverage: pd.DataFrame | None, area_codes: list[str]) -> pd.DataFrame | None:
+    """The coverage rows of the area's kecamatan (None when no table is given)."""
+    if coverage is None:
+        return None
+    if "kode_kec" not in coverage.columns:
+        raise DataError(f"The coverage table needs a kode_kec column; it has {', '.join(map(str, coverage.columns))}")
+    return coverage[coverage["kode_kec"].astype(str).isin(area_codes)].reset_index(drop=True)

@@ -1,0 +1,214 @@
+"""The promise tracker: every program's status, evidence and progress.
+
+Statuses come from the store (:meth:`layers.store.SiteStore.program_statuses`),
+never from code: until a planner records one, a program is "belum ada bukti"
+and its evidence is the document it comes from, as in Tempo's "Janji Jokowi".
+
+Progress is counted from sites only where the target is a number of sites on a
+point layer (4 SMP, 14 posko, or one per kecamatan the text names or covers).
+Other stated quantities (50.000 anak, 166,2 km) are quoted, since sites cannot
+measure them, and programs without a target say so.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from geo.errors import DataError
+from layers.catalog import Catalog
+from layers.model import Layer, Placement, Program, ProgramStatus, SiteStatus
+from layers.seed import source_text
+from layers.vocabulary import VOCABULARY
+
+KIND_SITES, KIND_QUANTITY, KIND_NONE = "sites", "quantity", "none"
+
+COLUMNS = [
+    "id", "document", "region", "misi", "sasaran", "no", "name", "parent", "layer",
+    "status", "evidence", "updated", "note",
+    "target_qty", "target_unit", "target_text", "target_sites",
+    "located", "built", "cancelled", "not_located",
+    "progress_kind", "progress_text", "progress_share",
+]  # fmt: skip
+
+PHRASES = {
+    "id": {
+        "sites": "{located} dari {target} berlokasi, {built} selesai",
+        "cancelled": ", {n} dibatalkan",
+        "quantity": "target {target}; {report}",
+        "no_report": "belum ada laporan capaian",
+        "note": "catatan {date}: {note}",
+        "see_evidence": "capaian: lihat bukti ({date})",
+        "registered": "{located} lokasi terdaftar, {built} selesai; ",
+        "none": "dokumen tidak menyebut target",
+    },
+    "en": {
+        "sites": "{located} of {target} located, {built} built",
+        "cancelled": ", {n} cancelled",
+        "quantity": "target {target}; {report}",
+        "no_report": "no progress reported yet",
+        "note": "note {date}: {note}",
+        "see_evidence": "progress: see evidence ({date})",
+        "registered": "{located} sites registered, {built} built; ",
+        "none": "the document states no target",
+    },
+}
+
+
+def format_number(value: float, lang: str = "id") -> str:
+    """A number as people read it: ``50.000`` and ``166,2`` in Indonesian, ``50,000`` and ``166.2`` in English."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if lang == "id":
+        text = text.translate(str.maketrans(",.", ".,"))
+    return text
+
+
+def status_label(status: str, lang: str = "id") -> str:
+    """The tracker's wording for a :class:`layers.model.ProgramStatus` value."""
+    return VOCABULARY["en" if lang == "en" else "id"][f"promise_{ProgramStatus(status).value}"]
+
+
+def site_target(program: Program, layers: dict[str, Layer], kecamatan_per_region: dict[str, int]) -> int | None:
+    """How many sites the document asks for, or None where its target is not a count of sites.
+
+    A stated quantity on a point layer counts sites; otherwise the placement does:
+    one site per kecamatan the text names, or per kecamatan of the region for
+    "di setiap kecamatan". A single named place (``wilayah``) states no count.
+    """
+    layer = layers.get(program.layer)
+    if layer is None or layer.geometry != "point":
+        return None
+    if program.target_qty:
+        return int(program.target_qty)
+    if program.placement is Placement.NAMED_KECAMATAN:
+        return len(program.kecamatan)
+    if program.placement is Placement.EVERY_KECAMATAN:
+        return kecamatan_per_region.get(program.region, 0) or None
+    return None
+
+
+def program_progress(
+    catalog: Catalog,
+    layers: dict[str, Layer],
+    sites: pd.DataFrame,
+    statuses: dict[str, dict],
+    kecamatan: pd.DataFrame,
+    lang: str = "id",
+) -> pd.DataFrame:
+    """One row per catalog program, in catalog order, with the :data:`COLUMNS`.
+
+    ``sites`` is a :func:`layers.sites.site_frame` table, ``statuses`` the
+    store's :meth:`program_statuses` and ``kecamatan`` the boundary table (its
+    ``kode_kab`` counts the kecamatan of each region). ``located`` counts sites
+    that are not cancelled, ``built`` those with status "selesai";
+    ``progress_share`` is built over the site target (NaN without one).
+    """
+    missing = {"program", "status"} - set(sites.columns)
+    if missing:
+        raise DataError(f"The site table lacks column(s) {sorted(missing)}; pass layers.sites.site_frame output")
+    program_ids = {p.id for p in catalog.programs}
+    unknown = sorted(set(statuses) - program_ids)
+    if unknown:
+        raise DataError(f"The store has statuses for programs that are not in the catalog: {', '.join(unknown)}")
+    words = PHRASES["en" if lang == "en" else "id"]
+    per_region = kecamatan["kode_kab"].value_counts().to_dict()
+    counts = pd.crosstab(sites["program"], sites["status"]) if len(sites) else pd.DataFrame()
+
+    def count(program_id: str, status: SiteStatus) -> int:
+        if program_id not in counts.index or status.value not in counts.columns:
+            return 0
+        return int(counts.at[program_id, status.value])
+
+    rows = []
+    for p in catalog.programs:
+        record = statuses.get(p.id)
+        registered = int(counts.loc[p.id].sum()) if p.id in counts.index else 0
+        cancelled = count(p.id, SiteStatus.CANCELLED)
+        located, built = registered - cancelled, count(p.id, SiteStatus.BUILT)
+        target = site_target(p, layers, per_region)
+        if target is not None:
+            kind = KIND_SITES
+            text = words["sites"].format(located=located, target=format_number(target, lang), built=built)
+            text += words["cancelled"].format(n=cancelled) if cancelled else ""
+        elif p.target_qty or p.target_text:
+            kind = KIND_QUANTITY
+            # A count with its unit where the catalog has one, else the document's own words.
+            if p.target_qty:
+                stated = f"{format_number(p.target_qty, lang)} {p.target_unit}".strip()
+            else:
+                stated = f"\u201c{p.target_text}\u201d"
+            text = words["quantity"].format(target=stated, report=_report(record, words))
+        else:
+            kind = KIND_NONE
+            text = (words["registered"].format(located=located, built=built) if located else "") + words["none"]
+        rows.append(
+            {
+                "id": p.id,
+                "document": p.document,
+                "region": p.region,
+                "misi": p.misi,
+                "sasaran": p.sasaran,
+                "no": p.no,
+                "name": p.name,
+                "parent": p.parent,
+                "layer": p.layer,
+                "status": ProgramStatus(record["status"] if record else ProgramStatus.NO_EVIDENCE).value,
+                "evidence": record["evidence_url"] if record and record["evidence_url"] else source_text(p, catalog),
+                "updated": record["date"] if record else "",
+                "note": record["note"] if record else "",
+                "target_qty": p.target_qty,
+                "target_unit": p.target_unit,
+                "target_text": p.target_text,
+                "target_sites": target,
+                "located": located,
+                "built": built,
+                "cancelled": cancelled,
+                "not_located": max(0, target - located) if target is not None else 0,
+                "progress_kind": kind,
+                "progress_text": text,
+                "progress_share": min(1.0, built / target) if target else math.nan,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    return frame.astype({"misi": "Int64", "sasaran": "Int64", "target_sites": "Int64", "target_qty": "Float64"})
+
+
+def _report(record: dict | None, words: dict[str, str]) -> str:
+    """What the latest status record says about a stated quantity's progress."""
+    if record is None:
+        return words["no_report"]
+    if record["note"]:
+        return words["note"].format(date=record["date"], note=record["note"])
+    return words["see_evidence"].format(date=record["date"])
+
+
+def _count_statuses(progress: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    order = [s.value for s in ProgramStatus]
+    # Categorical keys keep catalog order (Tangsel first) instead of sorting by name.
+    keyed = [pd.Categorical(progress[k], categories=progress[k].unique()) for k in keys]
+    table = pd.crosstab(keyed, progress["status"], rownames=keys, dropna=False).reindex(columns=order, fill_value=0)
+    table = table[table.sum(axis=1) > 0]  # crosstab's full product of keys adds empty combinations
+    table["total"] = table.sum(axis=1)
+    table = table.reset_index().rename_axis(columns=None)
+    return table.astype({k: progress[k].dtype for k in keys})
+
+
+def status_counts(progress: pd.DataFrame) -> pd.DataFrame:
+    """Programs per status for each document: ``document``, one column per status (tracker order), ``total``."""
+    return _count_statuses(progress, ["document"])
+
+
+def misi_status_counts(progress: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Programs per status for each misi, for the summary chart.
+
+    Columns ``document``, ``misi``, ``misi_name``, one per status, ``total``. A
+    document without misi (the Kabupaten flagships) is one row named after the document.
+    """
+    keyed = progress.assign(misi=progress["misi"].fillna(0))  # crosstab drops missing keys
+    table = _count_statuses(keyed, ["document", "misi"])
+    table["misi_name"] = [
+        catalog.misi_name(d, m) if m else catalog.document(d).title for d, m in zip(table["document"], table["misi"])
+    ]
+    table["misi"] = table["misi"].astype("Int64").mask(table["misi"] == 0)
+    return table[["document", "misi", "misi_name", *[s.value for s in ProgramStatus], "total"]]

@@ -1,0 +1,207 @@
+"""The kecamatan briefing: its content, its PDF and XLSX, and the one command for all 36 PDFs.
+
+The exports are opened the way a reader would get at them: the PDF's text is
+extracted with pypdf, the workbook read with openpyxl, and the kecamatan name,
+program names and numbers looked for in them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from geo import boundaries
+from geo.errors import DataError
+from geo.sources import ATTRIBUTIONS
+from layers.briefing import LEVEL_KECAMATAN, LEVEL_REGION, kecamatan_briefing, load_briefing_inputs
+from layers.briefing_pdf import briefing_map_png, briefing_pdf
+from layers.briefing_xlsx import briefing_xlsx
+from layers.catalog import load_catalog
+from layers.model import Precision, ProgramStatus, Site, SiteStatus
+from layers.seed import ensure_seeded
+from layers.store import SQLiteSiteStore
+
+ROOT = Path(__file__).resolve().parents[1]
+PAMULANG, CIPUTAT, TANGSEL, KAB = "3674030", "3674040", "3674", "3603"
+TODAY = "2025-07-01"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """A seeded store plus a built exact-point posko and a desa-level TPS-3R in Pamulang, and one recorded status."""
+    catalog, kecamatan = load_catalog(), boundaries.load_kecamatan()
+    s = SQLiteSiteStore(tmp_path_factory.mktemp("store") / "s.sqlite")
+    ensure_seeded(s, catalog, kecamatan)
+    desa = boundaries.load_desa(kecamatan=kecamatan)
+    pamulang_desa = desa.loc[desa["kode_kec"] == PAMULANG].iloc[0]
+    point = kecamatan.loc[kecamatan["kode_kec"] == PAMULANG].geometry.iloc[0].representative_point()
+    s.add(
+        [
+            Site("posko-uji", "tsl-4-7-05", "posko_bencana", "Posko Uji Pamulang", Precision.EXACT, SiteStatus.BUILT,
+                 geometry=point, source="uji", updated="2025-05-01"),
+            Site("tps3r-uji", "tsl-4-6-01a", "tps3r", f"TPS-3R Uji {pamulang_desa['desa']}", Precision.DESA,
+                 SiteStatus.IN_PROGRESS, admin_code=pamulang_desa["kode_desa"], source="uji", updated="2025-05-02"),
+        ],
+        recorded_by="tester",
+    )  # fmt: skip
+    s.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/smp-baru", "", "2025-06-15", "tester")
+    return s
+
+
+@pytest.fixture(scope="module")
+def inputs(store):
+    return load_briefing_inputs(store)
+
+
+@pytest.fixture(scope="module")
+def pamulang(inputs):
+    return kecamatan_briefing(PAMULANG, inputs, today=TODAY)
+
+
+def flat(text: str) -> str:
+    """Text with every run of whitespace (table cells wrap lines) as one space."""
+    return " ".join(text.split())
+
+
+def pdf_text(data: bytes) -> str:
+    return flat(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+
+
+def test_kecamatan_facts(pamulang):
+    population = boundaries.kecamatan_population().set_index("kode_kec").loc[PAMULANG]
+    assert (pamulang.name, pamulang.level, pamulang.region, pamulang.region_name) == (
+        "Pamulang", LEVEL_KECAMATAN, TANGSEL, "Kota Tangerang Selatan")  # fmt: skip
+    assert (pamulang.population, pamulang.population_year) == (population["population"], population["year"])
+    assert pamulang.population_source == population["source"] and pamulang.population_confidence == population["confidence"]
+    assert pamulang.generated == TODAY
+
+
+def test_programs_here_with_share_of_region_wide_targets(pamulang):
+    programs = pamulang.programs.set_index("program")
+    assert set(programs.index) == {"tsl-1-1-01", "tsl-1-2-05", "tsl-4-7-13", "tsl-4-7-05", "tsl-4-6-01a"}
+    assert programs.at["tsl-1-1-01", "share_text"] == "1 dari 4"  # SMP baru
+    assert programs.at["tsl-4-7-13", "share_text"] == "1 dari 7"  # SPKU
+    assert programs.at["tsl-4-7-05", "share_text"] == "1 dari 14"  # posko
+    assert (programs.at["tsl-4-7-05", "here"], programs.at["tsl-4-7-05", "built_here"]) == (1, 1)
+    assert programs.at["tsl-4-7-05", "progress_text"] == "1 dari 14 berlokasi, 1 selesai"
+    assert (programs.at["tsl-1-1-01", "status"], programs.at["tsl-1-1-01", "updated"]) == ("dalam_proses", "2025-06-15")
+
+
+def test_sites_here_are_numbered_where_the_map_draws_them_apart(pamulang):
+    sites = pamulang.sites.set_index("id")
+    assert len(sites) == 5
+    # In table order (by program id): the TPS-3R (tsl-4-6-01a) before the posko (tsl-4-7-05).
+    assert (sites.at["tps3r-uji", "map_no"], sites.at["posko-uji", "map_no"]) == (1, 2)
+    assert sites.loc[sites["precision"] == Precision.KECAMATAN.value, "map_no"].isna().all()
+
+
+def test_region_wide_targets_and_region_level_sites(pamulang):
+    open_targets = pamulang.not_located.set_index("program")
+    assert open_targets.at["tsl-4-2-10", "not_located"] == 10_000
+    assert open_targets.at["tsl-4-7-05", "not_located"] == 13
+    assert open_targets.at["tsl-4-6-01a", "not_located"] == 37
+    assert "tsl-1-1-01" not in open_targets.index  # all four SMP have a kecamatan
+    assert set(pamulang.region_sites["program"]) == {"tsl-2-2-03", "tsl-4-2-09", "tsl-4-7-07"}
+
+
+def test_attributions_name_the_document_and_the_data(pamulang, inputs):
+    document = inputs.catalog.document("tsl2024")
+    assert pamulang.attributions[0].startswith(document.title)
+    assert set(ATTRIBUTIONS) <= set(pamulang.attributions)
+
+
+def test_kecamatan_with_only_the_every_kecamatan_program(inputs):
+    ciputat = kecamatan_briefing(CIPUTAT, inputs)
+    assert list(ciputat.programs["program"]) == ["tsl-4-7-13"]
+    assert ciputat.programs.at[0, "share_text"] == "1 dari 7"
+
+
+def test_whole_region(inputs):
+    region = kecamatan_briefing(TANGSEL, inputs)
+    population = boundaries.kecamatan_population()
+    assert (region.level, region.name) == (LEVEL_REGION, "Kota Tangerang Selatan")
+    assert region.population == population.loc[population["kode_kec"].str.startswith(TANGSEL), "population"].sum()
+    assert region.map_units["selected"].sum() == 7
+    assert region.programs.set_index("program").at["tsl-1-1-01", "share_text"] == "4 dari 4"
+
+
+@pytest.mark.parametrize("code", ["3671010", "9999999", "36", ""])
+def test_codes_outside_the_program_regions_are_refused(inputs, code):
+    with pytest.raises(DataError):
+        kecamatan_briefing(code, inputs)
+
+
+def test_coverage_hook(inputs):
+    coverage = pd.DataFrame({"kode_kec": [PAMULANG, CIPUTAT], "layer": ["smp_baru", "smp_baru"], "share_within_3km": [0.4, 0.1]})
+    assert kecamatan_briefing(PAMULANG, inputs, coverage=coverage).coverage.to_dict("list") == {
+        "kode_kec": [PAMULANG], "layer": ["smp_baru"], "share_within_3km": [0.4]}  # fmt: skip
+    assert "share_within_3km" in pdf_text(briefing_pdf(kecamatan_briefing(PAMULANG, inputs, coverage=coverage)))
+    with pytest.raises(DataError, match="kode_kec"):
+        kecamatan_briefing(PAMULANG, inputs, coverage=coverage.rename(columns={"kode_kec": "code"}))
+
+
+def test_map_is_a_png(pamulang):
+    assert briefing_map_png(pamulang).startswith(b"\x89PNG")
+
+
+def test_pdf_opens_with_name_programs_and_numbers(pamulang):
+    data = briefing_pdf(pamulang)
+    reader = PdfReader(io.BytesIO(data))
+    assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.5)  # A4 portrait, in points
+    text = pdf_text(data)
+    assert "Kecamatan Pamulang" in text and "Kota Tangerang Selatan" in text
+    for name in pamulang.programs["name"]:
+        assert flat(name) in text
+    for number in ("339.054", "1 dari 4", "1 dari 7", "1 dari 14", "1 dari 14 berlokasi, 1 selesai", "10.000", TODAY, "2025-06-15"):
+        assert number in text, number
+    assert "\u201cBelum ada bukti\u201d" in text  # typographic quotes survive the embedded font
+    assert "OpenStreetMap" in text and "BPS" in text
+
+
+def test_english_pdf(store):
+    english = kecamatan_briefing(PAMULANG, load_briefing_inputs(store, "en"))
+    text = pdf_text(briefing_pdf(english))
+    assert "Programme promise briefing: District (kecamatan) Pamulang" in text  # the page footer
+    assert "339,054" in text and "1 of 14" in text
+
+
+def test_xlsx_opens_with_name_programs_and_numbers(pamulang):
+    book = openpyxl.load_workbook(io.BytesIO(briefing_xlsx(pamulang)))
+    assert book.sheetnames == ["Ringkasan", "Program", "Lokasi", "Belum berlokasi"]
+    summary = dict(book["Ringkasan"].iter_rows(min_row=2, max_col=2, values_only=True))
+    assert summary["Ringkasan janji program"] == "Kecamatan Pamulang"
+    assert summary["Penduduk"] == pamulang.population and summary["Tahun data penduduk"] == 2025
+    programs = {r[0]: r for r in book["Program"].iter_rows(min_row=2, values_only=True)}
+    assert {r[1] for r in programs.values()} == set(pamulang.programs["name"])
+    assert programs["tsl-4-7-05"][5:8] == (1, 14, "1 dari 14")
+    sites = [r for r in book["Lokasi"].iter_rows(min_row=2, values_only=True)]
+    assert len(sites) == 5 + 3  # the kecamatan's sites, then Tangsel's region-level ones
+    open_targets = {r[0]: r for r in book["Belum berlokasi"].iter_rows(min_row=2, values_only=True)}
+    assert open_targets["tsl-4-2-10"][2:] == (10_000, "titik", 0, 10_000)
+
+
+def test_one_command_writes_all_36_pdfs(tmp_path, store):
+    out = tmp_path / "pdf"
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "briefings.py"), "--out", str(out), "--store", str(store.path)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 0, result.stderr
+    files = sorted(out.glob("*.pdf"))
+    assert len(files) == 36
+    assert {f.name[:4] for f in files} == {TANGSEL, KAB}
+    assert re.match(r"36 briefing PDFs written to .* in [0-9.]+ s", result.stdout)
+    assert all(f.read_bytes().startswith(b"%PDF") for f in files)
+    assert "Kecamatan Teluknaga" in pdf_text((out / "3603200-teluknaga.pdf").read_bytes())
+    assert elapsed < 60, f"36 PDFs took {elapsed:.0f} s: too slow to stay in the default test run"
