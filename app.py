@@ -7,14 +7,14 @@ It only composes widgets; loading, joins and drawing live in ``geo`` and
 import streamlit as st
 
 from geo.errors import DataError
-from views import data, map_page, near_page, state
+from views import briefing_page, coverage_page, data, map_page, near_page, state, tracker_page
 from views.i18n import LANGUAGES, translator
 
 st.set_page_config(page_title="Peta Janji Tangerang", page_icon=":world_map:", layout="wide")
 # Static CSS only: a smaller title on phones leaves room for the map.
 st.html("<style>@media (max-width: 640px) { h1 { font-size: 1.7rem !important; } }</style>")
 
-PAGES = {"peta": map_page, "dekat": near_page}
+PAGES = {"peta": map_page, "dekat": near_page, "cakupan": coverage_page, "janji": tracker_page, "ringkasan": briefing_page}
 COMMON = [
     state.Param("bahasa", "lang", "choice", options=lambda: list(LANGUAGES), default="id"),
     state.Param("hal", "page", "choice", options=lambda: list(PAGES), default="peta"),
@@ -28,7 +28,9 @@ except DataError as exc:
     problem = exc
 
 page_params = {name: page.params() for name, page in PAGES.items()} if problem is None else {}
-ignored = state.restore(COMMON + [p for ps in page_params.values() for p in ps])
+# Pages share some names (e.g. "lap"): the page the link opens restores last, so its widgets get them.
+order = sorted(page_params, key=lambda name: name == st.query_params.get("hal", "peta"))
+ignored = state.restore(COMMON + [p for name in order for p in page_params[name]])
 
 lang = st.sidebar.radio("Bahasa / Language", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True, key="lang")
 t = translator(lang)

@@ -121,6 +121,10 @@ LABELS: dict[str, dict[str, str]] = {
         "sheet_sites": "Lokasi",
         "sheet_not_located": "Belum berlokasi",
         "sheet_coverage": "Cakupan",
+        "col_radius_km": "Radius (km)",
+        "col_sites_counted": "Lokasi bertitik dihitung",
+        "col_covered": "Penduduk terjangkau",
+        "col_covered_pct": "Terjangkau (%)",
     },
     "en": {
         **VOCABULARY["en"],
@@ -194,6 +198,10 @@ LABELS: dict[str, dict[str, str]] = {
         "sheet_sites": "Sites",
         "sheet_not_located": "Not yet located",
         "sheet_coverage": "Coverage",
+        "col_radius_km": "Radius (km)",
+        "col_sites_counted": "Exact-point sites counted",
+        "col_covered": "Population within reach",
+        "col_covered_pct": "Within reach (%)",
     },
 }
 
@@ -375,9 +383,40 @@ def _map_units(kecamatan: gpd.GeoDataFrame, area_codes: list[str]) -> gpd.GeoDat
 
 
 def _area_coverage(coverage: pd.DataFrame | None, area_codes: list[str]) -> pd.DataFrame | None:
-    """The coverage rows of the area's kecamatan (None when no table is given)."""
+    """The coverage rows of the area's kecamatan (None when no table is given or it has no row for the area)."""
     if coverage is None:
         return None
     if "kode_kec" not in coverage.columns:
         raise DataError(f"The coverage table needs a kode_kec column; it has {', '.join(map(str, coverage.columns))}")
-    return coverage[coverage["kode_kec"].astype(str).isin(area_codes)].reset_index(drop=True)
+    rows = coverage[coverage["kode_kec"].astype(str).isin(area_codes)].reset_index(drop=True)
+    return rows if len(rows) else None
+
+
+def coverage_table(results: list[tuple[Layer, object]], lang: str = "id") -> pd.DataFrame | None:
+    """The coverage figures of a briefing: per kecamatan and layer, people within the layer's service radius.
+
+    ``results`` pairs program layers with their :func:`geo.coverage.coverage`
+    result. A layer whose coverage counts no site (no exact point yet) has no
+    analysis and is left out; None when no layer is left. Columns: ``kode_kec``
+    (for :func:`kecamatan_briefing`), then kecamatan, layer, radius in km, sites
+    counted (over the layer's whole area of analysis), population, covered
+    people and covered share in percent, headed in ``lang``.
+    """
+    rows = []
+    for layer, result in results:
+        if not result.sites_counted:
+            continue
+        for r in result.kecamatan.itertuples(index=False):
+            rows.append(
+                {
+                    "kode_kec": r.kode_kec,
+                    label("col_kecamatan", lang): r.kecamatan,
+                    label("col_layer", lang): layer.label(lang),
+                    label("col_radius_km", lang): result.radius_m / 1000,
+                    label("col_sites_counted", lang): int(result.sites_counted),
+                    label("population", lang): int(round(r.population)),
+                    label("col_covered", lang): int(round(r.covered)),
+                    label("col_covered_pct", lang): round(100 * r.share, 1) if pd.notna(r.share) else None,
+                }
+            )
+    return pd.DataFrame(rows) if rows else None

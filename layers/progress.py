@@ -13,6 +13,7 @@ measure them, and programs without a target say so.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -212,3 +213,96 @@ def misi_status_counts(progress: pd.DataFrame, catalog: Catalog) -> pd.DataFrame
     ]
     table["misi"] = table["misi"].astype("Int64").mask(table["misi"] == 0)
     return table[["document", "misi", "misi_name", *[s.value for s in ProgramStatus], "total"]]
+
+
+# Tracker orderings (see :func:`sort_progress`); the first is the documents' own order.
+SORTS = ("catalog", "status", "progress", "updated", "name")
+
+
+def program_places(catalog: Catalog, sites: pd.DataFrame) -> dict[str, frozenset[str]]:
+    """The kecamatan (BPS codes) of each program: where it has a site, or that its text names.
+
+    Cancelled sites count too: the promise was made for that place. Programs
+    with neither get an empty set.
+    """
+    located = sites.dropna(subset=["kode_kec"]).groupby("program")["kode_kec"].agg(frozenset) if len(sites) else {}
+    return {p.id: frozenset(p.kecamatan) | located.get(p.id, frozenset()) for p in catalog.programs}
+
+
+@dataclass(frozen=True)
+class ProgressFilter:
+    """A selection of tracker rows; an empty tuple (or text) means "no restriction" on that field.
+
+    ``misi`` holds ``"<document>:<misi>"`` keys and ``sasaran``
+    ``"<document>:<misi>:<sasaran>"`` keys, as :class:`layers.filters.SiteFilter`.
+    ``kecamatan`` keeps programs with a site in, or naming, one of the codes
+    (:func:`program_places`). ``text`` keeps programs whose id, number, name,
+    target, note or verbatim quote contains every word (case-insensitive).
+    """
+
+    regions: tuple[str, ...] = ()
+    misi: tuple[str, ...] = ()
+    sasaran: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    kecamatan: tuple[str, ...] = ()
+    text: str = ""
+
+    def mask(self, progress: pd.DataFrame, catalog: Catalog, sites: pd.DataFrame) -> pd.Series:
+        """Boolean mask of the :func:`program_progress` rows that pass."""
+        keep = pd.Series(True, index=progress.index)
+        if self.regions:
+            keep &= progress["region"].isin(self.regions)
+        if self.statuses:
+            keep &= progress["status"].isin(self.statuses)
+        misi = progress["document"] + ":" + progress["misi"].astype("string")
+        if self.misi:
+            keep &= misi.isin(self.misi).fillna(False).astype(bool)
+        if self.sasaran:
+            keep &= (misi + ":" + progress["sasaran"].astype("string")).isin(self.sasaran).fillna(False).astype(bool)
+        if self.kecamatan:
+            places = program_places(catalog, sites)
+            wanted = set(self.kecamatan)
+            keep &= progress["id"].map(lambda pid: bool(places.get(pid, frozenset()) & wanted)).astype(bool)
+        words = self.text.casefold().split()
+        if words:
+            quotes = {p.id: p.quote for p in catalog.programs}
+            haystack = [
+                " ".join(str(v) for v in (pid, no, name, target, note, quotes.get(pid, ""))).casefold()
+                for pid, no, name, target, note in zip(
+                    progress["id"], progress["no"], progress["name"], progress["target_text"].fillna(""), progress["note"]
+                )
+            ]
+            keep &= pd.Series([all(w in h for w in words) for h in haystack], index=progress.index)
+        return keep
+
+    def apply(self, progress: pd.DataFrame, catalog: Catalog, sites: pd.DataFrame) -> pd.DataFrame:
+        """The rows that pass."""
+        return progress[self.mask(progress, catalog, sites)]
+
+
+def sort_progress(progress: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Tracker rows in one of the :data:`SORTS` orders; ties keep catalog order.
+
+    "status" goes from unproven to failed (the tracker's order), "progress"
+    from the largest built share down (rows without a site target last),
+    "updated" from the latest record down (never-recorded rows last), "name"
+    alphabetically.
+    """
+    if by not in SORTS:
+        raise ValueError(f"sort {by!r} is not one of {', '.join(SORTS)}")
+    if by == "catalog":
+        return progress
+    if by == "status":
+        order = {s.value: i for i, s in enumerate(ProgramStatus)}
+        return progress.sort_values("status", key=lambda s: s.map(order), kind="stable")
+    if by == "progress":
+        return progress.sort_values("progress_share", ascending=False, na_position="last", kind="stable")
+    if by == "updated":
+        return progress.sort_values("updated", key=lambda s: s.where(s != ""), ascending=False, na_position="last", kind="stable")
+    return progress.sort_values("name", key=lambda s: s.str.casefold(), kind="stable")
+
+
+def evidence_link(evidence: str) -> str | None:
+    """The evidence as a link where it is an http(s) URL; None where it is a citation of the document."""
+    text = (evidence or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) and " " not in text else None

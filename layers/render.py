@@ -48,7 +48,8 @@ def esc(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "\u2014"
     if isinstance(value, float):
-        return f"{value:,.1f}".rstrip("0").rstrip(".")
+        # No thousands separator: "1,5" and "1.500" read differently in Indonesian and English.
+        return f"{value:.2f}".rstrip("0").rstrip(".")
     return html.escape(str(value), quote=True)
 
 
@@ -246,34 +247,51 @@ def _reference_layer(m, frame: gpd.GeoDataFrame, layer: Layer, t: Translate, lan
     group.add_to(m)
 
 
-def _legend(m, breaks: list[float], exact: bool, metric: str, present: list[Layer], region_count: int, t: Translate, lang: str, pop_note: str):
-    classes = "".join(
-        f'<div><span class="sw" style="background:{fill_for(upper, breaks)}"></span>{label}</div>'
-        for upper, label in zip(breaks, class_labels(breaks, exact))
+def _swatch(color: str) -> str:
+    return f'<span class="sw" style="background:{color}"></span>'
+
+
+def _class_rows(breaks: list[float], exact: bool) -> list[str]:
+    return [f"{_swatch(fill_for(upper, breaks))}{label}" for upper, label in zip(breaks, class_labels(breaks, exact))]
+
+
+PRECISION_ROWS = (
+    ('<svg width="18" height="14"><circle cx="9" cy="7" r="5" fill="#888" stroke="#222" stroke-width="2"/></svg>', "precision_titik"),
+    ('<svg width="18" height="14"><rect x="2" y="2" width="14" height="10" fill="none" stroke="#444" stroke-width="2" stroke-dasharray="3 2"/></svg>', "precision_desa"),
+    ('<svg width="18" height="14"><rect x="2" y="2" width="14" height="10" fill="none" stroke="#444" stroke-width="2" stroke-dasharray="6 3"/></svg>', "precision_kecamatan"),
+)
+
+
+def _legend_box(m, t: Translate, sections: list[tuple[str, list[str], str]]) -> None:
+    """A collapsible legend: per section a title, rows of (already escaped) HTML and a note."""
+    body = "".join(
+        f"<b>{esc(title)}</b>" + "".join(f"<div>{row}</div>" for row in rows) + (f'<div class="note">{esc(note)}</div>' if note else "")
+        for title, rows, note in sections
+        if rows or note
     )
-    items = "".join(
-        f'<div><i class="fa-solid fa-{esc(layer.icon)}" style="color:{esc(layer.color)};width:1.3em"></i>{esc(layer.label(lang))}</div>'
-        for layer in present
-    )
-    body = f"""
-<details class="pjt-legend" open><summary>{esc(t("legend"))}</summary>
- <b>{esc(t(f"metric_{metric}"))}</b>{classes}
- <div><span class="sw" style="background:{NO_DATA_FILL}"></span>{esc(t("no_data"))}</div>
- <div><span class="sw" style="background:{CONTEXT_FILL}"></span>{esc(t("context_only"))}</div>
- <div class="note">{esc(pop_note)}</div>
- <b>{esc(t("precision"))}</b>
- <div><svg width="18" height="14"><circle cx="9" cy="7" r="5" fill="#888" stroke="#222" stroke-width="2"/></svg> {esc(t("precision_titik"))}</div>
- <div><svg width="18" height="14"><rect x="2" y="2" width="14" height="10" fill="none" stroke="#444" stroke-width="2" stroke-dasharray="3 2"/></svg> {esc(t("precision_desa"))}</div>
- <div><svg width="18" height="14"><rect x="2" y="2" width="14" height="10" fill="none" stroke="#444" stroke-width="2" stroke-dasharray="6 3"/></svg> {esc(t("precision_kecamatan"))}</div>
- <div class="note">{esc(t("legend_region_sites").format(n=region_count))}</div>
- {f"<b>{esc(t('layers'))}</b>" + items if items else ""}
-</details>"""
     style = """<style>.pjt-legend{position:absolute;z-index:1000;bottom:44px;left:10px;background:rgba(255,255,255,.94);
 padding:5px 8px;font:11px/1.3 sans-serif;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.35);max-width:210px;max-height:70%;overflow:auto}
 .pjt-legend summary{cursor:pointer;font-weight:bold}
 .pjt-legend .sw{display:inline-block;width:14px;height:10px;margin-right:5px;border:1px solid #999;vertical-align:middle}
 .pjt-legend .note{color:#555;font-size:10px;margin:2px 0 4px}</style>"""
-    m.get_root().html.add_child(Element(style + body))
+    m.get_root().html.add_child(Element(f'{style}<details class="pjt-legend" open><summary>{esc(t("legend"))}</summary>{body}</details>'))
+
+
+def _layer_rows(layers: list[Layer], lang: str) -> list[str]:
+    return [
+        f'<i class="fa-solid fa-{esc(layer.icon)}" style="color:{esc(layer.color)};width:1.3em"></i>{esc(layer.label(lang))}'
+        for layer in layers
+    ]
+
+
+def _legend(m, breaks: list[float], exact: bool, metric: str, present: list[Layer], region_count: int, t: Translate, lang: str, pop_note: str):
+    choropleth = _class_rows(breaks, exact) + [f"{_swatch(NO_DATA_FILL)}{esc(t('no_data'))}", f"{_swatch(CONTEXT_FILL)}{esc(t('context_only'))}"]
+    precision = [f"{svg} {esc(t(key))}" for svg, key in PRECISION_ROWS]
+    _legend_box(m, t, [
+        (t(f"metric_{metric}"), choropleth, pop_note),
+        (t("precision"), precision, t("legend_region_sites").format(n=region_count)),
+        (t("layers"), _layer_rows(present, lang), ""),
+    ])
 
 
 def base_map(attributions: list[str]) -> folium.Map:
@@ -385,3 +403,105 @@ def build_near_map(
     dlon = dlat / math.cos(math.radians(lat))
     m.fit_bounds([[lat - dlat, lon - dlon], [lat + dlat, lon + dlon]])
     return m
+
+
+COVERED_FILL = "#2e7d32"
+PROPOSAL_COLOR = "#6a1b9a"
+DISTANCE_BREAKS_M = (1000, 2000, 3000, 5000, float("inf"))
+
+
+def _distance_fill(distance_m) -> str:
+    if distance_m is None or pd.isna(distance_m):
+        return NO_DATA_FILL
+    for color, upper in zip(PALETTE[::-1], DISTANCE_BREAKS_M):
+        if distance_m <= upper:
+            return color
+    return PALETTE[0]
+
+
+def build_coverage_map(
+    *,
+    kecamatan: gpd.GeoDataFrame,
+    desa: gpd.GeoDataFrame,
+    coverage,
+    layer: Layer,
+    sites: gpd.GeoDataFrame,
+    mode: str,
+    t: Translate,
+    lang: str,
+    attributions: list[str],
+    outlines: dict[str, object],
+    proposals: gpd.GeoDataFrame | None = None,
+    focus: gpd.GeoDataFrame | None = None,
+) -> folium.Map:
+    """The planners' map for one layer and radius.
+
+    ``mode`` is "uncovered" (desa shaded by people outside the radius, from
+    ``coverage.desa``) or "distance" (demand cells shaded by the distance to
+    the nearest counted site). The covered area, the layer's sites and any
+    model ``proposals`` (points in any CRS, with ``rank``, ``label`` and
+    ``added_population``) are drawn on top; proposals are labelled as model
+    proposals, never as plans.
+    """
+    m = base_map(attributions)
+    if mode == "distance":
+        cells = coverage.cells.to_crs("EPSG:4326")
+        props = _props(cells, {"desa": lambda r: r["desa"], "jarak": lambda r: r["distance_m"] / 1000 if pd.notna(r["distance_m"]) else None,
+                               "penduduk": lambda r: round(r["population"])})
+        props["_fill"] = [_distance_fill(d) for d in cells["distance_m"]]
+        tooltip = folium.GeoJsonTooltip(fields=["desa", "jarak", "penduduk"], aliases=[esc(t("desa")), esc(t("distance_km")), esc(t("population_est"))])
+        rows = [f"{_swatch(_distance_fill(u))}\u2264 {esc(u / 1000)} km" for u in DISTANCE_BREAKS_M[:-1]]
+        rows += [f"{_swatch(PALETTE[0])}> {esc(DISTANCE_BREAKS_M[-2] / 1000)} km", f"{_swatch(NO_DATA_FILL)}{esc(t('no_counted_sites'))}"]
+        shaded, title = props, t("map_distance")
+    else:
+        values = desa.merge(coverage.desa[["kode_desa", "population", "uncovered", "share"]], on="kode_desa")
+        breaks = [float(round(b)) for b in class_breaks(values["uncovered"].round())]
+        props = _props(values, {"desa": lambda r: r["desa"], "kecamatan": lambda r: r["kecamatan"],
+                                "tidak": lambda r: round(r["uncovered"]), "porsi": lambda r: 100 * r["share"]})
+        props["_fill"] = [fill_for(round(v), breaks) for v in values["uncovered"]]
+        tooltip = folium.GeoJsonTooltip(fields=["desa", "kecamatan", "tidak", "porsi"],
+                                        aliases=[esc(t("desa")), esc(t("kecamatan")), esc(t("uncovered_people")), esc(t("covered_pct"))])
+        rows, title = _class_rows(breaks, False), t("map_uncovered")
+    folium.GeoJson(
+        props.__geo_interface__, name=title, control=False,
+        style_function=lambda f: {"fillColor": f["properties"]["_fill"], "color": "#999", "weight": 0.3, "fillOpacity": 0.6},
+        tooltip=tooltip,
+    ).add_to(m)
+    if not coverage.area.is_empty.all():
+        area = coverage.area.to_crs("EPSG:4326").simplify(GRID_DEGREES).set_precision(GRID_DEGREES)
+        folium.GeoJson(area.__geo_interface__, name=esc(t("covered_area")),
+                       style_function=lambda f: {"color": COVERED_FILL, "weight": 1.5, "fillColor": COVERED_FILL, "fillOpacity": 0.25}).add_to(m)
+    _admin_lines(m, kecamatan, t, "kecamatan", 1)
+    present = _site_layers(m, sites, {layer.id: layer}, outlines, t, lang)
+    proposal_rows = []
+    if proposals is not None and len(proposals):
+        _proposal_layer(m, proposals.to_crs("EPSG:4326"), coverage.radius_m, t)
+        proposal_rows = [f'<svg width="18" height="14"><circle cx="9" cy="7" r="5" fill="#fff" stroke="{PROPOSAL_COLOR}" stroke-width="2.5" stroke-dasharray="3 2"/></svg> {esc(proposals["label"].iloc[0])}']
+    _legend_box(m, t, [
+        (title, rows, ""),
+        (t("covered_area"), [f"{_swatch(COVERED_FILL)}{esc(t('within_radius').format(r=esc(coverage.radius_m / 1000)))}"], t("coverage_counts_exact")),
+        (t("layers"), _layer_rows(present, lang) + proposal_rows, t("proposal_note") if proposal_rows else ""),
+    ])
+    folium.LayerControl(collapsed=True).add_to(m)
+    focus = kecamatan if focus is None or focus.empty else focus
+    bounds = focus.total_bounds
+    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return m
+
+
+def _proposal_layer(m, proposals: gpd.GeoDataFrame, radius_m: float, t: Translate) -> None:
+    group = folium.FeatureGroup(name=esc(proposals["label"].iloc[0]))
+    for geom in proposals.geometry:
+        folium.Circle((geom.y, geom.x), radius=radius_m, color=PROPOSAL_COLOR, weight=1, dash_array="4 4", fill=False).add_to(group)
+    props = _props(proposals, {
+        "usulan": lambda r: f"{r['label']} #{r['rank']}",
+        "tambahan": lambda r: round(r["added_population"]),
+        "wilayah": lambda r: ", ".join(x for x in (r.get("desa"), r.get("kecamatan")) if isinstance(x, str)) or None,
+    })
+    folium.GeoJson(
+        props.__geo_interface__,
+        marker=folium.CircleMarker(radius=8, weight=3, color=PROPOSAL_COLOR, dash_array="3 2", fill=True, fill_color="#ffffff", fill_opacity=1),
+        tooltip=folium.GeoJsonTooltip(fields=["usulan", "tambahan", "wilayah"], aliases=[esc(t("proposal")), esc(t("added_people")), esc(t("place"))]),
+        popup=folium.GeoJsonPopup(fields=["usulan", "tambahan", "wilayah"], aliases=[esc(t("proposal")), esc(t("added_people")), esc(t("place"))]),
+    ).add_to(group)
+    group.add_to(m)

@@ -122,3 +122,116 @@ def test_typed_coordinates_and_desa_search_set_the_location(tmp_path, monkeypatc
     code = desa.loc[desa["desa"] == "Pondok Kacang Barat", "kode_desa"].iloc[0]
     picker.set_value(code).run()
     assert "Kel./Desa Pondok Kacang" in " ".join(m.value for m in at.markdown)
+
+
+def test_coverage_page_runs_for_every_seed_layer(tmp_path, monkeypatch):
+    from views.coverage_page import coverage_layers
+
+    at = fresh(tmp_path, monkeypatch, hal="cakupan")
+    layer_ids = list(coverage_layers())
+    assert "posko_bencana" in layer_ids and "jalan" not in layer_ids  # no radius, no coverage
+    for layer_id in layer_ids:
+        at.selectbox(key="c_layer").set_value(layer_id).run()
+        assert not at.exception, (layer_id, at.exception)
+        assert at.query_params["lap"] == layer_id
+    # Seeded sites are known only to a kecamatan or region: they cover no one, and the page says why.
+    at.selectbox(key="c_layer").set_value("stadion_mini").run()
+    assert "29 lokasi tidak dihitung" in at.warning[0].value
+
+
+@pytest.mark.parametrize("model", ["mclp", "lscp", "pmedian"])
+def test_proposals_for_the_14_posko(tmp_path, monkeypatch, model):
+    at = fresh(tmp_path, monkeypatch, hal="cakupan", lap="posko_bencana", model=model)
+    at.button(key="c_run").click().run()
+    assert not at.exception, at.exception
+    summary = at.success[0].value
+    assert summary.startswith("Usulan model (")
+    table = at.dataframe[0].value
+    if model != "lscp":
+        assert len(table) == 14
+    assert set(table["Kecamatan"]) <= {"Setu", "Serpong", "Pamulang", "Ciputat", "Ciputat Timur", "Pondok Aren", "Serpong Utara"}
+    assert "Usulan model" in map_script(at)
+
+
+def tracker_table(at):
+    return at.dataframe[0].value
+
+
+def test_tracker_filters_narrow_the_table(tmp_path, monkeypatch):
+    from layers.model import ProgramStatus
+    from layers.store import SQLiteSiteStore
+
+    # A status recorded in the store (not in code) shows in the tracker.
+    SQLiteSiteStore(tmp_path / "sites.sqlite").record_program_status(
+        "tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/smp-baru", "", "2025-06-15", "tester"
+    )
+    at = fresh(tmp_path, monkeypatch, hal="janji")
+    assert len(tracker_table(at)) == 198
+    assert {m.label: m.value for m in at.metric}["Dalam proses"] == "1"
+    at.multiselect(key="t_region").set_value(["3603"]).run()
+    table = tracker_table(at)
+    assert len(table) == 82 and set(table["Wilayah"]) == {"Kab. Tangerang"}
+    assert at.query_params["j_wil"] == "3603"
+    at.multiselect(key="t_region").set_value([]).run()
+    at.multiselect(key="t_misi").set_value(["tsl2024:4"]).run()
+    misi_4 = tracker_table(at)
+    assert 0 < len(misi_4) < 116 and set(misi_4["ID"].str[:6]) == {"tsl-4-"}
+    at.text_input(key="t_q").input("posko").run()
+    table = tracker_table(at)
+    assert list(table["ID"]) == ["tsl-4-7-05"] and at.query_params["q"] == "posko"
+    # Its row links to the map, filtered to its layer and misi.
+    link = table["Peta"].iloc[0]
+    assert "hal=peta" in link and "lap=posko_bencana" in link and "misi=tsl2024:4" in link
+    at.text_input(key="t_q").input("").run()
+    at.multiselect(key="t_misi").set_value([]).run()
+    at.multiselect(key="t_status").set_value(["dalam_proses"]).run()
+    table = tracker_table(at)
+    assert list(table["ID"]) == ["tsl-1-1-01"] and table["Bukti"].iloc[0] == "https://example.org/smp-baru"
+    at.multiselect(key="t_status").set_value(["gagal"]).run()
+    assert not at.dataframe and "Tidak ada program" in at.info[0].value
+
+
+def test_tracker_kecamatan_filter_and_shared_link(tmp_path, monkeypatch):
+    at = fresh(tmp_path, monkeypatch, hal="janji", j_kec="3674030", urut="name")
+    table = tracker_table(at)
+    # Programs with a site in Pamulang or naming it: the SMP, RSU Pamulang, the SPKU in every kecamatan.
+    assert {"tsl-1-1-01", "tsl-1-2-05", "tsl-4-7-13"} <= set(table["ID"]) and len(table) < 20
+    assert list(table["Program"]) == sorted(table["Program"], key=str.casefold)
+    smp = table.set_index("ID").at["tsl-1-1-01", "Peta"]
+    assert "kec=3674030" in smp and "lap=smp_baru" in smp
+
+
+def test_a_map_link_from_the_tracker_filters_the_map(tmp_path, monkeypatch):
+    at = fresh(tmp_path, monkeypatch, hal="peta", wil="3674", lap="smp_baru", misi="tsl2024:1", kec="3674030")
+    assert at.multiselect(key="f_layer").value == ["smp_baru"] and at.multiselect(key="f_kec").value == ["3674030"]
+    table = at.dataframe[0].value
+    assert len(table) == 1 and "sekolah baru SMP" in table["Program"].iloc[0]
+
+
+def test_briefing_link_opens_the_kecamatan(tmp_path, monkeypatch):
+    at = fresh(tmp_path, monkeypatch, hal="ringkasan", area="3674060")
+    assert at.selectbox(key="r_area").value == "3674060"
+    assert at.header[0].value == "Kecamatan Pondok Aren"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Penduduk (2025)"] == "310.955"
+    assert "Disdukcapil" in " ".join(c.value for c in at.caption)
+    programs = at.table[0].value
+    assert "Pembangunan 4 unit sekolah baru SMP (Setu, Pamulang, Serpong Utara, Pondok Aren) (tsl-1-1-01)" in set(programs["Program"])
+    assert len(at.get("image")) == 1  # the static map
+    assert at.query_params["area"] == "3674060"
+    at.selectbox(key="r_area").set_value("3603").run()
+    assert at.header[0].value == "Kabupaten Tangerang" and at.query_params["area"] == "3603"
+
+
+def test_malformed_briefing_area_is_ignored_with_a_notice(tmp_path, monkeypatch):
+    at = fresh(tmp_path, monkeypatch, hal="ringkasan", area="3671010")  # Kota Tangerang: no program document
+    assert "area" in at.warning[0].value
+    assert "Pilih kecamatan" in at.info[0].value and not at.header
+    assert "area" not in at.query_params
+
+
+def test_tracker_search_link_is_capped(tmp_path, monkeypatch):
+    at = fresh(tmp_path, monkeypatch, hal="janji", q="x" * 101, j_status="bogus")
+    notice = at.warning[0].value
+    assert "q" in notice and "j_status" in notice
+    assert at.text_input(key="t_q").value == "" and len(tracker_table(at)) == 198

@@ -205,3 +205,27 @@ def test_one_command_writes_all_36_pdfs(tmp_path, store):
     assert all(f.read_bytes().startswith(b"%PDF") for f in files)
     assert "Kecamatan Teluknaga" in pdf_text((out / "3603200-teluknaga.pdf").read_bytes())
     assert elapsed < 60, f"36 PDFs took {elapsed:.0f} s: too slow to stay in the default test run"
+
+
+def test_coverage_table_from_the_coverage_analysis(inputs):
+    from geo.coverage import coverage
+    from geo.demand import build_demand
+    from layers.briefing import coverage_table
+
+    cells = build_demand((TANGSEL,)).cells
+    layers = inputs.layers
+    posko = coverage(cells, inputs.sites[inputs.sites["layer"] == "posko_bencana"], 3000)  # the exact posko in Pamulang
+    spku = coverage(cells, inputs.sites[inputs.sites["layer"] == "spku"], 3000)  # kecamatan-level only: no analysis
+    table = coverage_table([(layers["posko_bencana"], posko), (layers["spku"], spku)])
+    assert len(table) == 7 and set(table["Lapisan"]) == {layers["posko_bencana"].label("id")}
+    row = table.set_index("kode_kec").loc[PAMULANG]
+    assert row["Lokasi bertitik dihitung"] == 1 and row["Radius (km)"] == 3
+    assert 0 < row["Penduduk terjangkau"] <= row["Penduduk"] and 0 < row["Terjangkau (%)"] <= 100
+    assert coverage_table([(layers["spku"], spku)]) is None
+    briefing = kecamatan_briefing(PAMULANG, inputs, coverage=table)
+    assert list(briefing.coverage["kode_kec"]) == [PAMULANG]
+    assert "Penduduk terjangkau" in pdf_text(briefing_pdf(briefing))
+    english = coverage_table([(layers["posko_bencana"], posko)], "en")
+    assert "Within reach (%)" in english.columns
+    # An area the analysis does not reach (Kabupaten Tangerang here) has no coverage section.
+    assert kecamatan_briefing("3603200", inputs, coverage=table).coverage is None

@@ -163,3 +163,55 @@ def test_shared_near_me_link_on_a_phone(server, browser):
     frame.locator(".leaflet-popup-content").wait_for(timeout=10_000)
     assert "Posko penanggulangan bencana" in frame.locator(".leaflet-popup-content").inner_text()
     page.close()
+
+
+def test_model_proposals_are_drawn_and_labelled(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1300})
+    page.goto(f"{server}/?hal=cakupan&lap=posko_bencana&model=mclp")
+    page.get_by_role("button", name="Hitung usulan").click()
+    # The register holds 2 posko with an exact point: they stay fixed, 12 more are proposed.
+    page.get_by_text("Usulan model (MCLP): 12 lokasi").wait_for(timeout=90_000)
+    frame = page.frame_locator(MAP_FRAME).last  # the map redrawn with the proposals
+    proposals = frame.locator("path[stroke='#6a1b9a']")  # proposal markers and their dashed radius circles
+    proposals.first.wait_for(timeout=60_000)
+    assert proposals.count() == 2 * 12
+    assert "Usulan model (MCLP)" in frame.locator(".pjt-legend").inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "coverage-proposals.png"), full_page=True)
+    page.close()
+
+
+def test_briefing_for_pondok_aren_renders_and_downloads_its_pdf(server, browser, tmp_path):
+    import struct
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{server}/?hal=ringkasan&area=3674060")
+    page.get_by_role("heading", name="Kecamatan Pondok Aren").wait_for(timeout=90_000)
+    image = page.locator('[data-testid="stImage"] img').first
+    image.wait_for(timeout=60_000)
+    page.wait_for_function("img => img.complete && img.naturalWidth > 1000", arg=image.element_handle(), timeout=30_000)
+    page.get_by_text("310.955").first.wait_for(timeout=30_000)
+    page.get_by_role("heading", name="Sumber dan atribusi").wait_for(timeout=30_000)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # Streamlit scrolls inside its own container, so a full-page shot needs a viewport as tall as the content.
+    height = page.evaluate("document.querySelector('[data-testid=\"stMainBlockContainer\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": int(height) + 200})
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "briefing-pondok-aren.png"), full_page=True)
+    with page.expect_download(timeout=90_000) as download:
+        page.get_by_role("button", name="Unduh PDF (A4)").click()
+    assert download.value.suggested_filename == "ringkasan-3674060-pondok-aren.pdf"
+    pdf = tmp_path / "briefing.pdf"
+    download.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    first_page = ARTIFACTS / "briefing-pondok-aren-page1"
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(first_page)], check=True, timeout=60)
+    png = first_page.with_suffix(".png").read_bytes()
+    width, height = struct.unpack(">II", png[16:24])
+    assert png.startswith(b"\x89PNG") and abs(width - 661) <= 1 and abs(height - 935) <= 1  # A4 portrait at 80 dpi
+    assert len(png) > 30_000  # text and a map, not a blank page
+    assert dialogs == []  # the XSS-named site in the register stays text in the page
+    page.close()

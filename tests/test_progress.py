@@ -221,3 +221,60 @@ def test_tracker_csv_and_xlsx_open_with_the_numbers(tracker, catalog):
     assert body["tsl-1-1-01"]["name"] == catalog.program("tsl-1-1-01").name
     assert (body["tsl-1-1-01"]["located"], body["tsl-1-1-01"]["target_sites"]) == (4, 4)
     assert body["tsl-4-2-11"]["target_qty"] == 166.2
+
+
+def test_progress_filter_narrows_by_region_misi_sasaran_status(store, tracker, catalog, kecamatan, desa):
+    from layers.progress import ProgressFilter
+
+    store.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/smp", "", "2025-03-01", "tester")
+    progress = tracker()
+    sites = site_frame(store.sites(), catalog, kecamatan, desa)
+    assert len(ProgressFilter().apply(progress, catalog, sites)) == 198
+    assert len(ProgressFilter(regions=("3603",)).apply(progress, catalog, sites)) == 82
+    misi_1 = ProgressFilter(misi=("tsl2024:1",)).apply(progress, catalog, sites)
+    assert set(misi_1["misi"]) == {1} and set(misi_1["document"]) == {"tsl2024"}
+    # Kabupaten flagships have no misi: a misi filter leaves them out rather than failing on the missing value.
+    sasaran = ProgressFilter(sasaran=("tsl2024:1:2",)).apply(progress, catalog, sites)
+    assert set(zip(sasaran["misi"], sasaran["sasaran"])) == {(1, 2)}
+    assert list(ProgressFilter(statuses=("dalam_proses",)).apply(progress, catalog, sites)["id"]) == ["tsl-1-1-01"]
+
+
+def test_progress_filter_by_kecamatan_and_text(store, tracker, catalog, kecamatan, desa):
+    from layers.progress import ProgressFilter, program_places
+
+    progress = tracker()
+    sites = site_frame(store.sites(), catalog, kecamatan, desa)
+    places = program_places(catalog, sites)
+    assert places["tsl-1-1-01"] == {"3674010", "3674030", "3674070", "3674060"}  # Setu, Pamulang, Serpong Utara, Pondok Aren
+    assert places["tsl-3-1-03"] == frozenset()
+    in_pamulang = set(ProgressFilter(kecamatan=(PAMULANG,)).apply(progress, catalog, sites)["id"])
+    # The SMP (named), the SPKU (every kecamatan) and RSU Pamulang (named place); no Kabupaten program.
+    assert {"tsl-1-1-01", "tsl-4-7-13", "tsl-1-2-05"} <= in_pamulang
+    assert not any(pid.startswith("kab-") for pid in in_pamulang)
+    found = ProgressFilter(text="  smp  BARU ").apply(progress, catalog, sites)
+    assert "tsl-1-1-01" in set(found["id"]) and len(found) < 10
+    assert ProgressFilter(text="tidak-ada-program-ini").apply(progress, catalog, sites).empty
+    # The document title is in every citation, so it must not match every program.
+    assert len(ProgressFilter(text="Benyamin").apply(progress, catalog, sites)) < 198
+
+
+def test_sort_progress_and_evidence_link(store, tracker):
+    from layers.progress import SORTS, evidence_link, sort_progress
+
+    store.record_program_status("tsl-4-2-11", ProgramStatus.FULFILLED, "https://example.org/jalan", "", "2025-04-01", "tester")
+    store.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/smp", "", "2025-03-01", "tester")
+    progress = tracker()
+    assert list(sort_progress(progress, "catalog")["id"]) == list(progress["id"])
+    by_status = sort_progress(progress, "status")
+    assert list(by_status["status"].iloc[-2:]) == ["dalam_proses", "terpenuhi"]
+    assert list(sort_progress(progress, "updated")["id"].iloc[:2]) == ["tsl-4-2-11", "tsl-1-1-01"]
+    by_progress = sort_progress(progress, "progress")
+    assert by_progress["progress_share"].iloc[-1] != by_progress["progress_share"].iloc[-1]  # NaN last
+    names = list(sort_progress(progress, "name")["name"])
+    assert names == sorted(names, key=str.casefold)
+    assert set(SORTS) == {"catalog", "status", "progress", "updated", "name"}
+    with pytest.raises(ValueError):
+        sort_progress(progress, "random")
+    assert evidence_link("https://example.org/smp") == "https://example.org/smp"
+    assert evidence_link("Visi Misi ..., baris 41: \u201c...\u201d") is None
+    assert evidence_link("javascript:alert(1)") is None and evidence_link("") is None

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from geo import boundaries, config
+from geo.coverage import Coverage, coverage as compute_coverage
+from geo.demand import Demand, build_demand
 from geo.display import simplify_for_display
 from layers.catalog import Catalog, load_catalog
+from layers import proposals as location_models
 from layers.model import Layer
 from layers.registry import load_layers, reference_layers
 from layers.seed import ensure_seeded
 from layers.sites import site_frame
 from layers.store import SQLiteSiteStore
+from layers import briefing_pdf as briefing_pdf_export, briefing_xlsx as briefing_xlsx_export
+from layers.briefing import Briefing, BriefingInputs, coverage_table, kecamatan_briefing
+from layers.model import Precision
+from layers.progress import program_progress
 
 
 @st.cache_resource(show_spinner=False)
@@ -91,3 +100,121 @@ def population() -> pd.DataFrame:
 
 def crosswalk() -> pd.DataFrame:
     return admin()["crosswalk"]
+
+
+def region_name(code: str) -> str:
+    return boundaries.REGION_NAMES.get(code, code)
+
+
+def demand() -> Demand:
+    """Population spread over 1 km cells clipped to the desa of both program regions."""
+    return _demand(str(config.data_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _demand(root: str) -> Demand:
+    return build_demand(config.PROGRAM_REGIONS, root=root)
+
+
+def layer_regions(layer_id: str) -> tuple[str, ...]:
+    """The regions whose programs feed a layer (coverage is measured there only)."""
+    return tuple(sorted({catalog().program(pid).region for pid in layers()[layer_id].programs}))
+
+
+def coverage(layer_id: str, radius_m: float) -> Coverage:
+    """Coverage of a layer's sites within ``radius_m``, over the regions of its programs (cached)."""
+    return _coverage(str(config.store_path()), _store_version(), layer_id, float(radius_m))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _coverage(path: str, version: float, layer_id: str, radius_m: float) -> Coverage:
+    cells = demand().cells
+    cells = cells[cells["kode_kab"].isin(layer_regions(layer_id))]
+    frame = _sites(path, version)
+    return compute_coverage(cells, frame[frame["layer"] == layer_id], radius_m)
+
+
+def proposal(layer_id: str, program_id: str, radius_m: float, model: str, n_new: int, in_named: bool, quotas: bool):
+    """Model proposals for a program's missing sites, existing point sites of its layer fixed (cached by inputs)."""
+    return _proposal(str(config.store_path()), _store_version(), layer_id, program_id, float(radius_m), model, n_new, in_named, quotas)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _proposal(path, version, layer_id, program_id, radius_m, model, n_new, in_named, quotas):
+    program = catalog().program(program_id)
+    cells = demand().cells
+    cells = cells[cells["kode_kab"] == program.region]
+    frame = _sites(path, version)
+    existing = frame[(frame["layer"] == layer_id) & (frame["kode_kab"] == program.region)]
+    candidates = location_models.candidate_sites(cells, kecamatan=program.kecamatan if in_named else None)
+    own = existing[existing["program"] == program_id]
+    return location_models.propose_sites(
+        cells, existing, radius_m, n_new=n_new, model=model, candidates=candidates,
+        quotas=location_models.imprecise_quotas(own) if quotas else None,
+    )
+
+
+def progress(lang: str = "id") -> pd.DataFrame:
+    """The promise tracker (:func:`layers.progress.program_progress`), re-read whenever the store file changes."""
+    path = str(config.store_path())
+    _store(path)
+    return _progress(path, _store_version(), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _progress(path: str, version: float, lang: str) -> pd.DataFrame:
+    statuses = _store(path).program_statuses()
+    return program_progress(catalog(), layers(), _sites(path, version), statuses, admin()["kecamatan"], lang)
+
+
+def briefing(code: str, lang: str) -> Briefing:
+    """The briefing of a kecamatan or region (cached on the code, language, store version and date)."""
+    return _briefing(*_briefing_key(code, lang))
+
+
+def briefing_map_png(code: str, lang: str) -> bytes:
+    return _briefing_map_png(*_briefing_key(code, lang))
+
+
+def briefing_pdf(code: str, lang: str) -> bytes:
+    return _briefing_pdf(*_briefing_key(code, lang))
+
+
+def briefing_xlsx(code: str, lang: str) -> bytes:
+    return _briefing_xlsx(*_briefing_key(code, lang))
+
+
+def _briefing_key(code: str, lang: str) -> tuple[str, float, str, str, str]:
+    path = str(config.store_path())
+    _store(path)
+    return path, _store_version(), code, lang, date.today().isoformat()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _briefing(path: str, version: float, code: str, lang: str, today: str) -> Briefing:
+    a = admin()
+    inputs = BriefingInputs(catalog(), layers(), a["kecamatan"], a["population"], _sites(path, version), _progress(path, version, lang), lang)
+    return kecamatan_briefing(code, inputs, coverage=_briefing_coverage(path, version, lang), today=today)
+
+
+def _briefing_coverage(path: str, version: float, lang: str) -> pd.DataFrame | None:
+    """Coverage within each layer's default radius, for the layers that have an exact-point site (else None)."""
+    frame = _sites(path, version)
+    exact = sorted(set(frame.loc[frame["precision"] == Precision.EXACT.value, "layer"]))
+    results = [(layers()[lid], coverage(lid, layers()[lid].radius_m)) for lid in exact if layers()[lid].radius_m > 0]
+    return coverage_table(results, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _briefing_map_png(path: str, version: float, code: str, lang: str, today: str) -> bytes:
+    return briefing_pdf_export.briefing_map_png(_briefing(path, version, code, lang, today))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _briefing_pdf(path: str, version: float, code: str, lang: str, today: str) -> bytes:
+    return briefing_pdf_export.briefing_pdf(_briefing(path, version, code, lang, today))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _briefing_xlsx(path: str, version: float, code: str, lang: str, today: str) -> bytes:
+    return briefing_xlsx_export.briefing_xlsx(_briefing(path, version, code, lang, today))

@@ -13,13 +13,16 @@ from typing import Any, Callable
 
 import streamlit as st
 
+TEXT_MAX = 100  # longest free-text value taken from a link
+
 
 @dataclass(frozen=True)
 class Param:
     """One widget mirrored in the URL.
 
     ``kind`` is "list" (comma-separated values from ``options``), "choice" (one
-    of ``options``), "number" (within ``bounds``) or "flag" ("1"/"0").
+    of ``options``), "number" (within ``bounds``), "flag" ("1"/"0") or "text"
+    (free text, printable and at most :data:`TEXT_MAX` characters).
     """
 
     name: str
@@ -42,6 +45,11 @@ def _parse(param: Param, raw: str) -> Any:
         if raw not in param.options():
             raise ValueError(raw)
         return raw
+    if param.kind == "text":
+        text = raw.strip()
+        if len(text) > TEXT_MAX or not text.isprintable():
+            raise ValueError(raw)
+        return text
     if param.kind == "number":
         value = float(raw)
         low, high = param.bounds
@@ -57,6 +65,8 @@ def _format(param: Param, value: Any) -> str | None:
     """The query value for a widget value, or None where it is the default (kept out of the URL)."""
     if value is None or value == param.default or value == []:
         return None
+    if param.kind == "text":
+        return value.strip()[:TEXT_MAX] or None
     if param.kind == "list":
         return ",".join(value)
     if param.kind == "flag":

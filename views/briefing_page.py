@@ -1,0 +1,262 @@
+"""The kecamatan briefing page: what one kecamatan (or a whole region) gets, with PDF and XLSX downloads.
+
+The chosen area is mirrored in the URL (``?hal=ringkasan&area=<BPS code>``), so
+a briefing has its own link. The content comes from
+:func:`layers.briefing.kecamatan_briefing` and uses the report's own wording
+(:func:`layers.briefing.label`), so the page, the PDF and the workbook agree.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+from urllib.parse import urlsplit
+
+import pandas as pd
+import streamlit as st
+
+from geo import config
+from geo.boundaries import REGION_NAMES
+from layers.briefing import LEVEL_KECAMATAN, Briefing, briefing_areas, label
+from layers.model import ProgramStatus, SiteStatus
+from layers.progress import evidence_link, format_number, status_label
+from views import data
+from views.state import Param
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def areas() -> list[str]:
+    """Area codes in menu order: each region, then its kecamatan by name."""
+    kec = data.admin()["kecamatan"]
+    names = dict(briefing_areas(kec))
+    region_of = dict(zip(kec["kode_kec"], kec["kode_kab"]))
+    out = []
+    for region in config.PROGRAM_REGIONS:
+        out.append(region)
+        out += sorted((c for c in names if region_of[c] == region), key=names.get)
+    return out
+
+
+def params() -> list[Param]:
+    """The URL parameter of this page: the area's BPS code (``kec`` is the map's kecamatan list)."""
+    return [Param("area", "r_area", "choice", options=areas)]
+
+
+# Characters that would start Markdown (or LaTeX) in st.table cells; data text is shown as typed.
+MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~$"})
+
+
+def _text(value) -> str:
+    """A table cell as literal text."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).translate(MARKDOWN)
+
+
+def _number(value, lang: str) -> str:
+    """A number in the report's format (text passes through as text)."""
+    if pd.api.types.is_number(value) and not isinstance(value, bool):
+        return "" if pd.isna(value) else format_number(value, lang)
+    return _text(value)
+
+
+def _table(columns: dict[str, list]) -> None:
+    """A static table (wraps long names, prints like the PDF) from ``{heading: cells}``; cells are already text."""
+    st.table(pd.DataFrame(columns), hide_index=True)
+
+
+def area_labels(t: Callable[[str], str]) -> dict[str, str]:
+    """Menu labels of :func:`areas`: "Kec. Pondok Aren — Kota Tangerang Selatan", "Kabupaten Tangerang (whole region)"."""
+    kec = data.admin()["kecamatan"]
+    names, regions = dict(zip(kec["kode_kec"], kec["kecamatan"])), dict(zip(kec["kode_kec"], kec["kode_kab"]))
+    return {
+        code: t("briefing_whole_region").format(name=REGION_NAMES[code]) if code in config.PROGRAM_REGIONS
+        else t("briefing_area_option").format(name=names[code], region=REGION_NAMES[regions[code]])
+        for code in areas()
+    }  # fmt: skip
+
+
+def _slug(briefing: Briefing) -> str:
+    name = "".join(c if c.isalnum() else "-" for c in briefing.name.lower())
+    return f"ringkasan-{briefing.code}-{'-'.join(p for p in name.split('-') if p)}"
+
+
+def render(t: Callable[[str], str], lang: str) -> None:
+    """Draw the whole page."""
+    st.subheader(t("briefing_title"))
+    st.caption(t("briefing_help"))
+    labels = area_labels(t)
+    st.session_state.setdefault("r_area", None)
+    code = st.selectbox(
+        t("briefing_pick"), list(labels), format_func=labels.get, key="r_area",
+        placeholder=t("briefing_pick_placeholder"),
+    )  # fmt: skip
+    if code is None:
+        st.info(t("briefing_none"))
+        return
+    with st.spinner(t("briefing_loading")):
+        briefing = data.briefing(code, lang)
+    header(briefing, t, lang)
+    facts(briefing, lang)
+    st.image(data.briefing_map_png(code, lang), caption=_map_note(briefing), width="stretch")
+    programs(briefing, lang)
+    sites(briefing, lang)
+    not_located(briefing, lang)
+    region_sites(briefing, lang)
+    coverage(briefing, t, lang)
+    status_summary(briefing, lang)
+    sources(briefing, lang)
+
+
+def header(briefing: Briefing, t: Callable[[str], str], lang: str) -> None:
+    """The area's name, its region and document, the date, and the two downloads."""
+    name = f"{label('level_kecamatan', lang)} {briefing.name}" if briefing.level == LEVEL_KECAMATAN else briefing.name
+    st.header(name, anchor=False)
+    lines = [briefing.region_name] if briefing.level == LEVEL_KECAMATAN else []
+    lines += [f"{label('document', lang)}: {briefing.document}", f"{label('generated', lang)}: {briefing.generated}"]
+    st.caption("  \n".join(_text(line) for line in lines))
+    code, slug = briefing.code, _slug(briefing)
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
+        t("download_pdf"), lambda: data.briefing_pdf(code, lang), f"{slug}.pdf", "application/pdf",
+        key="r_dl_pdf", icon=":material/picture_as_pdf:", type="primary", on_click="ignore",
+    )  # fmt: skip
+    buttons.download_button(
+        t("download_xlsx"), lambda: data.briefing_xlsx(code, lang), f"{slug}.xlsx", XLSX_MIME,
+        key="r_dl_xlsx", icon=":material/table:", on_click="ignore",
+    )  # fmt: skip
+    st.caption(t("briefing_share"))
+
+
+def facts(briefing: Briefing, lang: str) -> None:
+    """Headline figures: population (year, confidence, source), programs and sites here, open regional targets."""
+    live = briefing.sites[briefing.sites["status"] != SiteStatus.CANCELLED.value]
+    built = int((live["status"] == SiteStatus.BUILT.value).sum())
+    population, programs_here, sites_here, open_targets = st.columns(4)
+    if briefing.population is None:
+        population.metric(label("population", lang), label("population_none", lang))
+    else:
+        population.metric(
+            f"{label('population', lang)} ({briefing.population_year})", format_number(briefing.population, lang),
+            help=label("population_detail", lang, year=briefing.population_year, confidence=briefing.population_confidence),
+        )  # fmt: skip
+    programs_here.metric(label("programs_here", lang), format_number(len(briefing.programs), lang))
+    sites_here.metric(
+        label("sites_here", lang),
+        label("sites_here_value", lang, n=format_number(len(live), lang), built=format_number(built, lang)),
+    )
+    open_targets.metric(
+        label("targets_open", lang),
+        format_number(int(briefing.not_located["not_located"].sum()), lang),
+        help=label("targets_open_value", lang, units=format_number(int(briefing.not_located["not_located"].sum()), lang),
+                   programs=format_number(len(briefing.not_located), lang)),
+    )  # fmt: skip
+    if briefing.population is not None:
+        detail = label("population_detail", lang, year=briefing.population_year, confidence=briefing.population_confidence)
+        st.caption(f"{label('population', lang)} {format_number(briefing.population, lang)} ({detail}). "
+                   f"{label('population_source', lang)}: {_text(briefing.population_source)}")  # fmt: skip
+
+
+def _map_note(briefing: Briefing) -> str:
+    note = label("map_note", briefing.lang)
+    if len(briefing.region_sites):
+        note += " " + label("map_unplaced", briefing.lang, n=len(briefing.region_sites))
+    return note
+
+
+def programs(briefing: Briefing, lang: str) -> None:
+    st.subheader(label("programs_title", lang, name=briefing.name), anchor=False)
+    if briefing.programs.empty:
+        st.info(label("programs_none", lang, name=briefing.name))
+        return
+    p = briefing.programs
+    links = [evidence_link(e) for e in p["evidence"]]
+    _table(
+        {
+            label("col_program", lang): [f"{_text(n)} ({_text(i)})" for n, i in zip(p["name"], p["program"])],
+            label("col_status", lang): [status_label(v, lang) for v in p["status"]],
+            label("col_here", lang): [_text(v) for v in p["share_text"]],
+            label("col_progress", lang): [_text(v) for v in p["progress_text"]],
+            label("col_updated", lang): [_text(v) for v in p["updated"]],
+            label("col_evidence", lang): [f"[{urlsplit(u).netloc}]({u.replace(')', '%29')})" if u else "" for u in links],
+        }
+    )
+    st.caption(label("status_note", lang))
+
+
+def sites(briefing: Briefing, lang: str) -> None:
+    if briefing.sites.empty:
+        return
+    st.subheader(label("sites_title", lang), anchor=False)
+    s = briefing.sites
+    _table(
+        {
+            label("col_map_no", lang): [str(n) if pd.notna(n) else label("map_hatched", lang) for n in s["map_no"]],
+            label("col_site", lang): [_text(v) for v in s["name"]],
+            label("col_layer", lang): [_text(v) for v in s["layer_label"]],
+            label("col_precision", lang): [label(f"precision_{v}", lang) for v in s["precision"]],
+            label("col_site_status", lang): [label(f"status_{v}", lang) for v in s["status"]],
+            label("col_desa", lang): [_text(v) for v in s["desa"]],
+            label("col_updated", lang): [_text(v) for v in s["updated"]],
+        }
+    )
+
+
+def not_located(briefing: Briefing, lang: str) -> None:
+    """Region-wide site targets with no place yet: not this kecamatan's alone, and said so."""
+    region = briefing.region_name
+    st.subheader(label("not_located_title", lang, region=region), anchor=False)
+    note_key = "not_located_note" if briefing.level == LEVEL_KECAMATAN else "not_located_note_region"
+    st.caption(label(note_key, lang, region=region, name=briefing.name))
+    if briefing.not_located.empty:
+        st.write(label("not_located_none", lang, region=region))
+        return
+    n = briefing.not_located
+    _table(
+        {
+            label("col_program", lang): [f"{_text(v)} ({_text(i)})" for v, i in zip(n["name"], n["program"])],
+            label("col_target", lang): [_text(f"{format_number(q, lang)} {u}".strip()) for q, u in zip(n["target_sites"], n["target_unit"])],
+            label("col_located", lang): [format_number(v, lang) for v in n["located"]],
+            label("col_not_located", lang): [format_number(v, lang) for v in n["not_located"]],
+        }
+    )
+
+
+def region_sites(briefing: Briefing, lang: str) -> None:
+    if briefing.region_sites.empty:
+        return
+    st.subheader(label("region_sites_title", lang, region=briefing.region_name), anchor=False)
+    st.caption(label("region_sites_note", lang))
+    r = briefing.region_sites
+    _table(
+        {
+            label("col_site", lang): [_text(v) for v in r["name"]],
+            label("col_program", lang): [_text(v) for v in r["program"]],
+            label("col_site_status", lang): [label(f"status_{v}", lang) for v in r["status"]],
+        }
+    )
+
+
+def coverage(briefing: Briefing, t: Callable[[str], str], lang: str) -> None:
+    """Coverage figures where the analysis exists (a layer with an exact-point site reaching the area)."""
+    st.subheader(label("coverage_title", lang), anchor=False)
+    if briefing.coverage is None:
+        st.caption(t("briefing_coverage_none"))
+        return
+    st.caption(t("briefing_coverage_help"))
+    shown = briefing.coverage.drop(columns="kode_kec")
+    _table({c: [_number(v, lang) for v in shown[c]] for c in shown.columns})
+
+
+def status_summary(briefing: Briefing, lang: str) -> None:
+    """How many of the document's programs stand at each tracker status."""
+    st.subheader(label("status_title", lang), anchor=False)
+    counts = briefing.status_counts.iloc[0]
+    columns = st.columns(len(ProgramStatus) + 1)
+    for column, status in zip(columns, ProgramStatus):
+        column.metric(status_label(status.value, lang), format_number(int(counts[status.value]), lang))
+    columns[-1].metric(label("col_total", lang), format_number(int(counts["total"]), lang))
+
+
+def sources(briefing: Briefing, lang: str) -> None:
+    st.subheader(label("sources_title", lang), anchor=False)
+    items = [*briefing.attributions, label("sources_store", lang, date=briefing.generated)]
+    st.caption("  \n".join(f"\u2022 {_text(item)}" for item in items))

@@ -1,0 +1,196 @@
+"""The planners' page: who is far from a facility, and where the remaining sites could go."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import sources
+from geo.errors import DataError
+from layers import proposals as model
+from layers.registry import program_layers
+from layers.render import build_coverage_map
+from views import data
+from views.state import Param
+
+MODELS = ("mclp", "lscp", "pmedian")
+MAP_MODES = ("uncovered", "distance")
+
+
+def coverage_layers() -> dict:
+    """Program layers with a service radius (coverage makes no sense for roads or lights)."""
+    return {lid: layer for lid, layer in program_layers(data.layers()).items() if layer.radius_m > 0}
+
+
+def target_programs(layer_id: str) -> list[str]:
+    """Programs of a layer whose target is a number of sites."""
+    catalog, sites, kecamatan = data.catalog(), data.sites(), data.admin()["kecamatan"]
+    found = []
+    for pid in data.layers()[layer_id].programs:
+        try:
+            model.sites_needed(catalog.program(pid), sites, kecamatan)
+        except DataError:  # a length, a share or no stated number: nothing to place
+            continue
+        found.append(pid)
+    return found
+
+
+def params() -> list[Param]:
+    """The URL parameters of this page."""
+    return [
+        Param("lap", "c_layer", "choice", options=lambda: list(coverage_layers())),
+        Param("r", "c_radius", "number", bounds=(100, 20_000)),
+        Param("peta", "c_mode", "choice", options=lambda: list(MAP_MODES), default=MAP_MODES[0]),
+        Param("prog", "c_program", "choice", options=lambda: [p.id for p in data.catalog().programs]),
+        Param("model", "c_model", "choice", options=lambda: list(MODELS), default=MODELS[0]),
+        Param("n", "c_n", "number", bounds=(1, 200)),
+    ]
+
+
+def _reset_radius() -> None:
+    layer = coverage_layers()[st.session_state["c_layer"]]
+    st.session_state["c_radius"] = float(layer.radius_m)
+    for key in ("c_program", "c_n", "c_done"):
+        st.session_state.pop(key, None)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}".replace(",", ".")
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:.1f}%".replace(".", ",")
+
+
+def population_note(t: Callable[[str], str]) -> str:
+    """Years and confidence of the population behind the demand grid."""
+    parts = []
+    for s in data.demand().sources:
+        years = ", ".join(str(y) for y in s.years)
+        shares = ", ".join(str(y) if y else t("year_unknown") for y in s.share_years)
+        parts.append(t("demand_source").format(region=s.region, years=years, confidence=", ".join(s.confidence), shares=shares))
+    return " ".join(parts)
+
+
+def render(t: Callable[[str], str], lang: str) -> None:
+    """Draw the whole page."""
+    layers = coverage_layers()
+    st.subheader(t("coverage_title"))
+    st.caption(t("coverage_help"))
+    left, mid, right = st.columns([2, 1, 1])
+    st.session_state.setdefault("c_layer", "posko_bencana")
+    layer_id = left.selectbox(t("layer"), list(layers), format_func=lambda lid: layers[lid].label(lang), key="c_layer", on_change=_reset_radius)
+    layer = layers[layer_id]
+    st.session_state.setdefault("c_radius", float(layer.radius_m))
+    radius = mid.number_input(t("radius_m"), 100.0, 20_000.0, step=100.0, key="c_radius", format="%.0f")
+    mode = right.radio(t("map_mode"), MAP_MODES, format_func=lambda m: t(f"map_{m}"), key="c_mode")
+    st.caption(population_note(t))
+
+    sites = data.sites()
+    layer_sites = sites[sites["layer"] == layer_id]
+    with st.spinner(t("computing_coverage")):
+        result = data.coverage(layer_id, radius)
+    a, b, c, d = st.columns(4)
+    a.metric(t("population_est"), _fmt(result.population))
+    b.metric(f"{t('covered_people')} ({_pct(result.share)})", _fmt(result.covered))
+    c.metric(t("uncovered_people"), _fmt(result.uncovered))
+    d.metric(t("sites_counted"), result.sites_counted)
+    if len(result.left_out):
+        st.warning(t("left_out_note").format(n=int(result.left_out["sites"].sum())))
+        st.dataframe(
+            pd.DataFrame({t("precision"): [t(f"precision_{p}") for p in result.left_out["precision"]],
+                          t("sites_count_col"): result.left_out["sites"], t("reason"): result.left_out["reason"]}),
+            hide_index=True, width="stretch",
+        )
+
+    map_slot = st.container()  # filled after the proposal inputs, so the map can show their result
+    proposal = proposal_controls(t, lang, layer_id, radius, layer_sites)
+    admin = data.admin()
+    fmap = build_coverage_map(
+        kecamatan=admin["kecamatan_display"][admin["kecamatan_display"]["kode_kab"].isin(result.kecamatan["kode_kab"].unique())],
+        desa=admin["desa_display"], coverage=result, layer=layer, sites=layer_sites, mode=mode, t=t, lang=lang,
+        attributions=list(sources.MAP_ATTRIBUTIONS), outlines=admin["outlines"],
+        proposals=proposal.sites if proposal is not None else None,
+    )
+    with map_slot:
+        st_folium(fmap, key="coverage_map", height=560, use_container_width=True, returned_objects=[])
+    if proposal is not None:
+        proposal_table(proposal, t)
+    kecamatan_table(result, t)
+
+
+def proposal_controls(t: Callable[[str], str], lang: str, layer_id: str, radius: float, layer_sites: pd.DataFrame):
+    """Model inputs for a program of this layer with a site target; returns the proposal once computed."""
+    catalog = data.catalog()
+    programs = target_programs(layer_id)
+    st.markdown(f"#### {t('proposals_title')}")
+    if not programs:
+        st.info(t("no_target_programs"))
+        return None
+    program_id = st.selectbox(t("program"), programs, format_func=lambda p: catalog.program(p).name, key="c_program")
+    program = catalog.program(program_id)
+    needed = model.sites_needed(program, data.sites(), data.admin()["kecamatan"])
+    st.caption(t("sites_needed").format(n=needed, region=data.region_name(program.region)))
+    left, right, restrict = st.columns([1, 1, 2])
+    chosen = left.radio(t("model"), MODELS, format_func=lambda m: t(f"model_{m}"), key="c_model")
+    st.session_state.setdefault("c_n", float(max(needed, 1)))
+    n_new = right.number_input(t("new_sites"), 1.0, 200.0, step=1.0, key="c_n", format="%.0f", disabled=chosen == "lscp")
+    named = bool(program.kecamatan)
+    in_named = restrict.checkbox(t("restrict_named"), value=named, disabled=not named, key="c_named")
+    quotas = restrict.checkbox(t("one_per_imprecise"), value=True, key="c_quota", help=t("one_per_imprecise_help"))
+    if not st.button(t("run_model"), type="primary", key="c_run") and not st.session_state.get("c_done"):
+        return None
+    st.session_state["c_done"] = True
+    try:
+        with st.spinner(t("computing_proposals")):
+            proposal = data.proposal(layer_id, program_id, radius, chosen, int(n_new), in_named and named, quotas)
+    except DataError as exc:
+        st.error(str(exc))
+        return None
+    return proposal
+
+
+def proposal_table(proposal, t: Callable[[str], str]) -> None:
+    st.success(t("proposal_summary").format(
+        label=proposal.label, n=len(proposal.sites), before=_fmt(proposal.covered_before), after=_fmt(proposal.covered_after),
+        share=_pct(proposal.covered_after / proposal.population),
+    ))
+    if not proposal.optimal:
+        st.warning(t("not_optimal"))
+    frame = proposal.sites.to_crs("EPSG:4326")
+    st.dataframe(
+        pd.DataFrame({
+            "#": frame["rank"], t("proposal"): frame["label"], t("kecamatan"): frame["kecamatan"], t("desa"): frame["desa"],
+            t("added_people"): frame["added_population"].round().astype(int),
+            "lat": frame.geometry.y.round(5), "lon": frame.geometry.x.round(5),
+        }),
+        hide_index=True, width="stretch",
+    )
+    left, right = st.columns(2)
+    left.download_button(t("download_csv"), model.to_csv(proposal), "usulan-lokasi.csv", "text/csv", key="c_dl_csv")
+    right.download_button(t("download_geojson"), model.to_geojson(proposal), "usulan-lokasi.geojson", "application/geo+json", key="c_dl_geojson")
+
+
+def kecamatan_table(result, t: Callable[[str], str]) -> None:
+    st.markdown(f"#### {t('coverage_by_kecamatan')}")
+    table = result.kecamatan.sort_values("share")
+    st.dataframe(
+        pd.DataFrame({
+            t("kecamatan"): table["kecamatan"], t("region"): [data.region_name(k) for k in table["kode_kab"]],
+            t("population_est"): table["population"].round().astype(int), t("covered_people"): table["covered"].round().astype(int),
+            t("uncovered_people"): table["uncovered"].round().astype(int), t("covered_pct"): (100 * table["share"]).round(1),
+        }),
+        hide_index=True, width="stretch",
+    )
+    with st.expander(t("coverage_by_desa")):
+        desa = result.desa.sort_values("uncovered", ascending=False)
+        st.dataframe(
+            pd.DataFrame({
+                t("desa"): desa["desa"], t("kecamatan"): desa["kecamatan"], t("population_est"): desa["population"].round().astype(int),
+                t("uncovered_people"): desa["uncovered"].round().astype(int), t("covered_pct"): (100 * desa["share"]).round(1),
+            }),
+            hide_index=True, width="stretch",
+        )

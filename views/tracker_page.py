@@ -1,0 +1,198 @@
+"""The promise tracker page: every program with its status, progress and evidence.
+
+Filters (region, misi, sasaran, status, kecamatan, text) and the sort order are
+mirrored in the URL. The summary counts statuses and charts them per misi; each
+row with a map layer links to the map page filtered to that program's sites.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from geo import config
+from geo.boundaries import REGION_NAMES
+from layers import export
+from layers.model import ProgramStatus
+from layers.progress import (
+    SORTS, ProgressFilter, evidence_link, format_number, misi_status_counts, program_places, sort_progress,
+)
+from layers.registry import program_layers
+from views import data
+from views.state import TEXT_MAX, Param
+
+# Status colours for the chart: grey (no evidence), amber, green, red.
+STATUS_COLORS = {
+    ProgramStatus.NO_EVIDENCE.value: "#9e9e9e",
+    ProgramStatus.IN_PROGRESS.value: "#f9a825",
+    ProgramStatus.FULFILLED.value: "#2e7d32",
+    ProgramStatus.FAILED.value: "#c62828",
+}
+SHORT_REGION = {config.TANGSEL: "Tangsel", config.KAB_TANGERANG: "Kab. Tangerang"}
+
+
+def _kecamatan_options(regions: tuple[str, ...] = ()) -> dict[str, str]:
+    kec = data.admin()["kecamatan"]
+    rows = kec[kec["kode_kab"].isin(regions or config.PROGRAM_REGIONS)].sort_values("kecamatan")
+    return dict(zip(rows["kode_kec"], rows["kecamatan"]))
+
+
+def params() -> list[Param]:
+    """The URL parameters of this page (prefixed ``j_``: "janji"), distinct from the map's."""
+    catalog = data.catalog()
+    return [
+        Param("j_wil", "t_region", "list", options=lambda: list(config.PROGRAM_REGIONS)),
+        Param("j_misi", "t_misi", "list", options=lambda: [f"{m.document}:{m.no}" for m in catalog.misi]),
+        Param("j_sas", "t_sasaran", "list", options=lambda: [f"{s.document}:{s.misi}:{s.no}" for s in catalog.sasaran]),
+        Param("j_status", "t_status", "list", options=lambda: [s.value for s in ProgramStatus]),
+        Param("j_kec", "t_kec", "list", options=lambda: list(_kecamatan_options())),
+        Param("q", "t_q", "text", default=""),
+        Param("urut", "t_sort", "choice", options=lambda: list(SORTS), default=SORTS[0]),
+    ]
+
+
+def _multiselect(label: str, options: dict[str, str], key: str, placeholder: str, help: str | None = None) -> tuple[str, ...]:
+    """A multiselect over ``{value: label}``; empty means all. Values no longer offered are dropped."""
+    if key in st.session_state:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    return tuple(st.multiselect(label, list(options), format_func=options.get, key=key, placeholder=placeholder, help=help))
+
+
+def filters(t: Callable[[str], str]) -> tuple[ProgressFilter, str]:
+    """The filter widgets in the sidebar; returns the filter and the sort order."""
+    catalog = data.catalog()
+    st.sidebar.header(t("filters"))
+    with st.sidebar:
+        text = st.text_input(t("tracker_search"), key="t_q", max_chars=TEXT_MAX, placeholder=t("tracker_search_placeholder"))
+        regions = _multiselect(t("region"), {r: REGION_NAMES[r] for r in config.PROGRAM_REGIONS}, "t_region", t("all"))
+        misi_opts = {f"{m.document}:{m.no}": f"{m.no}. {m.name}" for m in catalog.misi}
+        misi = _multiselect(t("misi"), misi_opts, "t_misi", t("all"), help=t("tracker_misi_help"))
+        sasaran_opts = {
+            f"{s.document}:{s.misi}:{s.no}": f"{s.misi}.{s.no} {s.name}"
+            for s in catalog.sasaran
+            if not misi or f"{s.document}:{s.misi}" in misi
+        }
+        sasaran = _multiselect(t("sasaran"), sasaran_opts, "t_sasaran", t("all"))
+        statuses = _multiselect(t("status"), {s.value: t(f"promise_{s.value}") for s in ProgramStatus}, "t_status", t("all"))
+        kecamatan = _multiselect(t("kecamatan"), _kecamatan_options(regions), "t_kec", t("all"), help=t("tracker_kecamatan_help"))
+        sort = st.selectbox(t("tracker_sort"), SORTS, format_func=lambda s: t(f"tracker_sort_{s}"), key="t_sort")
+    return ProgressFilter(regions, misi, sasaran, statuses, kecamatan, text), sort
+
+
+def map_link(row, kecamatan: tuple[str, ...], places: dict[str, frozenset[str]], named: tuple[str, ...], lang: str) -> str | None:
+    """A relative link to the map page showing this program's layer (and misi/sasaran) in its kecamatan.
+
+    The kecamatan are those of the tracker's kecamatan filter where the program
+    is, else the ones its text names; none means the whole region.
+    """
+    if not row.layer:
+        return None
+    query = {"hal": "peta", "wil": row.region, "lap": row.layer}
+    if pd.notna(row.misi):
+        query["misi"] = f"{row.document}:{row.misi}"
+        if pd.notna(row.sasaran):
+            query["sas"] = f"{row.document}:{row.misi}:{row.sasaran}"
+    codes = sorted(places.get(row.id, frozenset()) & set(kecamatan)) if kecamatan else sorted(named)
+    if codes:
+        query["kec"] = ",".join(codes)
+    if lang != "id":
+        query["bahasa"] = lang
+    return "./?" + urlencode(query, safe=",:")
+
+
+def summary(progress: pd.DataFrame, t: Callable[[str], str], lang: str) -> None:
+    """Counts by status and a bar chart of statuses per misi, for the programs shown."""
+    counts = progress["status"].value_counts()
+    for column, status in zip(st.columns(len(ProgramStatus)), ProgramStatus):
+        column.metric(t(f"promise_{status.value}"), format_number(int(counts.get(status.value, 0)), lang))
+    if progress.empty:
+        return
+    by_misi = misi_status_counts(progress, data.catalog())
+    labels = [
+        f"{SHORT_REGION.get(region, doc)} \u00b7 {t('misi')} {m}" if pd.notna(m) else SHORT_REGION.get(region, doc)
+        for doc, m, region in zip(by_misi["document"], by_misi["misi"], [data.catalog().document(d).region for d in by_misi["document"]])
+    ]
+    statuses = [s.value for s in ProgramStatus]
+    chart = by_misi[statuses].rename(columns={s: t(f"promise_{s}") for s in statuses})
+    chart.index = pd.Index(labels, name=t("misi"))
+    st.markdown(f"**{t('tracker_chart')}**")
+    st.bar_chart(
+        chart, horizontal=True, stack=True, sort=False, color=[STATUS_COLORS[s] for s in statuses],
+        x_label="", y_label=t("tracker_programs"), height=110 + 34 * len(chart),
+    )  # fmt: skip
+    names = [f"{t('misi')} {m}: {name}" for m, name in zip(by_misi["misi"], by_misi["misi_name"]) if pd.notna(m)]
+    if names:
+        st.caption(" \u00b7 ".join(names))
+
+
+def table(progress: pd.DataFrame, selection: ProgressFilter, t: Callable[[str], str], lang: str) -> pd.DataFrame:
+    """The tracker table as shown, with its column configuration."""
+    catalog = data.catalog()
+    places = program_places(catalog, data.sites())
+    named = {p.id: p.kecamatan for p in catalog.programs}
+    layers = program_layers(data.layers())
+    frame = pd.DataFrame(
+        {
+            t("program"): progress["name"],
+            t("status"): [t(f"promise_{s}") for s in progress["status"]],
+            t("tracker_progress"): progress["progress_text"],
+            t("tracker_built"): progress["progress_share"],
+            t("tracker_map"): [
+                map_link(row, selection.kecamatan, places, named[row.id], lang) if row.layer in layers else None
+                for row in progress.itertuples(index=False)
+            ],
+            t("tracker_evidence"): [evidence_link(e) for e in progress["evidence"]],
+            t("updated"): progress["updated"].mask(progress["updated"] == ""),
+            t("region"): [SHORT_REGION.get(r, r) for r in progress["region"]],
+            t("tracker_id"): progress["id"],
+            t("source"): [e if evidence_link(e) is None else "" for e in progress["evidence"]],
+        }
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(frame), 560),
+        placeholder="\u2013",
+        column_config={
+            t("tracker_id"): st.column_config.TextColumn(width="small"),
+            t("program"): st.column_config.TextColumn(width="large", pinned=True),
+            t("tracker_built"): st.column_config.ProgressColumn(
+                width="small", min_value=0.0, max_value=1.0, format="percent", help=t("tracker_built_help")
+            ),
+            t("tracker_evidence"): st.column_config.LinkColumn(
+                width=140, display_text=r"https?://(?:www\.)?([^/]+)", help=t("tracker_evidence_help")
+            ),
+            t("tracker_progress"): st.column_config.TextColumn(width="medium"),
+            t("source"): st.column_config.TextColumn(width="medium"),
+            t("tracker_map"): st.column_config.LinkColumn(width=110, display_text=t("tracker_map_link"), help=t("tracker_map_help")),
+        },
+    )
+    return frame
+
+
+def render(t: Callable[[str], str], lang: str) -> None:
+    """Draw the whole page."""
+    st.subheader(t("tracker_title"))
+    st.caption(t("tracker_help"))
+    selection, sort = filters(t)
+    everything = data.progress(lang)
+    progress = sort_progress(selection.apply(everything, data.catalog(), data.sites()), sort)
+    st.write(t("tracker_count").format(n=format_number(len(progress), lang), total=format_number(len(everything), lang)))
+    summary(progress, t, lang)
+    if progress.empty:
+        st.info(t("tracker_none"))
+        return
+    table(progress, selection, t, lang)
+    buttons = st.container(horizontal=True)
+    buttons.download_button(t("download_csv"), export.tracker_to_csv(progress), "pelacak-janji.csv", "text/csv", key="t_dl_csv")
+    buttons.download_button(
+        t("download_xlsx"),
+        lambda: export.tracker_to_xlsx(progress, data.catalog()),
+        "pelacak-janji.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="t_dl_xlsx",
+    )
