@@ -391,9 +391,14 @@ def build_near_map(
         folium.CircleMarker(location, radius=9, color="#c62828", weight=3, fill=True, fill_color="#ffffff", fill_opacity=1).add_to(m)
     _site_layers(m, sites, layers, outlines, t, lang)
     folium.LayerControl(collapsed=True).add_to(m)
-    assets.locate_control(position="topleft", setView="once", flyTo=False, strings={"title": t("locate_me")}).add_to(m)
+    control = assets.locate_control(position="topleft", setView="once", flyTo=False, strings={"title": t("locate_me")})
+    control.add_to(m)
     name = m.get_name()
-    m.add_child(_Script("%s.on('locationfound', function (e) { %s.fire('click', {latlng: e.latlng}); });" % (name, name)))
+    # A press on the button must not count as a click on the map; the position it finds does.
+    m.add_child(_Script(
+        "L.DomEvent.disableClickPropagation(%s.getContainer());"
+        "%s.on('locationfound', function (e) { %s.fire('click', {latlng: e.latlng}); });" % (control.get_name(), name, name)
+    ))
     if location is None:
         bounds = kecamatan[kecamatan["kode_kab"].isin(PROGRAM_REGIONS)].total_bounds
         m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])

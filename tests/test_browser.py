@@ -215,3 +215,16 @@ def test_briefing_for_pondok_aren_renders_and_downloads_its_pdf(server, browser,
     assert len(png) > 30_000  # text and a map, not a blank page
     assert dialogs == []  # the XSS-named site in the register stays text in the page
     page.close()
+
+
+def test_locate_button_sets_the_location_from_browser_geolocation(server, browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 1000}, geolocation={"latitude": -6.2745, "longitude": 106.7180},
+                                  permissions=["geolocation"])
+    page = context.new_page()
+    page.goto(f"{server}/?hal=dekat")
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-control-locate a").click(timeout=90_000)
+    # The position found is passed on as a map click: the app sets it as the location and lists what is near.
+    page.get_by_text("Kec. Pondok Aren").first.wait_for(timeout=60_000)
+    assert "lat=-6.2745" in page.url and "lon=106.718" in page.url
+    context.close()
