@@ -7,14 +7,15 @@ It only composes widgets; loading, joins and drawing live in ``geo`` and
 import streamlit as st
 
 from geo.errors import DataError
-from views import briefing_page, coverage_page, data, map_page, near_page, state, tracker_page
+from views import briefing_page, coverage_page, data, login, manage_page, map_page, near_page, state, tracker_page
 from views.i18n import LANGUAGES, translator
 
 st.set_page_config(page_title="Peta Janji Tangerang", page_icon=":world_map:", layout="wide")
 # Static CSS only: a smaller title on phones leaves room for the map.
 st.html("<style>@media (max-width: 640px) { h1 { font-size: 1.7rem !important; } }</style>")
 
-PAGES = {"peta": map_page, "dekat": near_page, "cakupan": coverage_page, "janji": tracker_page, "ringkasan": briefing_page}
+PAGES = {"peta": map_page, "dekat": near_page, "cakupan": coverage_page, "janji": tracker_page, "ringkasan": briefing_page,
+         "kelola": manage_page}
 COMMON = [
     state.Param("bahasa", "lang", "choice", options=lambda: list(LANGUAGES), default="id"),
     state.Param("hal", "page", "choice", options=lambda: list(PAGES), default="peta"),
@@ -35,6 +36,7 @@ ignored = state.restore(COMMON + [p for name in order for p in page_params[name]
 lang = st.sidebar.radio("Bahasa / Language", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True, key="lang")
 t = translator(lang)
 page = st.sidebar.radio(t("page"), list(PAGES), format_func=lambda p: t(f"page_{p}"), key="page")
+login.sidebar(t)
 st.title(t("app_title"))
 st.caption(t("app_caption"))
 if ignored:

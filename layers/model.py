@@ -147,3 +147,5 @@ class Site:
     source: str = ""
     evidence_url: str = ""
     updated: str = ""  # ISO date of the last change
+    version: int = 1  # bumped by every change; a save names the version it started from
+    retired: bool = False  # withdrawn from the register's views; kept with its history

@@ -510,3 +510,33 @@ def _proposal_layer(m, proposals: gpd.GeoDataFrame, radius_m: float, t: Translat
         popup=folium.GeoJsonPopup(fields=["usulan", "tambahan", "wilayah"], aliases=[esc(t("proposal")), esc(t("added_people")), esc(t("place"))]),
     ).add_to(group)
     group.add_to(m)
+
+
+IMPORT_OK, IMPORT_PROBLEM, IMPORT_DROPPED = "#2e7d32", "#c62828", "#9e9e9e"
+
+
+def build_import_map(*, rows: gpd.GeoDataFrame, kecamatan: gpd.GeoDataFrame, t: Translate, attributions: list[str]) -> folium.Map:
+    """Preview of uploaded rows before anything is stored: green fine, red with problems, grey dropped."""
+    m = base_map(attributions)
+    _admin_lines(m, kecamatan, t, "kecamatan", 1)
+    drawn = rows[rows.geometry.notna() & ~rows.geometry.is_empty]
+    if len(drawn):
+        props = _props(drawn, {
+            "baris": lambda r: r["row"],
+            "nama": lambda r: r["name"],
+            "masalah": lambda r: "; ".join(r["problems"]) or "\u2014",
+        })
+        props["_color"] = [IMPORT_DROPPED if not keep else IMPORT_PROBLEM if problems else IMPORT_OK
+                           for keep, problems in zip(drawn["keep"], drawn["problems"])]
+        tooltip = folium.GeoJsonTooltip(fields=["baris", "nama", "masalah"], aliases=[esc(t("import_row")), esc(t("name")), esc(t("import_problems"))])
+        folium.GeoJson(
+            props.__geo_interface__,
+            marker=folium.CircleMarker(radius=7, weight=2, color="#222", fill=True, fill_opacity=0.9),
+            style_function=lambda f: {"color": f["properties"]["_color"], "fillColor": f["properties"]["_color"], "weight": 2},
+            tooltip=tooltip,
+        ).add_to(m)
+        minx, miny, maxx, maxy = drawn.total_bounds
+        m.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=14)
+    _legend_box(m, t, [(t("import_preview"), [f"{_swatch(IMPORT_OK)}{esc(t('import_ok'))}", f"{_swatch(IMPORT_PROBLEM)}{esc(t('import_problems'))}",
+                                              f"{_swatch(IMPORT_DROPPED)}{esc(t('import_dropped'))}"], "")])
+    return m

@@ -4,6 +4,9 @@ A program gets seed sites when its catalog entry has a ``placement``: one site
 per kecamatan the text names, one per kecamatan of the region ("di setiap
 kecamatan"), or one region-level site for a named place that cannot be
 resolved below the kabupaten/kota. Nothing gets a coordinate.
+
+:func:`ensure_seeded` stores them through :meth:`layers.store.SiteStore.seed`,
+the one write that needs no planner login: it only adds sites that are absent.
 """
 
 from __future__ import annotations
@@ -15,8 +18,6 @@ import pandas as pd
 from layers.catalog import Catalog
 from layers.model import Placement, Precision, Program, Site
 from layers.store import SiteStore
-
-SEED_USER = "seed"
 
 
 def source_text(program: Program, catalog: Catalog) -> str:
@@ -59,7 +60,5 @@ def seed_sites(catalog: Catalog, kecamatan: pd.DataFrame, today: str | None = No
 
 
 def ensure_seeded(store: SiteStore, catalog: Catalog, kecamatan: pd.DataFrame) -> int:
-    """Add the seed sites the store lacks (by id); return how many were added."""
-    existing = {s.id for s in store.sites()}
-    missing = [s for s in seed_sites(catalog, kecamatan) if s.id not in existing]
-    return store.add(missing, recorded_by=SEED_USER) if missing else 0
+    """Add the seed sites the store lacks (by id, retired ones counting as present); return how many were added."""
+    return store.seed(seed_sites(catalog, kecamatan))

@@ -1,81 +1,139 @@
-"""The site register: one small interface and its embedded SQLite implementation.
+"""The site register: its interface, the rules every backend shares, and the embedded SQLite backend.
 
-:class:`SiteStore` is what the rest of the code uses; :class:`SQLiteSiteStore`
-keeps it in one SQLite file (no server). A PostGIS backend can implement the
-same protocol later. Geometries are stored as WKT in EPSG:4326; admin-level
-sites store the BPS code of their desa, kecamatan or kabupaten/kota instead.
-The store also keeps the promise tracker's program statuses as an append-only
-history; a program's latest record is its status.
+:class:`SiteStore` is what the rest of the code uses. :class:`SQLStore` holds
+everything the backends share, written once in SQLAlchemy Core: validation,
+the planner check, batches, history, optimistic versions and undo.
+:class:`SQLiteSiteStore` (one file, no server: the default) and
+:class:`layers.store_postgis.PostGISSiteStore` only say how to connect, how a
+geometry is stored and how a write takes the register's write lock;
+:func:`layers.stores.open_store` picks one by a single setting.
 
-Every write runs in one transaction: a batch is stored whole or not at all.
+The rules every write follows:
+
+* Viewing needs nothing. Every write but :meth:`SiteStore.seed` calls
+  :func:`layers.auth.require_planner` first and records the planner's name.
+* A write is one transaction and one *batch* (an import, an edit, a
+  retirement, a program status, an undo or a seed): stored whole or not at
+  all, also when the process dies half-way. Writes take a register-wide lock,
+  so they run one at a time and batch numbers follow commit order.
+* Every change to a site is a history row (batch, field, old and new value,
+  evidence); its batch says who and when.
+* An edit names the version it started from; if someone saved the site in the
+  meantime it is refused with :class:`ConflictError` (optimistic versioning).
+* :meth:`SiteStore.undo_last` reverts the latest batch a planner made.
+
+Geometries are EPSG:4326; admin-level sites store the BPS code of their desa,
+kecamatan or kabupaten/kota instead. Program statuses are an append-only
+record; a program's latest record that has not been undone is its status.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import sqlite3
-from contextlib import closing
+from abc import ABC, abstractmethod
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Iterable, Iterator, Protocol
 
 from shapely import wkt
+from shapely.errors import ShapelyError
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import (
+    Boolean, Column, Connection, Engine, ForeignKey, Index, Integer, MetaData, Row, Table, Text, bindparam,
+    create_engine, delete, func, insert, inspect, select, update,
+)  # fmt: skip
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 
 from geo.errors import DataError
+from layers.auth import require_planner
 from layers.model import Precision, ProgramStatus, Site, SiteStatus
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sites (
-    id TEXT PRIMARY KEY,
-    program TEXT NOT NULL,
-    layer TEXT NOT NULL,
-    name TEXT NOT NULL,
-    precision TEXT NOT NULL,
-    status TEXT NOT NULL,
-    admin_code TEXT NOT NULL DEFAULT '',
-    geometry_wkt TEXT,
-    source TEXT NOT NULL DEFAULT '',
-    evidence_url TEXT NOT NULL DEFAULT '',
-    updated TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS status_history (
-    site_id TEXT NOT NULL REFERENCES sites(id),
-    status TEXT NOT NULL,
-    evidence TEXT NOT NULL,
-    date TEXT NOT NULL,
-    recorded_by TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS program_status (
-    program_id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    evidence_url TEXT NOT NULL DEFAULT '',
-    note TEXT NOT NULL DEFAULT '',
-    date TEXT NOT NULL,
-    recorded_by TEXT NOT NULL
-);
-"""
+SEED_USER = "seed"
+EDITABLE = ("status", "evidence_url", "precision", "admin_code", "geometry", "name", "source")
+TRACKED = EDITABLE + ("retired",)  # the fields an edit, a retirement or an undo can change
+# Both regions keep Western Indonesian Time (UTC+7, no daylight saving): times are stored and shown in it.
+WIB = datetime.timezone(datetime.timedelta(hours=7), "WIB")
 
-COLUMNS = ("id", "program", "layer", "name", "precision", "status", "admin_code", "geometry_wkt", "source", "evidence_url", "updated")
+# Batch kinds. Only what planners did can be undone: seeds would return on the next start, and an
+# undo is not itself undone (that would make "undo" a toggle between two states).
+IMPORT, EDIT, RETIRE, PROGRAM, UNDO, SEED, LEGACY = "import", "edit", "retire", "program", "undo", "seed", "legacy"
+UNDOABLE = (IMPORT, EDIT, RETIRE, PROGRAM)
+# History of a site entering or leaving the register: field SITE, old/new ADDED or REMOVED.
+SITE, ADDED, REMOVED = "site", "added", "removed"
+
+
+class ConflictError(DataError):
+    """A change was based on an older version than the stored one, and was not saved."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The whole register as read in one transaction (see :mod:`layers.backup`)."""
+
+    sites: list[Site]  # retired ones included
+    history: list[dict]  # every change, oldest first (see :meth:`SiteStore.history`)
+    program_status: list[dict]  # every program status record, undone ones marked
 
 
 class SiteStore(Protocol):
     """What the dashboard needs from a site register."""
 
-    def sites(self) -> list[Site]:
-        """Every site, in id order."""
+    name: str  # what the register is (a file, or a database URL without its password), for messages
 
-    def add(self, sites: Iterable[Site], recorded_by: str) -> int:
-        """Store new sites atomically; raise DataError (storing nothing) if any is bad or exists."""
+    def sites(self, include_retired: bool = False) -> list[Site]:
+        """Every site (retired ones only if asked), in id order."""
+
+    def get(self, site_id: str) -> Site:
+        """One site, retired or not; DataError if there is none with that id."""
+
+    def add(self, sites: Iterable[Site], actor: object, note: str = "") -> str:
+        """Store new sites as one import batch and return its id; DataError (storing nothing) if any is bad or exists."""
+
+    def update(self, site_id: str, changes: dict, expected_version: int, evidence: str, actor: object) -> Site:
+        """Change fields of :data:`EDITABLE` of a site saved at ``expected_version``; return the new site.
+
+        ConflictError if the site has another version by now, DataError if the
+        change is bad or changes nothing; nothing is stored then.
+        """
+
+    def retire(self, site_id: str, expected_version: int, evidence: str, actor: object) -> Site:
+        """Withdraw a site from :meth:`sites` (it keeps its history); ConflictError as for :meth:`update`."""
+
+    def undo_last(self, actor: object, expected_batch: str | None = None) -> str:
+        """Revert the latest batch a planner made (import, edit, retirement, program status); return its id.
+
+        The undo is a batch of its own, with history rows. DataError if there is
+        nothing to undo; ConflictError if ``expected_batch`` is given and is no
+        longer the latest (someone saved in between).
+        """
 
     def history(self, site_id: str) -> list[dict]:
-        """Status records of one site, oldest first."""
+        """Changes to one site, oldest first: batch, kind, site_id, field, old, new, evidence, who, at."""
+
+    def batches(self, limit: int = 20) -> list[dict]:
+        """The latest batches, newest first: batch, kind, who, at, note, sites (count), undone_by."""
 
     def record_program_status(
-        self, program_id: str, status: ProgramStatus, evidence_url: str, note: str, date: str, recorded_by: str
-    ) -> None:
-        """Append a program's promise status; raise DataError (storing nothing) if it is bad."""
+        self, program_id: str, status: ProgramStatus, evidence_url: str, note: str, date: str, actor: object
+    ) -> str:
+        """Append a program's promise status as one batch and return its id; DataError (storing nothing) if it is bad."""
 
     def program_statuses(self) -> dict[str, dict]:
-        """The latest status record of each program that has one, keyed by program id."""
+        """The latest status record of each program that has one (undone ones skipped), keyed by program id."""
+
+    def seed(self, sites: Iterable[Site]) -> int:
+        """Add the given sites whose ids are absent, as user ``seed``; return how many were added."""
+
+    def revision(self) -> int:
+        """A number that grows with every write (the latest batch id; 0 for an empty register)."""
+
+    def snapshot(self) -> Snapshot:
+        """Every site, change and program status record, read in one transaction."""
 
 
 def check_site(site: Site) -> list[str]:
@@ -83,7 +141,13 @@ def check_site(site: Site) -> list[str]:
     problems = []
     if not site.name.strip():
         problems.append("name is empty")
-    if site.precision is Precision.EXACT:
+    if not isinstance(site.status, SiteStatus):
+        problems.append(f"status {site.status!r} is not one of {', '.join(s.value for s in SiteStatus)}")
+    if not isinstance(site.precision, Precision):
+        problems.append(f"precision {site.precision!r} is not one of {', '.join(p.value for p in Precision)}")
+    elif site.geometry is not None and not isinstance(site.geometry, BaseGeometry):
+        problems.append(f"geometry {site.geometry!r} is not a shapely geometry")
+    elif site.precision is Precision.EXACT:
         if site.geometry is None or site.geometry.is_empty:
             problems.append("precision 'titik' needs a geometry")
         elif not site.geometry.is_valid:
@@ -97,7 +161,7 @@ def check_site(site: Site) -> list[str]:
     return problems
 
 
-def check_program_status(program_id: str, status: object, evidence_url: str, date: str, recorded_by: str) -> list[str]:
+def check_program_status(program_id: str, status: object, evidence_url: str, date: str) -> list[str]:
     """Problems with a program status record (as in Tempo's tracker, a status past the default cites a source)."""
     problems = []
     if not program_id.strip():
@@ -113,96 +177,540 @@ def check_program_status(program_id: str, status: object, evidence_url: str, dat
         datetime.date.fromisoformat(date)
     except (TypeError, ValueError):
         problems.append(f"date {date!r} is not an ISO date (YYYY-MM-DD)")
-    if not recorded_by.strip():
-        problems.append("recorded_by is empty")
     return problems
 
 
-class SQLiteSiteStore:
-    """A :class:`SiteStore` in one SQLite file."""
+def _check_new_sites(sites: list[Site]) -> None:
+    """DataError naming every problem of a batch of new sites (their own fields, duplicate ids)."""
+    problems = [f"site {s.id} ({s.name}): {p}" for s in sites for p in check_site(s)]
+    fresh = "a new site has version 1 and is not retired"
+    problems += [f"site {s.id} ({s.name}): {fresh}" for s in sites if s.version != 1 or s.retired]
+    ids = [s.id for s in sites]
+    problems += [f"site {i}: id appears twice in this batch" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    if problems:
+        raise DataError("Sites not stored:\n  " + "\n  ".join(problems))
+
+
+def _editable(changes: dict) -> dict:
+    """``changes`` with values of the field's type (enums from their values, geometries from WKT too); DataError if bad."""
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise DataError(f"These fields cannot be edited: {', '.join(unknown)} (editable: {', '.join(EDITABLE)})")
+    values, problems = {}, []
+    for field, value in changes.items():
+        try:
+            if field == "status":
+                values[field] = SiteStatus(value)
+            elif field == "precision":
+                values[field] = Precision(value)
+            elif field == "geometry":
+                values[field] = value if value is None or isinstance(value, BaseGeometry) else wkt.loads(value)
+            elif isinstance(value, str):
+                values[field] = value.strip()
+            else:
+                raise TypeError(field)
+        except (TypeError, ValueError, ShapelyError):
+            problems.append(f"{field}: {value!r} is not a valid value")
+    if problems:
+        raise DataError("Change not stored:\n  " + "\n  ".join(problems))
+    return values
+
+
+def _text(field: str, value: object) -> str | None:
+    """A site field's value as history text: enums by value, geometries as WKT, flags as true/false."""
+    if value is None:
+        return None
+    if field == "geometry":
+        return value.wkt
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value.value if isinstance(value, Enum) else str(value)
+
+
+def _value(field: str, text: str | None) -> object:
+    """The inverse of :func:`_text`: a field's value from its history text."""
+    parse = {"status": SiteStatus, "precision": Precision, "geometry": wkt.loads, "retired": lambda t: t == "true"}
+    return None if text is None else parse.get(field, str)(text)
+
+
+def _now() -> str:
+    """The current time in WIB, ISO format to the second."""
+    return datetime.datetime.now(WIB).isoformat(timespec="seconds")
+
+
+def _clock(at: str) -> str:
+    """A batch time as people read it: ``2026-11-23 10:15 WIB`` (records migrated from the old register have a date only)."""
+    return f"{at[:16].replace('T', ' ')} WIB" if "T" in at else at
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The register's tables (:func:`build_schema`)."""
+
+    metadata: MetaData
+    sites: Table
+    batches: Table
+    changes: Table
+    program_status: Table
+
+
+def build_schema(geometry: Column, *site_extras) -> Schema:
+    """The register's tables, with the backend's geometry column (key ``geometry``) and extra site-table items."""
+    metadata = MetaData()
+    sites = Table(
+        "sites", metadata,
+        Column("id", Text, primary_key=True),
+        Column("program", Text, nullable=False),
+        Column("layer", Text, nullable=False),
+        Column("name", Text, nullable=False),
+        Column("precision", Text, nullable=False),
+        Column("status", Text, nullable=False),
+        Column("admin_code", Text, nullable=False),
+        geometry,
+        Column("source", Text, nullable=False),
+        Column("evidence_url", Text, nullable=False),
+        Column("updated", Text, nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("retired", Boolean, nullable=False),
+        *site_extras,
+    )  # fmt: skip
+    batches = Table(
+        "batches", metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("kind", Text, nullable=False),
+        Column("who", Text, nullable=False),
+        Column("at", Text, nullable=False),  # ISO time in WIB
+        Column("note", Text, nullable=False),
+        Column("undone_by", Integer, ForeignKey("batches.id")),
+    )  # fmt: skip
+    # No foreign key to sites: the history of a site removed by an undone import stays.
+    changes = Table(
+        "changes", metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("batch", Integer, ForeignKey("batches.id"), nullable=False),
+        Column("site_id", Text, nullable=False),
+        Column("field", Text, nullable=False),
+        Column("old", Text),
+        Column("new", Text),
+        Column("evidence", Text, nullable=False),
+        Index("changes_site_idx", "site_id"),
+        Index("changes_batch_idx", "batch"),
+    )  # fmt: skip
+    program_status = Table(
+        "program_status", metadata,
+        Column("program_id", Text, nullable=False),
+        Column("status", Text, nullable=False),
+        Column("evidence_url", Text, nullable=False),
+        Column("note", Text, nullable=False),
+        Column("date", Text, nullable=False),
+        Column("recorded_by", Text, nullable=False),
+        Column("batch", Integer, ForeignKey("batches.id")),  # nullable only because SQLite adds it to old registers
+    )  # fmt: skip
+    return Schema(metadata, sites, batches, changes, program_status)
+
+
+class SQLStore(ABC):
+    """The register's behaviour, shared by both backends (SQLAlchemy Core, parameterised statements only).
+
+    A backend sets :attr:`engine`, :attr:`schema` and :attr:`name`, and
+    implements :meth:`_lock` (take the register's write lock at the start of a
+    transaction) and :meth:`_geometry_in` / :meth:`_geometry_out` (shapely to
+    and from the geometry column).
+    """
+
+    engine: Engine
+    schema: Schema
+    name: str  # what the register is, for messages (no password)
+
+    @abstractmethod
+    def _lock(self, conn: Connection) -> None:
+        """Take the register's write lock, first thing in a transaction (waiting for another writer)."""
+
+    @abstractmethod
+    def _geometry_in(self, geometry: BaseGeometry | None) -> object:
+        """A geometry as the value of the geometry column."""
+
+    @abstractmethod
+    def _geometry_out(self, value: object) -> BaseGeometry | None:
+        """A value of the geometry column as a shapely geometry."""
+
+    def close(self) -> None:
+        """Close the register's pooled connections."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """One transaction holding the write lock: committed if the block succeeds, rolled back otherwise."""
+        with self.engine.connect() as conn:
+            try:
+                self._lock(conn)
+            except OperationalError as exc:
+                raise DataError(f"The site register ({self.name}) is busy with another change; try again in a moment.") from exc
+            yield conn
+            conn.commit()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def _site(self, row: Row) -> Site:
+        """A site from its table row."""
+        m = row._mapping
+        return Site(
+            id=m["id"], program=m["program"], layer=m["layer"], name=m["name"], precision=Precision(m["precision"]),
+            status=SiteStatus(m["status"]), admin_code=m["admin_code"], geometry=self._geometry_out(m[self.schema.sites.c.geometry]),
+            source=m["source"], evidence_url=m["evidence_url"], updated=m["updated"], version=m["version"], retired=bool(m["retired"]),
+        )  # fmt: skip
+
+    def _row(self, site: Site) -> dict:
+        """A site as the values of its table row."""
+        return {
+            "id": site.id, "program": site.program, "layer": site.layer, "name": site.name, "precision": site.precision.value,
+            "status": site.status.value, "admin_code": site.admin_code, "geometry": self._geometry_in(site.geometry),
+            "source": site.source, "evidence_url": site.evidence_url, "updated": site.updated, "version": site.version,
+            "retired": site.retired,
+        }  # fmt: skip
+
+    def _read_sites(self, conn: Connection, include_retired: bool) -> list[Site]:
+        """:meth:`sites` on an open connection."""
+        query = select(self.schema.sites)
+        if not include_retired:
+            query = query.where(self.schema.sites.c.retired.is_(False))
+        # Sorted here: PostgreSQL's collation would order ids differently from SQLite's byte order.
+        return sorted((self._site(r) for r in conn.execute(query)), key=lambda s: s.id)
+
+    def sites(self, include_retired: bool = False) -> list[Site]:
+        """Every site (retired ones only if asked), in id order."""
+        with self.engine.connect() as conn:
+            return self._read_sites(conn, include_retired)
+
+    def _get(self, conn: Connection, site_id: str) -> Site:
+        """:meth:`get` on an open connection."""
+        row = conn.execute(select(self.schema.sites).where(self.schema.sites.c.id == site_id)).first()
+        if row is None:
+            raise DataError(f"There is no site with id {site_id!r} in the register.")
+        return self._site(row)
+
+    def get(self, site_id: str) -> Site:
+        """One site, retired or not; DataError if there is none with that id."""
+        with self.engine.connect() as conn:
+            return self._get(conn, site_id)
+
+    def _history_query(self):
+        """Change rows with their batch's kind, planner and time, oldest first."""
+        b, c = self.schema.batches, self.schema.changes
+        return (
+            select(c.c.batch, b.c.kind, c.c.site_id, c.c.field, c.c.old, c.c.new, c.c.evidence, b.c.who, b.c.at)
+            .join(b, b.c.id == c.c.batch)
+            .order_by(c.c.id)
+        )
+
+    def history(self, site_id: str) -> list[dict]:
+        """Changes to one site, oldest first: batch, kind, site_id, field, old, new, evidence, who, at."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(self._history_query().where(self.schema.changes.c.site_id == site_id))
+            return [{**r._mapping, "batch": str(r.batch)} for r in rows]
+
+    def batches(self, limit: int = 20) -> list[dict]:
+        """The latest batches, newest first: batch, kind, who, at, note, sites (count), undone_by (a batch id or None)."""
+        if not isinstance(limit, int) or limit < 1:
+            raise DataError(f"limit must be a positive whole number, got {limit!r}")
+        b, c = self.schema.batches, self.schema.changes
+        counts = select(c.c.batch, func.count(func.distinct(c.c.site_id)).label("sites")).group_by(c.c.batch).subquery()
+        query = (
+            select(b, func.coalesce(counts.c.sites, 0).label("sites"))
+            .outerjoin(counts, counts.c.batch == b.c.id)
+            .order_by(b.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            {"batch": str(r.id), "kind": r.kind, "who": r.who, "at": r.at, "note": r.note, "sites": r.sites,
+             "undone_by": None if r.undone_by is None else str(r.undone_by)}
+            for r in rows
+        ]  # fmt: skip
+
+    def _program_status_query(self):
+        """Program status records with their batch and the batch that undid them, oldest first."""
+        p, b = self.schema.program_status, self.schema.batches
+        columns = [p.c.program_id, p.c.status, p.c.evidence_url, p.c.note, p.c.date, p.c.recorded_by]
+        # Latest by date; among records of the same date the last one written (a correction) wins.
+        return select(*columns, p.c.batch, b.c.undone_by).join(b, b.c.id == p.c.batch).order_by(p.c.date, p.c.batch)
+
+    def program_statuses(self) -> dict[str, dict]:
+        """The latest status record of each program that has one (undone ones skipped), keyed by program id."""
+        query = self._program_status_query().where(self.schema.batches.c.undone_by.is_(None))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        keys = ("program_id", "status", "evidence_url", "note", "date", "recorded_by")
+        return {r.program_id: {**{k: r._mapping[k] for k in keys}, "status": ProgramStatus(r.status)} for r in rows}
+
+    def revision(self) -> int:
+        """A number that grows with every write (the latest batch id; 0 for an empty register)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.coalesce(func.max(self.schema.batches.c.id), 0))).scalar_one()
+
+    def snapshot(self) -> Snapshot:
+        """Every site, change and program status record, read in one transaction."""
+        # Under the write lock, so no write lands between the three reads.
+        with self._transaction() as conn:
+            sites = self._read_sites(conn, include_retired=True)
+            history = [{**r._mapping, "batch": str(r.batch)} for r in conn.execute(self._history_query())]
+            statuses = [
+                {**r._mapping, "batch": str(r.batch), "undone_by": None if r.undone_by is None else str(r.undone_by)}
+                for r in conn.execute(self._program_status_query())
+            ]
+        return Snapshot(sites, history, statuses)
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def _new_batch(self, conn: Connection, kind: str, who: str, note: str, at: str | None = None) -> int:
+        """Open a batch (at ``at``, default now) and return its id."""
+        values = {"kind": kind, "who": who, "at": at or _now(), "note": note}
+        return conn.execute(insert(self.schema.batches).values(values)).inserted_primary_key[0]
+
+    def _record(self, conn: Connection, batch: int, rows: list[tuple]) -> None:
+        """History rows ``(site_id, field, old, new, evidence)`` of a batch."""
+        keys = ("site_id", "field", "old", "new", "evidence")
+        conn.execute(insert(self.schema.changes), [{"batch": batch, **dict(zip(keys, r))} for r in rows])
+
+    def _ids(self, conn: Connection) -> set[str]:
+        """Every site id in the register, retired ones included."""
+        return set(conn.execute(select(self.schema.sites.c.id)).scalars())
+
+    def _insert_sites(self, conn: Connection, sites: list[Site], kind: str, who: str, note: str) -> int:
+        """Insert checked new sites as one batch with an "added" history row each; return the batch id."""
+        batch = self._new_batch(conn, kind, who, note)
+        conn.execute(insert(self.schema.sites), [self._row(s) for s in sites])
+        self._record(conn, batch, [(s.id, SITE, None, ADDED, s.evidence_url or s.source) for s in sites])
+        return batch
+
+    def add(self, sites: Iterable[Site], actor: object, note: str = "") -> str:
+        """Store new sites as one import batch and return its id; DataError (storing nothing) if any is bad or exists."""
+        who = require_planner(actor)
+        sites = list(sites)
+        if not sites:
+            raise DataError("Nothing to store: the import has no sites.")
+        _check_new_sites(sites)
+        with self._transaction() as conn:
+            clash = sorted(self._ids(conn) & {s.id for s in sites})
+            if clash:
+                raise DataError(f"Sites not stored: these ids already exist: {', '.join(clash)}")
+            batch = self._insert_sites(conn, sites, IMPORT, who, note.strip())
+        return str(batch)
+
+    def seed(self, sites: Iterable[Site]) -> int:
+        """Add the given sites whose ids are absent, as user ``seed``; return how many were added.
+
+        The one write that needs no planner: :func:`layers.seed.ensure_seeded`
+        calls it on start with what the program documents themselves place. It
+        only adds sites that do not exist yet, retired ones counting as
+        existing, and never changes or removes anything, so it cannot undo or
+        overwrite a planner's work. Seeds are not undoable (they would return on
+        the next start).
+        """
+        sites = list(sites)
+        _check_new_sites(sites)
+        with self._transaction() as conn:
+            existing = self._ids(conn)
+            new = [s for s in sites if s.id not in existing]
+            if new:  # no empty batch on every start
+                self._insert_sites(conn, new, SEED, SEED_USER, "")
+        return len(new)
+
+    def _conflict(self, conn: Connection, site_id: str) -> ConflictError:
+        """The refusal of a change based on an old version: who saved the current one, when, and its number."""
+        b, c = self.schema.batches, self.schema.changes
+        who, at = conn.execute(
+            select(b.c.who, b.c.at).join(c, c.c.batch == b.c.id).where(c.c.site_id == site_id).order_by(c.c.id.desc()).limit(1)
+        ).one()
+        version = self._get(conn, site_id).version
+        return ConflictError(f"Lokasi {site_id} sudah diubah oleh {who} pada {_clock(at)} (versi {version}); muat ulang lalu ulangi.")
+
+    def _save(self, conn: Connection, old: Site, new: Site, batch: int, evidence: str) -> None:
+        """Write ``new`` over ``old`` with a history row per changed field, if the row is still at ``old``'s version."""
+        fields = [f for f in TRACKED if _text(f, getattr(old, f)) != _text(f, getattr(new, f))]
+        row = self._row(new)
+        sites = self.schema.sites
+        done = conn.execute(
+            update(sites)
+            .where(sites.c.id == old.id, sites.c.version == old.version)
+            .values({f: row[f] for f in fields} | {"version": new.version, "updated": new.updated})
+        )
+        # The optimistic check in SQL itself; with writes serialised by the lock it holds already.
+        if done.rowcount != 1:
+            raise self._conflict(conn, old.id)
+        self._record(conn, batch, [(old.id, f, _text(f, getattr(old, f)), _text(f, getattr(new, f)), evidence) for f in fields])
+
+    def _change(self, kind: str, site_id: str, values: dict, expected_version: int, evidence: str, who: str) -> Site:
+        """Apply ``values`` to a site saved at ``expected_version`` as one batch (an edit or a retirement)."""
+        evidence = evidence.strip() if isinstance(evidence, str) else ""
+        if not evidence:
+            raise DataError(f"Site {site_id} not changed: a change needs evidence (a link or a note on where it comes from).")
+        if not isinstance(expected_version, int) or isinstance(expected_version, bool):
+            raise DataError(f"Site {site_id} not changed: expected_version must be the version number it was read at.")
+        with self._transaction() as conn:
+            current = self._get(conn, site_id)
+            if expected_version != current.version:
+                raise self._conflict(conn, site_id)
+            if current.retired:
+                raise DataError(f"Site {site_id} is retired: undo its retirement before changing it.")
+            changed = {f: v for f, v in values.items() if _text(f, v) != _text(f, getattr(current, f))}
+            if not changed:
+                raise DataError(f"Site {site_id} not changed: the new values are the stored ones.")
+            today = datetime.datetime.now(WIB).date().isoformat()
+            new = dataclasses.replace(current, **changed, version=current.version + 1, updated=today)
+            problems = check_site(new)
+            if problems:
+                raise DataError(f"Site {site_id} not changed:\n  " + "\n  ".join(problems))
+            self._save(conn, current, new, self._new_batch(conn, kind, who, evidence), evidence)
+        return new
+
+    def update(self, site_id: str, changes: dict, expected_version: int, evidence: str, actor: object) -> Site:
+        """Change fields of :data:`EDITABLE` of a site saved at ``expected_version``; return the new site.
+
+        Values may be given as their types or as text (enum values, WKT). The
+        result must pass :func:`check_site`. ConflictError if the site has
+        another version by now, DataError if the change is bad, changes nothing
+        or has no evidence; nothing is stored then.
+        """
+        who = require_planner(actor)
+        if not isinstance(changes, dict):
+            raise DataError(f"Site {site_id} not changed: changes must map field names to new values.")
+        return self._change(EDIT, site_id, _editable(changes), expected_version, evidence, who)
+
+    def retire(self, site_id: str, expected_version: int, evidence: str, actor: object) -> Site:
+        """Withdraw a site from :meth:`sites` (it keeps its history); ConflictError as for :meth:`update`."""
+        who = require_planner(actor)
+        return self._change(RETIRE, site_id, {"retired": True}, expected_version, evidence, who)
+
+    def undo_last(self, actor: object, expected_batch: str | None = None) -> str:
+        """Revert the latest batch a planner made (import, edit, retirement, program status); return its id.
+
+        An import's sites are deleted (their ids become free for a corrected
+        import; their history stays), an edit's or retirement's old values come
+        back as a new version, a program status record stops counting. The undo
+        is a batch of its own, with history rows. Batches are undone newest
+        first, so the sites involved are as the batch left them. DataError if
+        there is nothing to undo; ConflictError if ``expected_batch`` is given
+        and is no longer the latest (someone saved in between).
+        """
+        who = require_planner(actor)
+        b = self.schema.batches
+        with self._transaction() as conn:
+            last = conn.execute(
+                select(b).where(b.c.kind.in_(UNDOABLE), b.c.undone_by.is_(None)).order_by(b.c.id.desc()).limit(1)
+            ).first()
+            if last is None:
+                raise DataError("Nothing to undo: no import, edit, retirement or program status is left to revert.")
+            if expected_batch is not None and str(expected_batch) != str(last.id):
+                raise ConflictError(
+                    f"Langkah terakhir sekarang batch {last.id} ({last.kind}) oleh {last.who} pada {_clock(last.at)}; "
+                    "muat ulang lalu ulangi."
+                )
+            undo = self._new_batch(conn, UNDO, who, f"undo of batch {last.id}")
+            if last.kind != PROGRAM:  # a program status needs only its batch marked undone
+                self._revert(conn, last.id, undo)
+            conn.execute(update(b).where(b.c.id == last.id).values(undone_by=undo))
+        return str(last.id)
+
+    def _revert(self, conn: Connection, batch: int, undo: int) -> None:
+        """Undo the site changes of ``batch`` as batch ``undo``."""
+        c, sites = self.schema.changes, self.schema.sites
+        old: dict[str, dict[str, str | None]] = {}
+        for r in conn.execute(select(c.c.site_id, c.c.field, c.c.old).where(c.c.batch == batch).order_by(c.c.id)):
+            old.setdefault(r.site_id, {})[r.field] = r.old
+        evidence = f"undo of batch {batch}"
+        added = [site_id for site_id, fields in old.items() if SITE in fields]
+        if added:
+            conn.execute(delete(sites).where(sites.c.id == bindparam("site")), [{"site": i} for i in added])
+            self._record(conn, undo, [(i, SITE, ADDED, REMOVED, evidence) for i in added])
+        for site_id, fields in old.items():
+            if SITE not in fields:
+                current = self._get(conn, site_id)
+                restored = {f: _value(f, t) for f, t in fields.items()}
+                today = datetime.datetime.now(WIB).date().isoformat()
+                new = dataclasses.replace(current, **restored, version=current.version + 1, updated=today)
+                self._save(conn, current, new, undo, evidence)
+
+    def record_program_status(
+        self, program_id: str, status: ProgramStatus, evidence_url: str, note: str, date: str, actor: object
+    ) -> str:
+        """Append a program's promise status as one batch and return its id; DataError (storing nothing) if it is bad."""
+        who = require_planner(actor)
+        problems = check_program_status(program_id, status, evidence_url, date)
+        if problems:
+            raise DataError(f"Status of program {program_id!r} not stored:\n  " + "\n  ".join(problems))
+        with self._transaction() as conn:
+            batch = self._new_batch(conn, PROGRAM, who, program_id)
+            conn.execute(
+                insert(self.schema.program_status).values(
+                    program_id=program_id, status=ProgramStatus(status).value, evidence_url=evidence_url.strip(),
+                    note=note.strip(), date=date, recorded_by=who, batch=batch,
+                )
+            )  # fmt: skip
+        return str(batch)
+
+
+class SQLiteSiteStore(SQLStore):
+    """The embedded register (the default): one SQLite file, geometries as WKT text.
+
+    Writes use ``BEGIN IMMEDIATE`` in SQLite's rollback-journal mode: a write
+    killed half-way leaves a journal from which the next connection restores
+    the file as it was. (WAL mode would leave the file's modification time,
+    which the app's caches watch, unchanged until a checkpoint.)
+    """
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
+        self.name = str(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as con, con:
-            con.executescript(SCHEMA)
+        self.schema = build_schema(Column("geometry_wkt", Text, key="geometry"))
+        # A connection per use (no pool): cheap for a file, and safe across threads and processes.
+        self.engine = create_engine("sqlite://", creator=self._connect, poolclass=NullPool)
+        with self._transaction() as conn:
+            self.schema.metadata.create_all(conn)
+            self._upgrade(conn)
 
     def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path)
-        con.row_factory = sqlite3.Row
+        # Autocommit mode (isolation_level=None): the driver emits no BEGIN of its own, so ours can be IMMEDIATE.
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        con.execute("PRAGMA foreign_keys = ON")  # SQLite enforces the schema's foreign keys only when asked
         return con
 
-    def sites(self) -> list[Site]:
-        with closing(self._connect()) as con:
-            rows = con.execute(f"SELECT {', '.join(COLUMNS)} FROM sites ORDER BY id").fetchall()
-        return [
-            Site(
-                id=r["id"],
-                program=r["program"],
-                layer=r["layer"],
-                name=r["name"],
-                precision=Precision(r["precision"]),
-                status=SiteStatus(r["status"]),
-                admin_code=r["admin_code"],
-                geometry=wkt.loads(r["geometry_wkt"]) if r["geometry_wkt"] else None,
-                source=r["source"],
-                evidence_url=r["evidence_url"],
-                updated=r["updated"],
-            )
-            for r in rows
-        ]
+    def _lock(self, conn: Connection) -> None:
+        # IMMEDIATE takes the write lock at once, so two writers queue instead of both reading the old version.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
-    def add(self, sites: Iterable[Site], recorded_by: str) -> int:
-        sites = list(sites)
-        problems = [f"site {s.id} ({s.name}): {p}" for s in sites for p in check_site(s)]
-        ids = [s.id for s in sites]
-        problems += [f"site {i}: id appears twice in this batch" for i in sorted({i for i in ids if ids.count(i) > 1})]
-        if problems:
-            raise DataError("Sites not stored:\n  " + "\n  ".join(problems))
-        with closing(self._connect()) as con:
-            existing = {r[0] for r in con.execute("SELECT id FROM sites")}
-            clash = sorted(existing & set(ids))
-            if clash:
-                raise DataError(f"Sites not stored: these ids already exist: {', '.join(clash)}")
-            with con:  # one transaction: all rows or none
-                con.executemany(
-                    f"INSERT INTO sites ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
-                    [
-                        (s.id, s.program, s.layer, s.name, s.precision.value, s.status.value, s.admin_code,
-                         s.geometry.wkt if s.geometry is not None else None, s.source, s.evidence_url, s.updated)
-                        for s in sites
-                    ],
-                )
-                con.executemany(
-                    "INSERT INTO status_history VALUES (?, ?, ?, ?, ?)",
-                    [(s.id, s.status.value, s.evidence_url or s.source, s.updated, recorded_by) for s in sites],
-                )
-        return len(sites)
+    def _geometry_in(self, geometry: BaseGeometry | None) -> str | None:
+        return None if geometry is None else geometry.wkt
 
-    def history(self, site_id: str) -> list[dict]:
-        with closing(self._connect()) as con:
-            rows = con.execute(
-                "SELECT status, evidence, date, recorded_by FROM status_history WHERE site_id = ? ORDER BY rowid",
-                (site_id,),
-            ).fetchall()
-        return [dict(r) for r in rows]
+    def _geometry_out(self, value: str | None) -> BaseGeometry | None:
+        return None if value is None else wkt.loads(value)
 
-    def record_program_status(
-        self, program_id: str, status: ProgramStatus, evidence_url: str, note: str, date: str, recorded_by: str
-    ) -> None:
-        problems = check_program_status(program_id, status, evidence_url, date, recorded_by)
-        if problems:
-            raise DataError(f"Status of program {program_id!r} not stored:\n  " + "\n  ".join(problems))
-        with closing(self._connect()) as con, con:  # one transaction
-            con.execute(
-                "INSERT INTO program_status VALUES (?, ?, ?, ?, ?, ?)",
-                (program_id, ProgramStatus(status).value, evidence_url.strip(), note.strip(), date, recorded_by),
-            )
+    def _upgrade(self, conn: Connection) -> None:
+        """Bring a register written by the previous version (no versions, retirements or batches) up to date.
 
-    def program_statuses(self) -> dict[str, dict]:
-        with closing(self._connect()) as con:
-            # Latest by date; among records of the same date the last one written (a correction) wins.
-            rows = con.execute(
-                "SELECT program_id, status, evidence_url, note, date, recorded_by FROM program_status ORDER BY date, rowid"
-            ).fetchall()
-        return {r["program_id"]: {**dict(r), "status": ProgramStatus(r["status"])} for r in rows}
+        Runs in the opening transaction: sites get version 1 and stay active,
+        each program status record becomes a batch of its own and the old
+        per-site status history becomes "added" history rows, one batch per
+        recorder and date, all of kind ``legacy`` (not undoable).
+        """
+        columns = {c["name"] for c in inspect(conn).get_columns("sites")}
+        if "version" not in columns:
+            conn.exec_driver_sql("ALTER TABLE sites ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+        if "retired" not in columns:
+            conn.exec_driver_sql("ALTER TABLE sites ADD COLUMN retired BOOLEAN NOT NULL DEFAULT 0")
+        if "batch" not in {c["name"] for c in inspect(conn).get_columns("program_status")}:
+            conn.exec_driver_sql("ALTER TABLE program_status ADD COLUMN batch INTEGER REFERENCES batches(id)")
+            old = conn.exec_driver_sql("SELECT rowid, program_id, date, recorded_by FROM program_status ORDER BY rowid").all()
+            for rowid, program_id, date, who in old:
+                batch = self._new_batch(conn, LEGACY, who, program_id, at=date)
+                conn.exec_driver_sql("UPDATE program_status SET batch = ? WHERE rowid = ?", (batch, rowid))
+        if inspect(conn).has_table("status_history"):
+            rows = conn.exec_driver_sql("SELECT site_id, evidence, date, recorded_by FROM status_history ORDER BY rowid").all()
+            groups: dict[tuple[str, str], list[tuple]] = {}
+            for site_id, evidence, date, who in rows:
+                groups.setdefault((who, date), []).append((site_id, SITE, None, ADDED, evidence))
+            for (who, date), changes in groups.items():
+                self._record(conn, self._new_batch(conn, LEGACY, who, "", at=date), changes)
+            conn.exec_driver_sql("DROP TABLE status_history")

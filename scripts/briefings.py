@@ -1,8 +1,8 @@
 """Write the briefing PDF of every kecamatan of Tangsel and Kabupaten Tangerang (36 files).
 
-Usage: ``python scripts/briefings.py [--out DIR] [--lang id|en] [--store PATH]``
+Usage: ``python scripts/briefings.py [--out DIR] [--lang id|en] [--store PATH_OR_URL]``
 
-Reads the installed data and the site register (``PETA_STORE`` by default),
+Reads the installed data and the site register (the one :mod:`layers.stores` configures by default),
 adding the seed sites it lacks first, as the dashboard does on start. Prints
 how many files it wrote and how long it took; exits 1 with the message of a
 :class:`geo.errors.DataError` when the data is not ready.
@@ -19,25 +19,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a file, the project root is not on the path
 
-from geo import config  # noqa: E402
 from geo.boundaries import load_kecamatan  # noqa: E402
 from geo.errors import DataError  # noqa: E402
 from layers.briefing import briefing_areas, kecamatan_briefing, load_briefing_inputs  # noqa: E402
 from layers.briefing_pdf import briefing_pdf  # noqa: E402
 from layers.catalog import load_catalog  # noqa: E402
 from layers.seed import ensure_seeded  # noqa: E402
-from layers.store import SQLiteSiteStore  # noqa: E402
+from layers.stores import open_store  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "briefings", help="output folder (default: build/briefings)")
     parser.add_argument("--lang", choices=("id", "en"), default="id", help="report language (default: id)")
-    parser.add_argument("--store", type=Path, help="site register file (default: PETA_STORE or data/store/sites.sqlite)")
+    parser.add_argument("--store", help="site register: a SQLite file or a PostGIS URL (default: PETA_STORE_URL, else PETA_STORE)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
-        store = SQLiteSiteStore(args.store or config.store_path())
+        store = open_store(args.store)
         ensure_seeded(store, load_catalog(), load_kecamatan())
         inputs = load_briefing_inputs(store, args.lang)
         args.out.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh requirements-test.txt
+scripts/postgis.sh >/dev/null  # local PostgreSQL + PostGIS on 127.0.0.1:55432 for tests/test_store.py
 
 # Debian's chromium for the browser tests, poppler's pdftoppm to look at the briefing PDFs.
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftoppm ]; then

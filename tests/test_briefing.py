@@ -36,7 +36,7 @@ TODAY = "2025-07-01"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
+def store(tmp_path_factory, planner):
     """A seeded store plus a built exact-point posko and a desa-level TPS-3R in Pamulang, and one recorded status."""
     catalog, kecamatan = load_catalog(), boundaries.load_kecamatan()
     s = SQLiteSiteStore(tmp_path_factory.mktemp("store") / "s.sqlite")
@@ -51,9 +51,9 @@ def store(tmp_path_factory):
             Site("tps3r-uji", "tsl-4-6-01a", "tps3r", f"TPS-3R Uji {pamulang_desa['desa']}", Precision.DESA,
                  SiteStatus.IN_PROGRESS, admin_code=pamulang_desa["kode_desa"], source="uji", updated="2025-05-02"),
         ],
-        recorded_by="tester",
+        planner,
     )  # fmt: skip
-    s.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/smp-baru", "", "2025-06-15", "tester")
+    s.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/smp-baru", "", "2025-06-15", planner)
     return s
 
 

@@ -38,7 +38,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, planner):
     store_path = tmp_path_factory.mktemp("store") / "sites.sqlite"
     SQLiteSiteStore(store_path).add(
         [
@@ -47,7 +47,7 @@ def server(tmp_path_factory):
             Site(id="near", program="tsl-4-7-05", layer="posko_bencana", name="Posko Uji Jurangmangu",
                  precision=Precision.EXACT, geometry=Point(106.7180, -6.2945), source="uji peramban", updated="2026-11-23"),
         ],
-        recorded_by="test",
+        planner,
     )
     port = free_port()
     env = {**os.environ, "PETA_STORE": str(store_path)}
@@ -149,7 +149,8 @@ def test_shared_near_me_link_on_a_phone(server, browser):
     page.screenshot(path=str(ARTIFACTS / "phone-near-map.png"))
     # Nearest first: the site at the location itself, then the one about 2,2 km south.
     expanders = page.locator('[data-testid="stExpander"]')
-    assert "0 m" in expanders.nth(1).inner_text() and XSS in expanders.nth(1).inner_text()
+    first = page.locator('[data-testid="stMain"] [data-testid="stExpander"]').nth(1)  # after "set location"
+    assert "0 m" in first.inner_text() and XSS in first.inner_text()
     item = expanders.filter(has_text="Posko Uji Jurangmangu")
     assert "2,2 km" in item.inner_text()
     item.scroll_into_view_if_needed()

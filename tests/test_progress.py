@@ -106,8 +106,8 @@ def test_program_with_no_place_yet(tracker):
     assert pju.progress_text == "0 dari 10.000 berlokasi, 0 selesai"
 
 
-def test_built_and_cancelled_sites(store, tracker, kecamatan):
-    store.add([posko_site(kecamatan, "posko-1", SiteStatus.BUILT), posko_site(kecamatan, "posko-2", SiteStatus.CANCELLED)], "tester")
+def test_built_and_cancelled_sites(store, tracker, kecamatan, planner):
+    store.add([posko_site(kecamatan, "posko-1", SiteStatus.BUILT), posko_site(kecamatan, "posko-2", SiteStatus.CANCELLED)], planner)
     posko = tracker().loc["tsl-4-7-05"]
     # A cancelled site does not count towards the target.
     assert (posko.located, posko.built, posko.cancelled, posko.not_located) == (1, 1, 1, 13)
@@ -156,21 +156,21 @@ def test_agrees_with_not_yet_located(store, tracker, catalog, layers, kecamatan,
     assert (progress["not_located"] == listed["not_located"]).all()
 
 
-def test_recorded_status_replaces_the_default(store, tracker):
-    store.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/smp", "", "2025-03-01", "tester")
-    store.record_program_status("tsl-4-2-11", "terpenuhi", "https://example.org/jalan", "166,2 km selesai", "2025-04-01", "tester")
+def test_recorded_status_replaces_the_default(store, tracker, planner):
+    store.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/smp", "", "2025-03-01", planner)
+    store.record_program_status("tsl-4-2-11", "terpenuhi", "https://example.org/jalan", "166,2 km selesai", "2025-04-01", planner)
     progress = tracker()
     smp = progress.loc["tsl-1-1-01"]
     assert (smp.status, smp.evidence, smp.updated) == ("dalam_proses", "https://example.org/smp", "2025-03-01")
     assert progress.at["tsl-4-2-11", "progress_text"] == "target 166,2 km; catatan 2025-04-01: 166,2 km selesai"
 
 
-def test_latest_record_by_date_wins(store):
-    store.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/a", "", "2025-03-01", "a")
-    store.record_program_status("tsl-1-1-01", ProgramStatus.FULFILLED, "https://example.org/b", "", "2025-06-01", "b")
-    store.record_program_status("tsl-1-1-01", ProgramStatus.FAILED, "https://example.org/c", "", "2025-01-01", "c")  # back-filled
+def test_latest_record_by_date_wins(store, planner, other_planner):
+    store.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/a", "", "2025-03-01", planner)
+    store.record_program_status("tsl-1-1-01", ProgramStatus.FULFILLED, "https://example.org/b", "", "2025-06-01", other_planner)
+    store.record_program_status("tsl-1-1-01", ProgramStatus.FAILED, "https://example.org/c", "", "2025-01-01", planner)  # back-filled
     latest = store.program_statuses()["tsl-1-1-01"]
-    assert (latest["status"], latest["evidence_url"], latest["recorded_by"]) == (ProgramStatus.FULFILLED, "https://example.org/b", "b")
+    assert (latest["status"], latest["evidence_url"], latest["recorded_by"]) == (ProgramStatus.FULFILLED, "https://example.org/b", "budi")
 
 
 @pytest.mark.parametrize(
@@ -181,21 +181,21 @@ def test_latest_record_by_date_wins(store):
         (ProgramStatus.IN_PROGRESS, "https://example.org", "01-03-2025", "not an ISO date"),
     ],
 )
-def test_bad_status_records_are_refused_and_nothing_is_stored(store, status, evidence, day, message):
+def test_bad_status_records_are_refused_and_nothing_is_stored(store, status, evidence, day, message, planner):
     with pytest.raises(DataError, match=message):
-        store.record_program_status("tsl-1-1-01", status, evidence, "", day, "tester")
+        store.record_program_status("tsl-1-1-01", status, evidence, "", day, planner)
     assert store.program_statuses() == {}
 
 
-def test_status_for_unknown_program_is_a_data_error(store, catalog, layers, kecamatan, desa):
-    store.record_program_status("tsl-9-9-99", ProgramStatus.NO_EVIDENCE, "", "", "2025-01-01", "tester")
+def test_status_for_unknown_program_is_a_data_error(store, catalog, layers, kecamatan, desa, planner):
+    store.record_program_status("tsl-9-9-99", ProgramStatus.NO_EVIDENCE, "", "", "2025-01-01", planner)
     sites = site_frame(store.sites(), catalog, kecamatan, desa)
     with pytest.raises(DataError, match="tsl-9-9-99"):
         program_progress(catalog, layers, sites, store.program_statuses(), kecamatan)
 
 
-def test_status_counts(store, tracker, catalog):
-    store.record_program_status("tsl-1-1-01", ProgramStatus.FULFILLED, "https://example.org", "", "2025-01-01", "tester")
+def test_status_counts(store, tracker, catalog, planner):
+    store.record_program_status("tsl-1-1-01", ProgramStatus.FULFILLED, "https://example.org", "", "2025-01-01", planner)
     progress = tracker()
     counts = status_counts(progress).set_index("document")
     assert counts.at["tsl2024", "terpenuhi"] == 1
@@ -223,10 +223,10 @@ def test_tracker_csv_and_xlsx_open_with_the_numbers(tracker, catalog):
     assert body["tsl-4-2-11"]["target_qty"] == 166.2
 
 
-def test_progress_filter_narrows_by_region_misi_sasaran_status(store, tracker, catalog, kecamatan, desa):
+def test_progress_filter_narrows_by_region_misi_sasaran_status(store, tracker, catalog, kecamatan, desa, planner):
     from layers.progress import ProgressFilter
 
-    store.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/smp", "", "2025-03-01", "tester")
+    store.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/smp", "", "2025-03-01", planner)
     progress = tracker()
     sites = site_frame(store.sites(), catalog, kecamatan, desa)
     assert len(ProgressFilter().apply(progress, catalog, sites)) == 198
@@ -258,11 +258,11 @@ def test_progress_filter_by_kecamatan_and_text(store, tracker, catalog, kecamata
     assert len(ProgressFilter(text="Benyamin").apply(progress, catalog, sites)) < 198
 
 
-def test_sort_progress_and_evidence_link(store, tracker):
+def test_sort_progress_and_evidence_link(store, tracker, planner):
     from layers.progress import SORTS, evidence_link, sort_progress
 
-    store.record_program_status("tsl-4-2-11", ProgramStatus.FULFILLED, "https://example.org/jalan", "", "2025-04-01", "tester")
-    store.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/smp", "", "2025-03-01", "tester")
+    store.record_program_status("tsl-4-2-11", ProgramStatus.FULFILLED, "https://example.org/jalan", "", "2025-04-01", planner)
+    store.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/smp", "", "2025-03-01", planner)
     progress = tracker()
     assert list(sort_progress(progress, "catalog")["id"]) == list(progress["id"])
     by_status = sort_progress(progress, "status")

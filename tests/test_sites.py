@@ -1,4 +1,4 @@
-"""The site register, seed sites and their joins to kecamatan and desa."""
+"""Seed sites and the site table's joins to kecamatan and desa (the register itself: test_store.py)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,11 @@ import pytest
 from shapely.geometry import Point
 
 from geo.errors import DataError
-from layers.model import Precision, Site, SiteStatus
-from layers.seed import ensure_seeded, seed_sites
+from layers.model import Precision, Site
+from layers.seed import seed_sites
 from layers.sites import not_yet_located, site_frame
-from layers.store import SQLiteSiteStore
 
 SETU, PAMULANG, SERPONG_UTARA, PONDOK_AREN = "3674010", "3674030", "3674070", "3674060"
-
-
-@pytest.fixture
-def store(tmp_path):
-    return SQLiteSiteStore(tmp_path / "sites.sqlite")
 
 
 def exact_site(site_id, point, name="Titik uji"):
@@ -38,40 +32,6 @@ def test_seeds_place_only_what_the_documents_place(catalog, kecamatan):
     assert all(s.geometry is None for s in sites), "no seed site may carry an invented coordinate"
     assert "tsl-4-6-01a" not in by_program  # 38 TPS-3R: no place in the document, so no site
     assert all("baris" in s.source and s.source.count("\u201c") == 1 for s in sites)
-
-
-def test_store_round_trip_and_history(store):
-    point = Point(106.7, -6.3)
-    assert store.add([exact_site("a", point)], recorded_by="tester") == 1
-    [site] = store.sites()
-    assert site.geometry.equals(point) and site.precision is Precision.EXACT and site.status is SiteStatus.PLANNED
-    assert store.history("a") == [{"status": "direncanakan", "evidence": "uji", "date": "2026-11-23", "recorded_by": "tester"}]
-
-
-def test_a_bad_site_stores_nothing_from_its_batch(store):
-    store.add([exact_site("kept", Point(106.7, -6.3))], recorded_by="t")
-    bad = Site(id="b", program="tsl-1-1-01", layer="smp_baru", name="SMP", precision=Precision.KECAMATAN, admin_code="36")
-    with pytest.raises(DataError, match=r"site b \(SMP\): precision 'kecamatan' needs a 7-digit BPS code"):
-        store.add([exact_site("new", Point(106.6, -6.3)), bad], recorded_by="t")
-    assert [s.id for s in store.sites()] == ["kept"]
-
-
-def test_existing_ids_are_refused(store):
-    store.add([exact_site("a", Point(106.7, -6.3))], recorded_by="t")
-    with pytest.raises(DataError, match="already exist: a"):
-        store.add([exact_site("a", Point(106.6, -6.3))], recorded_by="t")
-
-
-def test_admin_level_sites_cannot_carry_a_point(store):
-    fake = Site(id="f", program="tsl-1-1-01", layer="smp_baru", name="SMP", precision=Precision.KECAMATAN,
-                admin_code=SETU, geometry=Point(106.7, -6.3))
-    with pytest.raises(DataError, match="must not carry a point"):
-        store.add([fake], recorded_by="t")
-
-
-def test_seeding_is_idempotent(store, catalog, kecamatan):
-    first = ensure_seeded(store, catalog, kecamatan)
-    assert first == len(seed_sites(catalog, kecamatan)) and ensure_seeded(store, catalog, kecamatan) == 0
 
 
 def test_points_join_spatially_and_admin_sites_by_code(catalog, kecamatan, desa):

@@ -18,7 +18,8 @@ from layers.model import Layer
 from layers.registry import load_layers, reference_layers
 from layers.seed import ensure_seeded
 from layers.sites import site_frame
-from layers.store import SQLiteSiteStore
+from layers.store import SiteStore
+from layers.stores import open_store, store_setting
 from layers import briefing_pdf as briefing_pdf_export, briefing_xlsx as briefing_xlsx_export
 from layers.briefing import Briefing, BriefingInputs, coverage_table, kecamatan_briefing
 from layers.model import Precision
@@ -69,29 +70,33 @@ def _references(root: str) -> dict[str, gpd.GeoDataFrame]:
 
 
 @st.cache_resource(show_spinner=False)
-def _store(path: str) -> SQLiteSiteStore:
-    """The site register at ``path``, seeded on first use with what the documents place."""
-    s = SQLiteSiteStore(path)
+def _store(setting: str) -> SiteStore:
+    """The site register ``setting`` names (see :func:`layers.stores.open_store`), seeded on first use with what the documents place."""
+    s = open_store(setting)
     ensure_seeded(s, catalog(), admin()["kecamatan"])
     return s
 
 
-def _store_version() -> float:
-    path = config.store_path()
-    return path.stat().st_mtime if path.exists() else 0.0
+def store() -> SiteStore:
+    """The site register in use (``PETA_STORE_URL``, else the SQLite file), seeded on first use."""
+    return _store(store_setting())
+
+
+def _key() -> tuple[str, int]:
+    """The register's setting and revision: caches of what it holds are keyed on both."""
+    setting = store_setting()
+    return setting, _store(setting).revision()
 
 
 @st.cache_data(show_spinner=False)
-def _sites(path: str, version: float) -> gpd.GeoDataFrame:
+def _sites(path: str, revision: int) -> gpd.GeoDataFrame:
     a = admin()
     return site_frame(_store(path).sites(), catalog(), a["kecamatan"], a["desa"])
 
 
 def sites() -> gpd.GeoDataFrame:
-    """The site table, re-read whenever the store file changes."""
-    path = str(config.store_path())
-    _store(path)  # seed before reading the version, so the first read is not stale
-    return _sites(path, _store_version())
+    """The site table, re-read whenever the register changes."""
+    return _sites(*_key())
 
 
 def population() -> pd.DataFrame:
@@ -123,28 +128,28 @@ def layer_regions(layer_id: str) -> tuple[str, ...]:
 
 def coverage(layer_id: str, radius_m: float) -> Coverage:
     """Coverage of a layer's sites within ``radius_m``, over the regions of its programs (cached)."""
-    return _coverage(str(config.store_path()), _store_version(), layer_id, float(radius_m))
+    return _coverage(*_key(), layer_id, float(radius_m))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _coverage(path: str, version: float, layer_id: str, radius_m: float) -> Coverage:
+def _coverage(path: str, revision: int, layer_id: str, radius_m: float) -> Coverage:
     cells = demand().cells
     cells = cells[cells["kode_kab"].isin(layer_regions(layer_id))]
-    frame = _sites(path, version)
+    frame = _sites(path, revision)
     return compute_coverage(cells, frame[frame["layer"] == layer_id], radius_m)
 
 
 def proposal(layer_id: str, program_id: str, radius_m: float, model: str, n_new: int, in_named: bool, quotas: bool):
     """Model proposals for a program's missing sites, existing point sites of its layer fixed (cached by inputs)."""
-    return _proposal(str(config.store_path()), _store_version(), layer_id, program_id, float(radius_m), model, n_new, in_named, quotas)
+    return _proposal(*_key(), layer_id, program_id, float(radius_m), model, n_new, in_named, quotas)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _proposal(path, version, layer_id, program_id, radius_m, model, n_new, in_named, quotas):
+def _proposal(path, revision, layer_id, program_id, radius_m, model, n_new, in_named, quotas):
     program = catalog().program(program_id)
     cells = demand().cells
     cells = cells[cells["kode_kab"] == program.region]
-    frame = _sites(path, version)
+    frame = _sites(path, revision)
     existing = frame[(frame["layer"] == layer_id) & (frame["kode_kab"] == program.region)]
     candidates = location_models.candidate_sites(cells, kecamatan=program.kecamatan if in_named else None)
     own = existing[existing["program"] == program_id]
@@ -156,19 +161,17 @@ def _proposal(path, version, layer_id, program_id, radius_m, model, n_new, in_na
 
 def progress(lang: str = "id") -> pd.DataFrame:
     """The promise tracker (:func:`layers.progress.program_progress`), re-read whenever the store file changes."""
-    path = str(config.store_path())
-    _store(path)
-    return _progress(path, _store_version(), lang)
+    return _progress(*_key(), lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _progress(path: str, version: float, lang: str) -> pd.DataFrame:
+def _progress(path: str, revision: int, lang: str) -> pd.DataFrame:
     statuses = _store(path).program_statuses()
-    return program_progress(catalog(), layers(), _sites(path, version), statuses, admin()["kecamatan"], lang)
+    return program_progress(catalog(), layers(), _sites(path, revision), statuses, admin()["kecamatan"], lang)
 
 
 def briefing(code: str, lang: str) -> Briefing:
-    """The briefing of a kecamatan or region (cached on the code, language, store version and date)."""
+    """The briefing of a kecamatan or region (cached on the code, language, register revision and date)."""
     return _briefing(*_briefing_key(code, lang))
 
 
@@ -185,36 +188,34 @@ def briefing_xlsx(code: str, lang: str) -> bytes:
 
 
 def _briefing_key(code: str, lang: str) -> tuple[str, float, str, str, str]:
-    path = str(config.store_path())
-    _store(path)
-    return path, _store_version(), code, lang, date.today().isoformat()
+    return (*_key(), code, lang, date.today().isoformat())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _briefing(path: str, version: float, code: str, lang: str, today: str) -> Briefing:
+def _briefing(path: str, revision: int, code: str, lang: str, today: str) -> Briefing:
     a = admin()
-    inputs = BriefingInputs(catalog(), layers(), a["kecamatan"], a["population"], _sites(path, version), _progress(path, version, lang), lang)
-    return kecamatan_briefing(code, inputs, coverage=_briefing_coverage(path, version, lang), today=today)
+    inputs = BriefingInputs(catalog(), layers(), a["kecamatan"], a["population"], _sites(path, revision), _progress(path, revision, lang), lang)
+    return kecamatan_briefing(code, inputs, coverage=_briefing_coverage(path, revision, lang), today=today)
 
 
-def _briefing_coverage(path: str, version: float, lang: str) -> pd.DataFrame | None:
+def _briefing_coverage(path: str, revision: int, lang: str) -> pd.DataFrame | None:
     """Coverage within each layer's default radius, for the layers that have an exact-point site (else None)."""
-    frame = _sites(path, version)
+    frame = _sites(path, revision)
     exact = sorted(set(frame.loc[frame["precision"] == Precision.EXACT.value, "layer"]))
     results = [(layers()[lid], coverage(lid, layers()[lid].radius_m)) for lid in exact if layers()[lid].radius_m > 0]
     return coverage_table(results, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _briefing_map_png(path: str, version: float, code: str, lang: str, today: str) -> bytes:
-    return briefing_pdf_export.briefing_map_png(_briefing(path, version, code, lang, today))
+def _briefing_map_png(path: str, revision: int, code: str, lang: str, today: str) -> bytes:
+    return briefing_pdf_export.briefing_map_png(_briefing(path, revision, code, lang, today))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _briefing_pdf(path: str, version: float, code: str, lang: str, today: str) -> bytes:
-    return briefing_pdf_export.briefing_pdf(_briefing(path, version, code, lang, today))
+def _briefing_pdf(path: str, revision: int, code: str, lang: str, today: str) -> bytes:
+    return briefing_pdf_export.briefing_pdf(_briefing(path, revision, code, lang, today))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _briefing_xlsx(path: str, version: float, code: str, lang: str, today: str) -> bytes:
-    return briefing_xlsx_export.briefing_xlsx(_briefing(path, version, code, lang, today))
+def _briefing_xlsx(path: str, revision: int, code: str, lang: str, today: str) -> bytes:
+    return briefing_xlsx_export.briefing_xlsx(_briefing(path, revision, code, lang, today))

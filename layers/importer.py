@@ -1,0 +1,933 @@
+"""Importing sites from an uploaded file: identify it, read it safely, check every row, commit all or nothing.
+
+The planner's flow:
+
+1. :func:`read_upload` identifies the format from the content (:func:`sniff`;
+   the file name is never trusted), enforces the size limits, reprojects a
+   declared CRS to EPSG:4326 and returns an :class:`ImportPreview`.
+2. :func:`check_rows` lists each row's problems against the catalog, the layer
+   registry, the desa boundaries and the sites already in the register.
+3. The planner drops rows (``keep``) or accepts a fix offered by
+   :func:`fix_candidates` (:func:`apply_fix`), and checks again.
+4. :func:`commit` (or :func:`to_sites` and ``SiteStore.add``) stores every kept
+   row or, if any kept row still has a problem, nothing.
+
+Uploads are untrusted. GeoJSON and CSV are parsed in Python; GeoPackage, zipped
+Shapefile and KML reach GDAL only as files this module writes under fixed names
+into a private temporary directory, after their content was identified and
+(for zips) every member was checked, and the driver GDAL chose is verified
+before any feature is read. No user path, URL or ``/vsi*`` string reaches GDAL.
+
+Messages are in Bahasa Indonesia (the interface default) and start with the row
+("baris N" for CSV, as a spreadsheet numbers it with the header as row 1;
+"fitur N" for the feature formats) and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+import json
+import re
+import sqlite3
+import stat
+import tempfile
+import zipfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+from shapely.errors import ShapelyError
+from shapely.geometry import MultiPolygon, Point, Polygon, shape
+from shapely.validation import explain_validity
+
+from geo.boundaries import REGION_NAMES
+from geo.config import METRIC_CRS
+from geo.errors import DataError
+from geo.locate import normalize, parse_coordinates
+from geo.validate import MAX_LISTED, REGION_BOUNDS
+from layers.catalog import Catalog
+from layers.model import Layer, Precision, Program, Site, SiteStatus
+from layers.store import SiteStore
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_FEATURES = 5000
+MAX_VERTICES = 200_000
+MAX_ZIP_MEMBERS = 20
+# Shapefiles compress about fourfold, so a full-size zip unpacks to about this; a zip bomb stops here.
+MAX_UNPACKED_BYTES = 4 * MAX_BYTES
+DUPLICATE_M = 25
+
+WGS84 = CRS.from_epsg(4326)
+
+# Canonical column -> accepted headers (after _key: lower case, accents dropped, spaces as "_").
+ALIASES = {
+    "id": ("id", "site_id", "id_situs"),
+    "program": ("program", "program_id", "id_program"),
+    "layer": ("layer", "lapisan"),
+    "name": ("name", "nama", "nama_lokasi"),
+    "status": ("status",),
+    "precision": ("precision", "presisi"),
+    "admin_code": ("admin_code", "kode", "kode_bps", "kode_wilayah"),
+    "source": ("source", "sumber"),
+    "evidence_url": ("evidence_url", "evidence", "bukti", "url_bukti"),
+}
+# How each canonical column is named in messages.
+LABELS = {
+    "id": "id", "program": "program", "layer": "lapisan", "name": "nama", "status": "status",
+    "precision": "presisi", "admin_code": "kode", "source": "sumber", "evidence_url": "bukti",
+}
+LAT_HEADERS = ("lat", "latitude", "lintang", "y")
+LON_HEADERS = ("lon", "lng", "long", "longitude", "bujur", "x")
+PAIR_HEADERS = ("koordinat", "coordinates", "coordinate")
+ROW_COLUMNS = ["row", *ALIASES, "geometry", "problems", "keep"]
+
+# Digits of the BPS code that locates a site of each admin precision.
+ADMIN_DIGITS = {Precision.DESA.value: 10, Precision.KECAMATAN.value: 7, Precision.REGION.value: 4}
+# Layer geometry kind -> (word used in messages, shapely types it accepts).
+GEOMETRY_TYPES = {
+    "point": ("titik", ("Point",)),
+    "line": ("garis", ("LineString", "MultiLineString")),
+    "area": ("area", ("Polygon", "MultiPolygon")),
+}
+
+MARKUP = re.compile(r"<\s*/?\s*[a-z!?][^>]*>|(?:java|vb)script\s*:", re.IGNORECASE)
+NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+CRS_NAME = re.compile(r"(?:urn:ogc:def:crs:)?(EPSG|OGC):(?:[\d.]*:)?(\w+)", re.IGNORECASE)
+XML_ROOT = re.compile(r"(?:\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>))*\s*<([\w:.-]+)", re.DOTALL | re.IGNORECASE)
+# KML needs neither; DOCTYPE/ENTITY enable entity-expansion attacks and NetworkLink makes GDAL fetch URLs.
+KML_FORBIDDEN = re.compile(r"<!DOCTYPE|<!ENTITY|NetworkLink", re.IGNORECASE)
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+GPKG_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+SHP_MAGIC = b"\x00\x00\x27\x0a"
+# Binary files a planner might upload by mistake, named so the message says what was received.
+LOOKALIKES = {
+    b"%PDF": "dokumen PDF",
+    b"\xd0\xcf\x11\xe0": "berkas Office lama (.xls/.doc); simpan sebagai CSV",
+    b"\x89PNG": "gambar PNG",
+    b"\xff\xd8\xff": "gambar JPEG",
+    b"\x1f\x8b": "arsip gzip",
+    b"Rar!": "arsip RAR",
+    b"7z\xbc\xaf": "arsip 7z",
+    SHP_MAGIC: "berkas .shp saja; unggah zip berisi .shp, .shx dan .dbf",
+}
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+GDAL_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError)
+
+
+@dataclass
+class ImportPreview:
+    """An uploaded file's rows, what is wrong with them, and whether they were checked as they are now.
+
+    ``rows`` is a GeoDataFrame in EPSG:4326 with the columns ``ROW_COLUMNS``:
+    ``row`` (1-based, see the module docstring), the site fields as text,
+    ``geometry``, ``problems`` (messages) and ``keep`` (the planner's choice).
+    ``file_problems`` block the whole file. ``read_problems`` are the row
+    problems found while reading (row number -> messages), kept so that
+    :func:`check_rows` can run again after a fix. ``checked`` is the
+    fingerprint of ``rows`` when :func:`check_rows` last ran ('' = never).
+    """
+
+    format: str
+    rows: gpd.GeoDataFrame
+    file_problems: list[str] = field(default_factory=list)
+    read_problems: dict[int, list[str]] = field(default_factory=dict)
+    checked: str = ""
+
+
+@dataclass
+class _Parsed:
+    """What a reader returns: raw attributes, geometries in EPSG:4326, row numbers and problems."""
+
+    records: pd.DataFrame
+    geometry: gpd.GeoSeries
+    rows: list[int]
+    read_problems: dict[int, list[str]] = field(default_factory=dict)
+    file_problems: list[str] = field(default_factory=list)
+
+
+# --- helpers shared by reading and checking ----------------------------------------------------
+
+
+def _noun(fmt: str) -> str:
+    """How rows of a format are called in messages: spreadsheet rows or features."""
+    return "baris" if fmt == "csv" else "fitur"
+
+
+def _message(fmt: str, row: int, column: str, text: str) -> str:
+    """``baris 3, kolom nama: kosong`` (or without the column when the problem is the row's)."""
+    return f"{_noun(fmt)} {row}" + (f", kolom {column}" if column else "") + f": {text}"
+
+
+def _mb(size: int) -> str:
+    """Bytes as Indonesian-style megabytes (``5,0 MB``)."""
+    return f"{size / 2**20:.1f}".replace(".", ",") + " MB"
+
+
+def _thousands(n: int) -> str:
+    """An integer with Indonesian thousands dots (``5.000``)."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _error(title: str, problems: list[str]) -> DataError:
+    """One DataError listing up to ``MAX_LISTED`` problems under ``title``."""
+    more = f"\n  … dan {len(problems) - MAX_LISTED} lagi" if len(problems) > MAX_LISTED else ""
+    return DataError(title + ":\n  " + "\n  ".join(problems[:MAX_LISTED]) + more)
+
+
+def _key(header: object) -> str:
+    """A header as compared with the aliases: lower case, no accents, words joined by '_'."""
+    return normalize(str(header)).replace(" ", "_")
+
+
+def _text(value: object) -> str:
+    """A cell as stripped text; missing values are '' and whole floats lose their '.0' (codes read as numbers)."""
+    if pd.api.types.is_list_like(value) and not isinstance(value, (str, bytes)):
+        return json.dumps(value if isinstance(value, dict) else list(value), ensure_ascii=False, default=str)
+    if value is None or pd.isna(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _token(text: str) -> str:
+    """A vocabulary value as the enums spell it ("Dalam Pembangunan" -> "dalam_pembangunan")."""
+    return re.sub(r"[\s-]+", "_", text.strip().lower())
+
+
+def _present(geom: object) -> bool:
+    """True for a geometry that exists and is not empty."""
+    return geom is not None and not geom.is_empty
+
+
+def _check_count(count: int) -> None:
+    """DataError if a file holds more than ``MAX_FEATURES`` features or rows."""
+    if count > MAX_FEATURES:
+        raise DataError(
+            f"Berkas berisi {_thousands(count)} fitur/baris, melebihi batas {_thousands(MAX_FEATURES)}; bagi menjadi beberapa berkas"
+        )
+
+
+def _check_vertices(geometry: gpd.GeoSeries) -> None:
+    """DataError if the geometries hold more than ``MAX_VERTICES`` coordinates in all."""
+    count = int(geometry.count_coordinates().sum())
+    if count > MAX_VERTICES:
+        raise DataError(
+            f"Berkas berisi {_thousands(count)} titik sudut (vertex), melebihi batas {_thousands(MAX_VERTICES)}; sederhanakan geometrinya"
+        )
+
+
+# --- identifying the format ---------------------------------------------------------------------
+
+
+def sniff(data: bytes) -> str:
+    """The format of an upload, from its content: "geojson", "gpkg", "shp-zip", "kml" or "csv" (the keys of ``READERS``).
+
+    Raises DataError naming what the content looks like when it is none of them
+    (a PDF, an Excel workbook, an HTML page, malformed JSON, a zip without a
+    shapefile, ...). The file name is never consulted.
+    """
+    if not data:
+        raise DataError("Berkas kosong")
+    if data.startswith(SQLITE_MAGIC):
+        return _sniff_sqlite(data)
+    if data.startswith(ZIP_MAGICS):
+        with _open_zip(data) as archive:
+            names = archive.namelist()
+        if "[Content_Types].xml" in names:
+            raise DataError("Berkas ini dokumen Office (.xlsx/.docx), bukan data situs; simpan sebagai CSV")
+        _shapefile_members(names)
+        return "shp-zip"
+    for magic, what in LOOKALIKES.items():
+        if data.startswith(magic):
+            raise DataError(f"Berkas ini {what}, bukan GeoJSON, GeoPackage, Shapefile (zip), KML atau CSV")
+    text = _decode(data).lstrip()
+    if text.startswith(("{", "[")):
+        obj = _load_json(data)
+        kind = obj.get("type") if isinstance(obj, dict) else type(obj).__name__
+        if kind not in ("FeatureCollection", "Feature"):
+            raise DataError(f"JSON ini bukan GeoJSON (type {kind!r}); perlu FeatureCollection atau Feature")
+        return "geojson"
+    if text.startswith("<"):
+        root = XML_ROOT.match(text)
+        tag = root.group(1).split(":")[-1].lower() if root else "?"
+        if tag == "kml":
+            return "kml"
+        if tag == "html":
+            raise DataError("Berkas ini halaman HTML, bukan data situs")
+        raise DataError(f"Berkas ini XML dengan elemen akar <{tag}>, bukan KML")
+    return "csv"
+
+
+def _sniff_sqlite(data: bytes) -> str:
+    """'gpkg' for a GeoPackage (application id, or its gpkg_contents table), else DataError."""
+    if data[68:72] in GPKG_APPLICATION_IDS:
+        return "gpkg"
+    con = sqlite3.connect(":memory:")
+    try:
+        con.deserialize(data)
+        found = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'gpkg_contents'").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise DataError(f"Berkas ini basis data SQLite yang rusak ({exc})") from exc
+    finally:
+        con.close()
+    if not found:
+        raise DataError("Berkas ini basis data SQLite, bukan GeoPackage (tidak ada tabel gpkg_contents)")
+    return "gpkg"
+
+
+def _decode(data: bytes) -> str:
+    """Text as UTF-8 (BOM or not), else Windows-1252 (what Indonesian Excel writes); DataError for binary."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = "\x00"  # bytes cp1252 leaves undefined: binary
+    if "\x00" in text:
+        raise DataError(f"Berkas biner yang tidak dikenal (awal: {data[:8].hex(' ')})")
+    return text
+
+
+def _load_json(data: bytes) -> object:
+    """Parsed JSON; DataError with the line and column of a syntax error."""
+
+    def reject(constant: str) -> None:
+        """JSON's NaN and Infinity are not coordinates."""
+        raise ValueError(f"nilai {constant} bukan angka yang sah")
+
+    try:
+        return json.loads(data, parse_constant=reject)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"JSON tidak valid di baris {exc.lineno}, kolom {exc.colno} ({exc.msg})") from exc
+    except (ValueError, RecursionError) as exc:
+        raise DataError(f"JSON tidak valid: {exc}") from exc
+
+
+def _open_zip(data: bytes) -> zipfile.ZipFile:
+    """The upload as an open zip archive; DataError if it is a broken one."""
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise DataError(f"Zip rusak: {exc}") from exc
+
+
+def _shapefile_members(names: list[str]) -> dict[str, str]:
+    """The one shapefile in a zip listing: extension -> member name; DataError if none, several or incomplete."""
+    # macOS adds __MACOSX/._name resource forks, which also end in .shp.
+    names = [n for n in names if not n.startswith("__MACOSX/") and not PurePosixPath(n).name.startswith("._")]
+    shps = [n for n in names if n.lower().endswith(".shp")]
+    if not shps:
+        hint = " (KMZ? ekstrak berkas .kml-nya)" if any(n.lower().endswith(".kml") for n in names) else ""
+        raise DataError(f"Zip ini tidak berisi berkas .shp{hint}")
+    if len(shps) > 1:
+        raise DataError(f"Zip ini berisi {len(shps)} berkas .shp ({', '.join(shps)}); unggah satu shapefile per zip")
+    stem = shps[0][:-4].lower()
+    members = {}
+    for name in names:
+        head, tail = name[: len(stem)].lower(), name[len(stem) :].lower()
+        if head == stem and tail in SHAPEFILE_PARTS:
+            members[tail] = name
+    missing = [ext for ext in (".shx", ".dbf") if ext not in members]
+    if missing:
+        raise DataError(f"Zip berisi {shps[0]} tanpa {' dan '.join(missing)}; sertakan semua bagian shapefile")
+    return members
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def read_upload(data: bytes) -> ImportPreview:
+    """Read an upload into an unchecked preview; DataError if it cannot be read at all or breaks a limit."""
+    if len(data) > MAX_BYTES:
+        raise DataError(f"Berkas {_mb(len(data))} melebihi batas {_mb(MAX_BYTES)}")
+    fmt = sniff(data)
+    parsed = READERS[fmt](data)
+    if not parsed.rows:
+        raise DataError("Berkas tidak berisi fitur atau baris data")
+    _check_vertices(parsed.geometry)
+    columns, file_problems = _map_columns(list(parsed.records.columns))
+    rows = gpd.GeoDataFrame(
+        {
+            "row": parsed.rows,
+            **{
+                canonical: [_text(v) for v in parsed.records[columns[canonical]]]
+                if canonical in columns
+                else [""] * len(parsed.rows)
+                for canonical in ALIASES
+            },
+        },
+        geometry=parsed.geometry.force_2d().values,
+        crs=WGS84,
+    )
+    for column in ("program", "layer"):
+        rows[column] = rows[column].str.lower()
+    rows["status"] = [_token(s) or SiteStatus.PLANNED.value for s in rows["status"]]
+    rows["precision"] = [
+        _token(p) or _implied_precision(g, c) for p, g, c in zip(rows["precision"], rows.geometry, rows["admin_code"])
+    ]
+    rows["problems"] = [[] for _ in range(len(rows))]
+    rows["keep"] = True
+    return ImportPreview(fmt, rows[ROW_COLUMNS], parsed.file_problems + file_problems, parsed.read_problems)
+
+
+def _map_columns(headers: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Canonical column -> the file's header, and file problems (missing or ambiguous columns)."""
+    found: dict[str, list[str]] = {}
+    for header in headers:
+        for canonical, aliases in ALIASES.items():
+            if _key(header) in aliases:
+                found.setdefault(canonical, []).append(header)
+    problems = [
+        f"kolom {' dan '.join(map(repr, hs))} sama-sama berarti {LABELS[c]}; hapus salah satunya"
+        for c, hs in found.items()
+        if len(hs) > 1
+    ]
+    missing = [LABELS[c] for c in ("program", "name") if c not in found]
+    if missing:
+        problems.append(
+            f"kolom {' dan '.join(missing)} tidak ditemukan; kolom yang ada: {', '.join(map(str, headers)) or '(tidak ada)'}"
+        )
+    return {c: hs[0] for c, hs in found.items()}, problems
+
+
+def _implied_precision(geom: object, code: str) -> str:
+    """Precision when the file gives none: a geometry means a point, otherwise the BPS code's length says."""
+    if _present(geom) or not code.isdigit():
+        return Precision.EXACT.value
+    return {digits: precision for precision, digits in ADMIN_DIGITS.items()}.get(len(code), Precision.EXACT.value)
+
+
+def _to_wgs84(geometry: gpd.GeoSeries) -> tuple[gpd.GeoSeries, list[str]]:
+    """Geometries in EPSG:4326 and any file problem; a declared CRS is reprojected, none means degrees."""
+    crs = geometry.crs or WGS84  # GeoJSON, CSV and KML are in degrees by definition
+    bounds = geometry.bounds
+    metric = bounds[(bounds.abs() > 180).any(axis=1)]
+    if crs.is_geographic and not metric.empty:
+        x, y = metric.iloc[0][["minx", "miny"]]
+        return geometry.set_crs(WGS84, allow_override=True), [
+            f"koordinat tampak dalam meter (mis. x={x:.0f}, y={y:.0f}), padahal berkas menyatakan derajat ({crs.name}); "
+            "nyatakan CRS-nya (mis. EPSG:32748, UTM 48S) atau ubah ke derajat"
+        ]
+    result = geometry.set_crs(crs, allow_override=True).to_crs(WGS84)
+    if (result.bounds.abs() == float("inf")).any(axis=None):  # PROJ marks points it cannot transform as inf
+        return result, [f"koordinat tidak dapat diubah dari {crs.name} ke EPSG:4326"]
+    return result, []
+
+
+def _read_geojson(data: bytes) -> _Parsed:
+    """GeoJSON parsed in Python (no GDAL); a legacy ``crs`` member is honoured."""
+    obj = _load_json(data)
+    features = obj.get("features") if obj["type"] == "FeatureCollection" else [obj]
+    if not isinstance(features, list):
+        raise DataError("GeoJSON tidak valid: 'features' bukan daftar")
+    _check_count(len(features))
+    records, geometries, problems = [], [], {}
+    for row, feature in enumerate(features, start=1):
+        properties, geom, trouble = _feature_parts(feature)
+        records.append(properties)
+        geometries.append(geom)
+        if trouble:
+            problems[row] = [_message("geojson", row, "", trouble)]
+    geometry, file_problems = _to_wgs84(gpd.GeoSeries(geometries, crs=_geojson_crs(obj)))
+    table = pd.DataFrame.from_records(records, index=range(len(records)))
+    return _Parsed(table, geometry, list(range(1, len(records) + 1)), problems, file_problems)
+
+
+def _feature_parts(feature: object) -> tuple[dict, object, str]:
+    """A GeoJSON feature's properties, shapely geometry (None if absent or unreadable) and a problem ('' if none)."""
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        return {}, None, "bukan objek Feature"
+    properties = feature.get("properties") or {}
+    if not isinstance(properties, dict):
+        return {}, None, "properties bukan objek"
+    if feature.get("geometry") is None:
+        return properties, None, ""
+    try:
+        return properties, shape(feature["geometry"]), ""
+    except (KeyError, TypeError, ValueError, AttributeError, ShapelyError) as exc:
+        return properties, None, f"geometri tidak terbaca ({exc})"
+
+
+def _geojson_crs(obj: dict) -> CRS | None:
+    """The CRS named by a legacy (2008) GeoJSON ``crs`` member; only authority codes, never PROJ strings or files."""
+    member = obj.get("crs")
+    if member is None:
+        return None
+    name = member.get("properties", {}).get("name", "") if isinstance(member, dict) else ""
+    match = CRS_NAME.fullmatch(str(name).strip())
+    if match:
+        try:
+            return CRS.from_authority(match.group(1).upper(), match.group(2))
+        except CRSError:
+            pass  # reported below with the member as written
+    raise DataError(f"Anggota 'crs' GeoJSON tidak dikenali ({str(member)[:80]}); hapus atau tulis mis. \"EPSG:32748\"")
+
+
+def _read_csv(data: bytes) -> _Parsed:
+    """CSV with ``;``, ``,`` or tab; coordinates in lat/lon columns (decimal comma allowed) or one koordinat column."""
+    text = _decode(data)
+    header_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((";", "\t", ","), key=lambda d: len(next(csv.reader([header_line], delimiter=d))))
+    try:
+        records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:  # e.g. a cell over the csv module's 128 KiB field limit
+        raise DataError(f"CSV tidak terbaca: {exc}") from exc
+    start = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
+    if start is None:
+        raise DataError("CSV kosong: tidak ada baris judul")
+    header = [h.strip() for h in records[start]]
+    if len(header) < 2:
+        raise DataError("CSV: pemisah kolom (; , atau tab) tidak ditemukan di baris judul")
+    body = [(n, r) for n, r in enumerate(records[start + 1 :], start=start + 2) if any(c.strip() for c in r)]
+    _check_count(len(body))
+    kinds = {"lat": LAT_HEADERS, "lon": LON_HEADERS, "pair": PAIR_HEADERS}
+    find = {kind: next((h for h in header if _key(h) in names), None) for kind, names in kinds.items()}
+    file_problems = []
+    if bool(find["lat"]) != bool(find["lon"]):
+        present, absent = ("lintang", "bujur") if find["lat"] else ("bujur", "lintang")
+        file_problems.append(f"ada kolom {present} tetapi tidak ada kolom {absent}")
+    problems: dict[int, list[str]] = {}
+    cells, geometries = [], []
+    for row, record in body:
+        values = dict(zip(header, record + [""] * (len(header) - len(record))))
+        geom = None
+        if len(record) != len(header):
+            decimal_commas = delimiter == "," and len(record) > len(header)
+            hint = " (koma desimal di berkas berpemisah koma? beri tanda kutip atau pakai ';')" if decimal_commas else ""
+            trouble = f"{len(record)} kolom, padahal baris judul {len(header)} kolom{hint}"
+            problems.setdefault(row, []).append(_message("csv", row, "", trouble))
+        else:
+            geom, trouble = _csv_point(values, find)
+            if trouble:
+                problems.setdefault(row, []).append(_message("csv", row, *trouble))
+        cells.append(values)
+        geometries.append(geom)
+    geometry, crs_problems = _to_wgs84(gpd.GeoSeries(geometries, dtype="geometry"))
+    table = pd.DataFrame(cells, columns=header)
+    return _Parsed(table, geometry, [n for n, _ in body], problems, file_problems + crs_problems)
+
+
+def _csv_point(values: dict[str, str], find: dict[str, str | None]) -> tuple[Point | None, tuple[str, str] | None]:
+    """A CSV row's point (None when it has no coordinates) and a (column, problem) pair when they cannot be read."""
+    if find["lat"] and find["lon"]:
+        lat, lon = values[find["lat"]].strip(), values[find["lon"]].strip()
+        if not lat and not lon:
+            return None, None
+        for column, cell in ((find["lat"], lat), (find["lon"], lon)):
+            if not NUMBER.fullmatch(cell):
+                return None, (column, f"{cell!r} bukan angka" if cell else "kosong, padahal kolom pasangannya terisi")
+        return Point(float(lon.replace(",", ".")), float(lat.replace(",", "."))), None
+    pair = values[find["pair"]].strip() if find["pair"] else ""
+    if pair:
+        try:
+            lat, lon = parse_coordinates(pair)
+        except DataError:
+            return None, (find["pair"], f"{pair!r} bukan pasangan koordinat yang sah (mis. -6,2851 106,7134)")
+        return Point(lon, lat), None
+    return None, None
+
+
+def _read_kml(data: bytes) -> _Parsed:
+    """KML through GDAL's (LIB)KML driver; Placemark XML ids are dropped, they are not site ids."""
+    if KML_FORBIDDEN.search(_decode(data)):
+        raise DataError("KML berisi DOCTYPE/ENTITY atau NetworkLink; demi keamanan tidak diterima")
+    parsed = _read_copy(data, ".kml", ("LIBKML", "KML"), "KML")
+    parsed.records = parsed.records.drop(columns=["id"], errors="ignore")
+    return parsed
+
+
+def _read_gpkg(data: bytes) -> _Parsed:
+    """Every table of a GeoPackage, through GDAL's GPKG driver."""
+    return _read_copy(data, ".gpkg", ("GPKG",), "GeoPackage")
+
+
+def _read_copy(data: bytes, suffix: str, drivers: tuple[str, ...], label: str) -> _Parsed:
+    """The upload written as ``sites<suffix>`` into a private temporary directory and read there by GDAL."""
+    with tempfile.TemporaryDirectory(prefix="peta-import-") as directory:
+        path = Path(directory) / f"sites{suffix}"
+        path.write_bytes(data)
+        return _read_with_gdal(path, drivers, label)
+
+
+def _read_shp_zip(data: bytes) -> _Parsed:
+    """A zipped shapefile: members checked, then only its parts extracted under fixed names and read by GDAL."""
+    with _open_zip(data) as archive, tempfile.TemporaryDirectory(prefix="peta-import-") as directory:
+        infos = archive.infolist()
+        _check_members(infos)
+        members = _shapefile_members([i.filename for i in infos])
+        written = 0
+        for ext, name in members.items():
+            written = _extract(archive, archive.getinfo(name), Path(directory) / f"sites{ext}", written)
+        path = Path(directory) / "sites.shp"
+        if not path.read_bytes()[:4] == SHP_MAGIC:
+            raise DataError(f"{members['.shp']} di dalam zip bukan Shapefile")
+        return _read_with_gdal(path, ("ESRI Shapefile",), "Shapefile")
+
+
+def _check_members(infos: list[zipfile.ZipInfo]) -> None:
+    """DataError for too many members, a zip bomb, or any unsafe, linked or encrypted member, before extracting."""
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise DataError(f"Zip berisi {len(infos)} berkas, melebihi batas {MAX_ZIP_MEMBERS}")
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise DataError(f"Isi zip {_mb(unpacked)} setelah dibuka, melebihi batas {_mb(MAX_UNPACKED_BYTES)} (zip bomb?)")
+    for info in infos:
+        name = info.filename.replace("\\", "/")
+        if name.startswith("/") or re.match(r"[A-Za-z]:", name) or ".." in PurePosixPath(name).parts:
+            raise DataError(f"Zip berisi path tidak aman {info.filename!r} (absolut atau dengan '..'); berkas ditolak")
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise DataError(f"Zip berisi tautan simbolik {info.filename!r}; berkas ditolak")
+        if info.flag_bits & 0x1:
+            raise DataError(f"Zip berisi berkas terenkripsi {info.filename!r}; unggah tanpa kata sandi")
+
+
+def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, written: int) -> int:
+    """Copy one member to ``target``, counting real bytes (headers can lie); the new running total."""
+    try:
+        with archive.open(info) as source, target.open("wb") as sink:
+            while chunk := source.read(1 << 16):
+                written += len(chunk)
+                if written > MAX_UNPACKED_BYTES:
+                    raise DataError(f"Isi zip melebihi batas {_mb(MAX_UNPACKED_BYTES)} setelah dibuka (zip bomb?)")
+                sink.write(chunk)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError) as exc:
+        raise DataError(f"{info.filename} di dalam zip tidak dapat dibuka: {exc}") from exc
+    return written
+
+
+def _read_with_gdal(path: Path, drivers: tuple[str, ...], label: str) -> _Parsed:
+    """All layers of a file this module wrote, after checking GDAL opened it with one of ``drivers``."""
+
+    def readable(exc: Exception) -> DataError:
+        """GDAL's error with the temporary path shortened to the file name."""
+        return DataError(f"{label} tidak terbaca: {str(exc).replace(str(path), path.name)}")
+
+    try:
+        names = [name for name, _ in pyogrio.list_layers(path)]
+        infos = [pyogrio.read_info(path, layer=name, force_feature_count=True) for name in names]
+    except GDAL_ERRORS as exc:
+        raise readable(exc) from exc
+    used = {info["driver"] for info in infos}
+    if not used <= set(drivers):
+        raise DataError(f"Berkas dibaca GDAL sebagai {', '.join(sorted(used))}, bukan {label}; ditolak")
+    _check_count(sum(max(info["features"], 0) for info in infos))
+    records, geometries, problems = [], [], []
+    for name in names:
+        try:
+            frame = pyogrio.read_dataframe(path, layer=name, force_2d=True, on_invalid="ignore")
+        except GDAL_ERRORS as exc:
+            raise readable(exc) from exc
+        if not isinstance(frame, gpd.GeoDataFrame):  # a table without geometry: admin-level sites only
+            frame = gpd.GeoDataFrame(frame, geometry=[None] * len(frame))
+        geometry, found = _to_wgs84(frame.geometry)
+        records.append(pd.DataFrame(frame.drop(columns=frame.geometry.name)))
+        geometries.append(geometry)
+        problems += [f"lapisan {name}: {p}" if len(names) > 1 else p for p in found]
+    table = pd.concat(records, ignore_index=True) if records else pd.DataFrame()
+    geometry = gpd.GeoSeries(pd.concat(geometries, ignore_index=True) if geometries else [], crs=WGS84)
+    return _Parsed(table, geometry, list(range(1, len(table) + 1)), {}, problems)
+
+
+READERS = {"geojson": _read_geojson, "gpkg": _read_gpkg, "shp-zip": _read_shp_zip, "kml": _read_kml, "csv": _read_csv}
+
+
+# --- checking ------------------------------------------------------------------------------------
+
+
+def check_rows(
+    preview: ImportPreview,
+    catalog: Catalog,
+    layers: dict[str, Layer],
+    desa: gpd.GeoDataFrame,
+    existing_sites: list[Site],
+) -> ImportPreview:
+    """A checked copy of ``preview``: an omitted layer filled from the program, every row's problems listed.
+
+    ``desa`` is the desa layer of the three regions (``geo.boundaries.load_desa``);
+    ``existing_sites`` are the register's sites, retired ones included
+    (``SiteStore.sites(include_retired=True)``): their ids are taken, but a
+    retired site's place may be used again.
+    Duplicates are looked for among kept rows only, so check again after
+    changing ``keep`` or applying a fix (:func:`to_sites` insists on it).
+    """
+    rows = preview.rows.copy()
+    programs = {p.id: p for p in catalog.programs}
+    rows["layer"] = [
+        layer or (programs[program].layer if program in programs else "") for program, layer in zip(rows["program"], rows["layer"])
+    ]
+    found = {row: list(messages) for row, messages in preview.read_problems.items()}
+    checks = (
+        _text_problems(rows),
+        _vocabulary_problems(rows, programs, layers),
+        _location_problems(rows, programs, layers, desa),
+        _duplicate_problems(rows, existing_sites, _noun(preview.format)),
+    )
+    for check in checks:
+        for row, column, text in check:
+            found.setdefault(row, []).append(_message(preview.format, row, column, text))
+    rows["problems"] = [found.get(row, []) for row in rows["row"]]
+    return dataclasses.replace(preview, rows=rows, checked=_fingerprint(rows))
+
+
+def _text_problems(rows: gpd.GeoDataFrame):
+    """Markup in any text field, an empty name, an evidence link that is not http(s)."""
+    for r in rows.itertuples():
+        for column in ALIASES:
+            if MARKUP.search(getattr(r, column)):
+                yield r.row, LABELS[column], "berisi markup HTML/skrip; hapus"
+        if not r.name:
+            yield r.row, LABELS["name"], "kosong"
+        url = urlsplit(r.evidence_url)
+        if r.evidence_url and not (url.scheme in ("http", "https") and url.netloc):
+            yield r.row, LABELS["evidence_url"], f"{r.evidence_url!r} bukan tautan http(s)"
+
+
+def _vocabulary_problems(rows: gpd.GeoDataFrame, programs: dict[str, Program], layers: dict[str, Layer]):
+    """Program, layer, status and precision values that the catalog, the registry or the enums do not know."""
+    statuses = [s.value for s in SiteStatus]
+    precisions = [p.value for p in Precision]
+    for r in rows.itertuples():
+        program = programs.get(r.program)
+        if not r.program:
+            yield r.row, LABELS["program"], "kosong"
+        elif program is None:
+            yield r.row, LABELS["program"], f"{r.program!r} tidak ada di katalog program"
+        elif not program.layer:
+            yield r.row, LABELS["program"], f"program {r.program} tidak dipetakan ke lapisan mana pun; situsnya belum dapat diimpor"
+        elif r.layer not in layers:
+            yield r.row, LABELS["layer"], f"{r.layer!r} bukan lapisan yang dikenal"
+        elif r.layer != program.layer:
+            yield r.row, LABELS["layer"], f"{r.layer!r} tidak cocok: program {r.program} memakai lapisan {program.layer!r}"
+        if r.status not in statuses:
+            yield r.row, LABELS["status"], f"{r.status!r} bukan salah satu dari: {', '.join(statuses)}"
+        if r.precision not in precisions:
+            yield r.row, LABELS["precision"], f"{r.precision!r} bukan salah satu dari: {', '.join(precisions)}"
+
+
+def _location_problems(rows: gpd.GeoDataFrame, programs: dict[str, Program], layers: dict[str, Layer], desa: gpd.GeoDataFrame):
+    """Geometry or BPS code that does not locate the row's precision, layer and program region."""
+    regions = _regions(rows.geometry, desa)
+    known_codes = set(desa["kode_desa"]) | set(desa["kode_kec"]) | set(desa["kode_kab"])
+    for r, region in zip(rows.itertuples(), regions):
+        geom = r.geometry
+        if r.precision == Precision.EXACT.value:
+            if not _present(geom):
+                yield r.row, "", "presisi titik perlu koordinat atau geometri"
+                continue
+            if not geom.is_valid:
+                yield r.row, "", f"geometri tidak valid ({explain_validity(geom)}); perbaikan tersedia: perbaiki geometri"
+                continue
+            layer = layers.get(r.layer)
+            if layer is not None and layer.geometry in GEOMETRY_TYPES:
+                word, types = GEOMETRY_TYPES[layer.geometry]
+                if geom.geom_type not in types:
+                    yield r.row, "", f"geometri {geom.geom_type}, padahal lapisan {layer.id} berisi {word}"
+            if region is None:
+                where = geom.representative_point()
+                yield r.row, "", (
+                    f"lintang dan bujur tampak tertukar (lintang {where.y:.5f}, bujur {where.x:.5f}); perbaikan tersedia: tukar koordinat"
+                    if _looks_swapped(geom)
+                    else f"{where.y:.5f}, {where.x:.5f} di luar {', '.join(REGION_NAMES.values())}"
+                )
+                continue
+        elif r.precision in ADMIN_DIGITS:
+            if _present(geom):
+                yield r.row, "", f"presisi {r.precision} tidak boleh membawa geometri; kosongkan koordinat atau pakai presisi titik"
+            digits = ADMIN_DIGITS[r.precision]
+            if not (r.admin_code.isdigit() and len(r.admin_code) == digits):
+                yield r.row, LABELS["admin_code"], f"presisi {r.precision} perlu kode BPS {digits} digit, bukan {r.admin_code!r}"
+                continue
+            if r.admin_code not in known_codes:
+                yield r.row, LABELS["admin_code"], f"{r.admin_code} tidak ada di antara wilayah {', '.join(REGION_NAMES.values())}"
+                continue
+            region = r.admin_code[:4]
+        else:
+            continue  # unknown precision: reported with the vocabulary
+        program = programs.get(r.program)
+        if program is not None and program.region != region:
+            yield r.row, "", f"berada di {REGION_NAMES[region]}, padahal program {program.id} milik {REGION_NAMES[program.region]}"
+
+
+def _regions(geometry: gpd.GeoSeries, desa: gpd.GeoDataFrame) -> list[str | None]:
+    """BPS kode_kab of the first desa each valid geometry touches (None: outside all three regions, or not checkable)."""
+    usable = [i for i, g in enumerate(geometry) if _present(g) and g.is_valid]
+    regions: list[str | None] = [None] * len(geometry)
+    hits, tree = desa.sindex.query(geometry.values[usable], predicate="intersects")
+    for hit, t in zip(hits, tree):
+        regions[usable[hit]] = regions[usable[hit]] or desa["kode_kab"].iloc[t]
+    return regions
+
+
+def _duplicate_problems(rows: gpd.GeoDataFrame, existing: list[Site], noun: str):
+    """Kept rows that repeat a register site or an earlier kept row: same id, same program and BPS code, or within 25 m."""
+    kept = rows[rows["keep"].astype(bool)].sort_values("row")
+    exact = Precision.EXACT.value
+    live = [not s.retired for s in existing]  # a retired site keeps its id but frees its place
+    # References in order: the register (order -1), then the kept rows; a row is compared with earlier ones only.
+    refs = pd.DataFrame(
+        {
+            "order": [-1] * len(existing) + list(kept["row"]),
+            "id": [s.id for s in existing] + list(kept["id"]),
+            "program": [s.program for s in existing] + list(kept["program"]),
+            "place": [s.admin_code if s.precision is not Precision.EXACT and on else "" for s, on in zip(existing, live)]
+            + [c if p != exact else "" for c, p in zip(kept["admin_code"], kept["precision"])],
+            "label": [f"situs terdaftar {s.id} ({s.name})" for s in existing] + [f"{noun} {n}" for n in kept["row"]],
+        }
+    )
+    points = [s.geometry if s.precision is Precision.EXACT and on else None for s, on in zip(existing, live)] + [
+        g if p == exact else None for g, p in zip(kept.geometry, kept["precision"])
+    ]
+    first_id: dict[str, str] = {}
+    first_place: dict[tuple[str, str], str] = {}
+    for ref in refs.itertuples():
+        if ref.id:
+            if ref.order > 0 and ref.id in first_id:
+                yield ref.order, LABELS["id"], f"{ref.id} sudah dipakai {first_id[ref.id]}"
+            first_id.setdefault(ref.id, ref.label)
+        if ref.place:
+            key = (ref.program, ref.place)
+            if ref.order > 0 and key in first_place:
+                yield ref.order, "", f"program dan kode {ref.place} sama dengan {first_place[key]}; duplikat?"
+            first_place.setdefault(key, ref.label)
+    usable = [i for i, g in enumerate(points) if _present(g) and g.is_valid]
+    metric = gpd.GeoSeries([points[i] for i in usable], crs=WGS84).to_crs(METRIC_CRS)
+    later, earlier = metric.sindex.query(metric.values, predicate="dwithin", distance=DUPLICATE_M)
+    for a, b in zip(later, earlier):
+        this, other = refs.iloc[usable[a]], refs.iloc[usable[b]]
+        if this.order > 0 and other.order < this.order and this.program == other.program:
+            metres = metric.iloc[a].distance(metric.iloc[b])
+            yield this.order, "", f"{metres:.0f} m dari {other.label} dengan program sama; duplikat?"
+
+
+def _fingerprint(rows: gpd.GeoDataFrame) -> str:
+    """A hash of everything :func:`to_sites` reads, so a change after checking is noticed."""
+    values = pd.DataFrame(rows[["row", "keep", *ALIASES]]).assign(
+        geometry=rows.geometry.to_wkb(hex=True), problems=rows["problems"].map(repr)
+    )
+    return hashlib.sha1(pd.util.hash_pandas_object(values, index=False).values.tobytes()).hexdigest()
+
+
+# --- fixes the planner may accept ----------------------------------------------------------------
+
+
+def _looks_swapped(geom) -> bool:
+    """True when the geometry lies outside the Tangerang box but would lie inside it with x and y exchanged."""
+    x0, y0, x1, y1 = REGION_BOUNDS
+    minx, miny, maxx, maxy = geom.bounds
+    inside = x0 <= minx and maxx <= x1 and y0 <= miny and maxy <= y1
+    return not inside and x0 <= miny and maxy <= x1 and y0 <= minx and maxx <= y1
+
+
+def _swap(geom):
+    """The geometry with x and y exchanged."""
+    return shapely.transform(geom, lambda coords: coords[:, ::-1])
+
+
+def _make_valid(geom):
+    """A valid version of the geometry, polygonal if it was polygonal."""
+    # "structure" keeps a polygon polygonal (a spike does not leave a stray line); other types use GEOS's default.
+    if isinstance(geom, (Polygon, MultiPolygon)):
+        return shapely.make_valid(geom, method="structure", keep_collapsed=False)
+    return shapely.make_valid(geom)
+
+
+# Fix name -> (which geometries it applies to, what it does).
+FIXES = {
+    "tukar_koordinat": (_looks_swapped, _swap),
+    "perbaiki_geometri": (lambda geom: not geom.is_valid, _make_valid),
+}
+
+
+def fix_candidates(preview: ImportPreview) -> dict[str, list[int]]:
+    """For each fix in ``FIXES``, the row numbers it would change (empty lists left out)."""
+    candidates = {
+        name: [row for row, geom in zip(preview.rows["row"], preview.rows.geometry) if _present(geom) and applies(geom)]
+        for name, (applies, _) in FIXES.items()
+    }
+    return {name: rows for name, rows in candidates.items() if rows}
+
+
+def apply_fix(preview: ImportPreview, fix: str, rows: list[int]) -> ImportPreview:
+    """A copy of ``preview`` with ``fix`` applied to those of ``rows`` it applies to; check it again afterwards."""
+    if fix not in FIXES:
+        raise DataError(f"Perbaikan {fix!r} tidak dikenal; pilih dari: {', '.join(FIXES)}")
+    applies, repair = FIXES[fix]
+    fixed = preview.rows.copy()
+    chosen = set(rows)
+    fixed["geometry"] = [
+        repair(geom) if row in chosen and _present(geom) and applies(geom) else geom
+        for row, geom in zip(fixed["row"], fixed.geometry)
+    ]
+    return dataclasses.replace(preview, rows=fixed)
+
+
+# --- committing ------------------------------------------------------------------------------------
+
+
+def drop_rows(preview: ImportPreview, rows: list[int]) -> ImportPreview:
+    """A copy of ``preview`` keeping every row except ``rows`` (row numbers); check it again afterwards."""
+    kept = preview.rows.assign(keep=~preview.rows["row"].isin(rows))
+    return replace(preview, rows=kept)
+
+
+def to_sites(preview: ImportPreview, today: str) -> list[Site]:
+    """Sites for the kept rows, or DataError if the file or any kept row has a problem (all or nothing).
+
+    Rows without an id get ``imp-<program>-<hash>``, the hash of the place
+    (geometry rounded to 1e-7 degrees, or the BPS code) and the name, so
+    uploading the same site again gives the same id.
+    """
+    if preview.checked != _fingerprint(preview.rows):
+        raise DataError("Baris belum diperiksa atau berubah sejak diperiksa; periksa ulang sebelum menyimpan")
+    if preview.file_problems:
+        raise _error("Impor dibatalkan, berkas bermasalah", preview.file_problems)
+    kept = preview.rows[preview.rows["keep"].astype(bool)]
+    if kept.empty:
+        raise DataError("Tidak ada baris yang dipilih untuk diimpor")
+    blocking = [p for problems in kept["problems"] for p in problems]
+    if blocking:
+        count = sum(1 for problems in kept["problems"] if problems)
+        raise _error(f"Impor dibatalkan: {count} baris yang dipilih masih bermasalah; perbaiki atau buang barisnya", blocking)
+    return [_site(r, today) for r in kept.itertuples()]
+
+
+def _site(r, today: str) -> Site:
+    """One kept, problem-free row as a Site; a point keeps no BPS code (a site is located by exactly one)."""
+    exact = r.precision == Precision.EXACT.value
+    place = shapely.to_wkt(r.geometry, rounding_precision=7) if exact else r.admin_code
+    digest = hashlib.sha1(f"{place}|{r.name}".encode()).hexdigest()[:10]
+    return Site(
+        id=r.id or f"imp-{r.program}-{digest}",
+        program=r.program,
+        layer=r.layer,
+        name=r.name,
+        precision=Precision(r.precision),
+        status=SiteStatus(r.status),
+        admin_code="" if exact else r.admin_code,
+        geometry=r.geometry if exact else None,
+        source=r.source,
+        evidence_url=r.evidence_url,
+        updated=today,
+    )
+
+
+def commit(preview: ImportPreview, store: SiteStore, actor: object, today: str, note: str = "") -> str:
+    """Store every kept row of a checked preview as one import batch and return its id.
+
+    DataError (nothing stored) if any kept row or the file has a problem;
+    ``actor`` is the logged-in planner the store requires.
+    """
+    return store.add(to_sites(preview, today), actor, note)

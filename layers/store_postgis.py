@@ -1,0 +1,62 @@
+"""The site register on PostgreSQL + PostGIS: the shared :class:`layers.store.SQLStore` on a server.
+
+Same tables and behaviour as the embedded register (the rules are in
+:mod:`layers.store`); only the connection, the geometry column and the write
+lock differ. Geometries are PostGIS ``geometry(GEOMETRY, 4326)`` with a GiST
+index; all statements are SQLAlchemy Core with bound parameters. The tables
+are created on first use in the first schema of the connection's
+``search_path`` (``?options=-csearch_path%3Dname,public`` in the URL picks
+another), which needs the ``postgis`` extension installed in the database
+(``scripts/postgis.sh`` sets up a local server for the tests).
+"""
+
+from __future__ import annotations
+
+from geoalchemy2 import Geometry
+from geoalchemy2.shape import from_shape, to_shape
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Column, Connection, Index, create_engine, func, make_url, select, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from geo.errors import DataError
+from layers.store import SQLStore, build_schema
+
+SRID = 4326
+
+
+class PostGISSiteStore(SQLStore):
+    """A :class:`layers.store.SiteStore` in a PostgreSQL database with PostGIS."""
+
+    def __init__(self, url: str):
+        self.url = make_url(url)
+        if self.url.drivername == "postgresql":  # SQLAlchemy would pick psycopg2, which is not installed
+            self.url = self.url.set(drivername="postgresql+psycopg")
+        self.name = self.url.render_as_string(hide_password=True)
+        self.schema = build_schema(
+            Column("geometry", Geometry("GEOMETRY", srid=SRID, spatial_index=False)),
+            Index("sites_geometry_gist", "geometry", postgresql_using="gist"),
+        )
+        # A small pool: a dashboard has few concurrent readers, and writes queue on the register's lock anyway.
+        self.engine = create_engine(self.url, pool_size=2, max_overflow=4, pool_pre_ping=True)
+        try:
+            with self._transaction() as conn:
+                self.schema.metadata.create_all(conn)
+        except OperationalError as exc:
+            raise DataError(f"Cannot reach the PostGIS site register at {self.name}: {exc.orig}") from exc
+        except ProgrammingError as exc:
+            raise DataError(
+                f"Cannot create the site register at {self.name}: {exc.orig}. The database needs the PostGIS "
+                "extension (CREATE EXTENSION postgis; scripts/postgis.sh does this for a local test server)."
+            ) from exc
+
+    def _lock(self, conn: Connection) -> None:
+        # The counterpart of SQLite's BEGIN IMMEDIATE: one writer at a time per register (schema), released at
+        # commit, rollback or when the connection dies; a writer waits at most as long as SQLite's busy timeout.
+        conn.execute(text("SET LOCAL lock_timeout = '30s'"))
+        conn.execute(select(func.pg_advisory_xact_lock(func.hashtext(func.current_schema()))))
+
+    def _geometry_in(self, geometry: BaseGeometry | None) -> object:
+        return None if geometry is None else from_shape(geometry, srid=SRID)
+
+    def _geometry_out(self, value: object) -> BaseGeometry | None:
+        return None if value is None else to_shape(value)

@@ -1,0 +1,502 @@
+"""The site register's behaviour, run against both backends: embedded SQLite and PostgreSQL + PostGIS.
+
+Every test taking ``store`` runs twice. The PostGIS runs need the local server
+that scripts/postgis.sh starts (scripts/test.sh runs it; PETA_TEST_PG_URL
+points elsewhere) and get a fresh schema each; without a reachable server
+they fail and say so. Writes need a planner session (``planner`` and
+``other_planner`` from conftest.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from contextlib import closing
+
+import pytest
+from shapely.geometry import Point, Polygon
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
+from sqlalchemy.schema import CreateSchema, DropSchema
+
+from conftest import PLANNER_PASSWORD
+from geo.config import PROJECT_ROOT
+from geo.errors import DataError
+from layers import auth
+from layers.model import Precision, ProgramStatus, Site, SiteStatus
+from layers.seed import ensure_seeded, seed_sites
+from layers.store import WIB, ConflictError, SQLiteSiteStore
+from layers.store_postgis import PostGISSiteStore
+from layers.stores import open_store
+
+PG_URL = os.environ.get("PETA_TEST_PG_URL", "postgresql+psycopg://peta:peta@127.0.0.1:55432/peta_test")
+SETU = "3674010"
+CONFLICT = r"^Lokasi {site} sudah diubah oleh {who} pada \d{{4}}-\d\d-\d\d \d\d:\d\d WIB \(versi {version}\); muat ulang lalu ulangi\.$"
+
+
+@pytest.fixture(scope="session")
+def postgis_server():
+    """An engine on the PostGIS test database; the test fails (not skips) when it is not reachable."""
+    engine = create_engine(PG_URL, poolclass=NullPool)
+    try:
+        engine.connect().close()
+    except OperationalError as exc:
+        reason = str(exc.orig)
+    else:
+        reason = ""
+    if reason:  # failed outside the except block, so that the report shows this message only
+        where = make_url(PG_URL).render_as_string(hide_password=True)
+        pytest.fail(f"The PostGIS test server at {where} is not reachable ({reason}). Run scripts/postgis.sh "
+                    "(scripts/test.sh does) or point PETA_TEST_PG_URL at a PostGIS database.", pytrace=False)  # fmt: skip
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def postgis_url(postgis_server):
+    """The test database's URL with a fresh, empty schema first in its search_path (dropped afterwards)."""
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    with postgis_server.begin() as conn:
+        conn.execute(CreateSchema(schema))
+    yield make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema},public"}).render_as_string(hide_password=False)
+    with postgis_server.begin() as conn:
+        conn.execute(DropSchema(schema, cascade=True))
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def store(request, tmp_path):
+    """An empty register on each backend."""
+    if request.param == "sqlite":
+        register = SQLiteSiteStore(tmp_path / "sites.sqlite")
+    else:
+        register = PostGISSiteStore(request.getfixturevalue("postgis_url"))
+    yield register
+    register.close()
+
+
+def store_env(store) -> dict[str, str]:
+    """The settings that make a child process open the same register (:mod:`layers.stores`)."""
+    if isinstance(store, SQLiteSiteStore):
+        return {"PETA_STORE": str(store.path), "PETA_STORE_URL": ""}
+    return {"PETA_STORE_URL": store.url.render_as_string(hide_password=False)}
+
+
+def state(store) -> tuple:
+    """Everything a write could change: sites, revision and batches, and for SQLite the file's bytes."""
+    data = (store.sites(include_retired=True), store.revision(), store.batches(100))
+    return data + ((store.path.read_bytes(),) if isinstance(store, SQLiteSiteStore) else ())
+
+
+def exact_site(site_id: str, x: float = 106.7, name: str = "Posko uji") -> Site:
+    return Site(id=site_id, program="tsl-4-7-05", layer="posko_bencana", name=name, precision=Precision.EXACT,
+                geometry=Point(x, -6.3), source="uji", updated="2026-11-23")  # fmt: skip
+
+
+def kecamatan_site(site_id: str) -> Site:
+    return Site(id=site_id, program="tsl-1-1-01", layer="smp_baru", name="SMP baru Setu", precision=Precision.KECAMATAN,
+                admin_code=SETU, source="dokumen program", updated="2026-11-23")  # fmt: skip
+
+
+def without_time(rows: list[dict]) -> list[dict]:
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00", r["at"]) for r in rows)
+    return [{k: v for k, v in r.items() if k != "at"} for r in rows]
+
+
+# -- who may write -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["nobody", "a bare name", "forged", "expired"])
+def test_every_write_needs_a_valid_planner_session(store, planner, who):
+    store.add([exact_site("a")], planner)
+    actor = {
+        "nobody": None,
+        "a bare name": "rina",
+        "forged": auth.Planner("admin", planner.expires, planner.signature),
+        "expired": auth.login("rina", PLANNER_PASSWORD, now=time.time() - auth.SESSION_SECONDS - 60),
+    }[who]
+    before = state(store)
+    writes = [
+        lambda: store.add([exact_site("b")], actor),
+        lambda: store.update("a", {"status": "selesai"}, 1, "foto", actor),
+        lambda: store.retire("a", 1, "ganda", actor),
+        lambda: store.undo_last(actor),
+        lambda: store.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org", "", "2025-01-01", actor),
+    ]
+    for write in writes:
+        with pytest.raises(PermissionError, match="memerlukan login perencana"):
+            write()
+    assert state(store) == before
+
+
+# -- imports -------------------------------------------------------------------------------------
+
+
+def test_sites_round_trip_with_version_and_history(store, planner):
+    point = Point(106.7123456789123, -6.3123456789123)
+    area = Polygon([(106.70, -6.30), (106.71, -6.30), (106.71, -6.31), (106.70, -6.30)])
+    sites = [kecamatan_site("smp"), exact_site("posko", name="Posko <b>uji</b>"), exact_site("taman")]
+    sites[1].geometry, sites[2].geometry = point, area
+    batch = store.add(sites, planner, note="impor uji")
+    assert store.sites() == sorted(sites, key=lambda s: s.id)
+    assert store.get("posko").geometry.equals_exact(point, 0) and store.get("smp").geometry is None
+    assert without_time(store.history("posko")) == [
+        {"batch": batch, "kind": "import", "site_id": "posko", "field": "site", "old": None, "new": "added", "evidence": "uji", "who": "rina"}
+    ]
+    assert without_time(store.batches()) == [
+        {"batch": batch, "kind": "import", "who": "rina", "note": "impor uji", "sites": 3, "undone_by": None}
+    ]
+    with pytest.raises(DataError, match="no site with id 'nope'"):
+        store.get("nope")
+
+
+def test_an_import_with_one_bad_site_stores_nothing(store, planner):
+    store.add([exact_site("kept")], planner)
+    before = state(store)
+    bad = Site(id="b", program="tsl-1-1-01", layer="smp_baru", name="SMP", precision=Precision.KECAMATAN, admin_code="36")
+    with pytest.raises(DataError, match=r"site b \(SMP\): precision 'kecamatan' needs a 7-digit BPS code"):
+        store.add([exact_site("new", 106.6), bad], planner)
+    fake = Site(id="f", program="tsl-1-1-01", layer="smp_baru", name="SMP", precision=Precision.KECAMATAN,
+                admin_code=SETU, geometry=Point(106.7, -6.3))  # fmt: skip
+    with pytest.raises(DataError, match="must not carry a point"):
+        store.add([fake], planner)
+    with pytest.raises(DataError, match="site x: id appears twice"):
+        store.add([exact_site("x"), exact_site("x", 106.6)], planner)
+    with pytest.raises(DataError, match="no sites"):
+        store.add([], planner)
+    assert state(store) == before
+
+
+def test_existing_ids_are_refused_inside_the_transaction_and_nothing_is_stored(store, planner):
+    store.add([exact_site("kept")], planner)
+    before = state(store)
+    with pytest.raises(DataError, match="already exist: kept"):
+        store.add([exact_site("new", 106.6), exact_site("kept", 106.5)], planner)
+    assert state(store) == before
+
+
+def test_an_import_killed_half_way_leaves_the_register_as_it_was(store, planner):
+    store.add([exact_site("before")], planner)
+    store.update("before", {"status": "selesai"}, 1, "foto", planner)
+    before = state(store)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.import_child", planner.username, repr(planner.expires), planner.signature, "2000"],
+        cwd=PROJECT_ROOT, env={**os.environ, **store_env(store)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        signal_line = child.stdout.readline()  # the child prints it with its 2000 rows inserted, uncommitted
+        assert signal_line == "inserted\n", f"the import never reached its middle: {signal_line!r}\n{child.communicate()[1]}"
+        if isinstance(store, SQLiteSiteStore):
+            # The uncommitted pages are in the file already; only the journal beside it can undo them.
+            assert store.path.read_bytes() != before[-1]
+            assert store.path.with_name(store.path.name + "-journal").stat().st_size > 0
+        else:
+            # The server holds the rows in the child's open transaction.
+            with store.engine.connect() as conn:
+                waiting = text("SELECT query FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'")
+                assert [q.split(" (")[0] for q in conn.execute(waiting).scalars()] == ["INSERT INTO sites"]
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.communicate()
+    assert child.returncode == -signal.SIGKILL
+    reopened = open_store(store_env(store).get("PETA_STORE_URL") or str(store.path))
+    assert state(reopened) == before
+    if isinstance(store, SQLiteSiteStore):
+        assert not store.path.with_name(store.path.name + "-journal").exists()
+        with closing(sqlite3.connect(store.path)) as con:
+            assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    # The dead writer's lock is gone: the register takes the next import.
+    reopened.add([exact_site("after")], planner)
+    assert [s.id for s in reopened.sites()] == ["after", "before"]
+    reopened.close()
+
+
+# -- edits ---------------------------------------------------------------------------------------
+
+
+def test_an_edit_bumps_the_version_and_records_who_what_and_why(store, planner):
+    store.add([kecamatan_site("smp")], planner)
+    point = Point(106.70, -6.35)
+    changes = {"status": "dalam_pembangunan", "precision": "titik", "geometry": point.wkt, "admin_code": "",
+               "evidence_url": "https://example.org/smp"}  # fmt: skip
+    site = store.update("smp", changes, 1, "Foto lapangan 20 November", planner)
+    assert site == store.get("smp") and site.version == 2 and site.geometry.equals(point)
+    assert (site.status, site.precision, site.admin_code) == (SiteStatus.IN_PROGRESS, Precision.EXACT, "")
+    assert site.updated == datetime.datetime.now(WIB).date().isoformat()
+    edit = [r for r in without_time(store.history("smp")) if r["kind"] == "edit"]
+    assert {r["field"]: (r["old"], r["new"]) for r in edit} == {
+        "status": ("direncanakan", "dalam_pembangunan"),
+        "evidence_url": ("", "https://example.org/smp"),
+        "precision": ("kecamatan", "titik"),
+        "admin_code": (SETU, ""),
+        "geometry": (None, point.wkt),
+    }
+    assert {(r["batch"], r["who"], r["evidence"]) for r in edit} == {("2", "rina", "Foto lapangan 20 November")}
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"program": "tsl-1-1-02"}, "These fields cannot be edited: program"),
+        ({"status": "roboh"}, "status: 'roboh' is not a valid value"),
+        ({"geometry": "POINT (1"}, "geometry: 'POINT (1' is not a valid value"),
+        ({"name": 7}, "name: 7 is not a valid value"),
+        ({"precision": "titik"}, "precision 'titik' needs a geometry"),
+        ({"admin_code": "36"}, "precision 'kecamatan' needs a 7-digit BPS code, got '36'"),
+        ({"name": "  "}, "name is empty"),
+        ({"status": "direncanakan"}, "the new values are the stored ones"),
+    ],
+)
+def test_bad_edits_store_nothing(store, planner, changes, message):
+    store.add([kecamatan_site("smp")], planner)
+    before = state(store)
+    with pytest.raises(DataError, match=re.escape(message)):
+        store.update("smp", changes, 1, "bukti", planner)
+    assert state(store) == before
+
+
+def test_an_edit_needs_evidence_a_version_and_an_existing_site(store, planner):
+    store.add([kecamatan_site("smp")], planner)
+    before = state(store)
+    with pytest.raises(DataError, match="needs evidence"):
+        store.update("smp", {"status": "selesai"}, 1, " ", planner)
+    with pytest.raises(DataError, match="expected_version must be the version number"):
+        store.update("smp", {"status": "selesai"}, "1", "foto", planner)
+    with pytest.raises(DataError, match="no site with id 'nope'"):
+        store.retire("nope", 1, "foto", planner)
+    with pytest.raises(DataError, match="limit must be a positive whole number"):
+        store.batches(0)
+    assert state(store) == before
+
+
+def test_a_save_based_on_an_old_version_is_refused_with_who_and_when(store, planner, other_planner):
+    store.add([kecamatan_site("smp")], planner)
+    store.update("smp", {"status": "selesai"}, 1, "berita acara", other_planner)
+    before = state(store)
+    with pytest.raises(ConflictError, match=CONFLICT.format(site="smp", who="budi", version=2)):
+        store.update("smp", {"name": "SMP Negeri 5 Setu"}, 1, "koreksi nama", planner)
+    with pytest.raises(ConflictError, match=CONFLICT.format(site="smp", who="budi", version=2)):
+        store.retire("smp", 1, "ganda", planner)
+    assert state(store) == before
+    assert store.update("smp", {"name": "SMP Negeri 5 Setu"}, 2, "koreksi nama", planner).version == 3
+
+
+def test_two_planners_saving_the_same_site_at_once_exactly_one_wins(store, planner, other_planner):
+    store.add([kecamatan_site("smp")], planner)
+    for attempt in range(3):
+        version = store.get("smp").version
+        start = threading.Barrier(2)
+        outcome = {}
+
+        def save(actor):
+            start.wait()
+            try:
+                outcome[actor.username] = store.update("smp", {"name": f"SMP {actor.username} {attempt}"}, version, "uji", actor)
+            except ConflictError as exc:
+                outcome[actor.username] = exc
+
+        threads = [threading.Thread(target=save, args=(actor,)) for actor in (planner, other_planner)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        saved = {who: r for who, r in outcome.items() if isinstance(r, Site)}
+        refused = {who: r for who, r in outcome.items() if isinstance(r, ConflictError)}
+        assert len(saved) == len(refused) == 1, outcome
+        [(winner, site)] = saved.items()
+        assert store.get("smp") == site and site.version == version + 1
+        assert re.match(CONFLICT.format(site="smp", who=winner, version=version + 1), str(*refused.values()))
+
+
+def test_a_retired_site_leaves_the_views_but_keeps_its_history(store, planner):
+    store.add([kecamatan_site("smp"), exact_site("posko")], planner)
+    retired = store.retire("posko", 1, "Lokasi ganda", planner)
+    assert (retired.retired, retired.version) == (True, 2) and store.get("posko") == retired
+    assert [s.id for s in store.sites()] == ["smp"]
+    assert [s.id for s in store.sites(include_retired=True)] == ["posko", "smp"]
+    assert without_time(store.history("posko"))[-1] == {
+        "batch": "2", "kind": "retire", "site_id": "posko", "field": "retired", "old": "false", "new": "true",
+        "evidence": "Lokasi ganda", "who": "rina",
+    }  # fmt: skip
+    for change in (lambda: store.update("posko", {"name": "x"}, 2, "foto", planner), lambda: store.retire("posko", 2, "foto", planner)):
+        with pytest.raises(DataError, match="posko is retired: undo its retirement"):
+            change()
+    assert store.seed([exact_site("posko")]) == 0  # a retired site still holds its id
+
+
+# -- undo ----------------------------------------------------------------------------------------
+
+
+def test_undo_reverts_the_latest_import_then_the_one_before_but_never_the_seeds(store, planner, other_planner, catalog, kecamatan):
+    ensure_seeded(store, catalog, kecamatan)
+    seeded = store.sites()
+    first = store.add([exact_site("a")], planner)
+    second = store.add([exact_site("b", 106.6), exact_site("c", 106.5)], other_planner, note="impor kedua")
+    assert store.undo_last(planner) == second
+    assert [s.id for s in store.sites()] == sorted([s.id for s in seeded] + ["a"])
+    assert without_time(store.history("b"))[-1] == {
+        "batch": str(int(second) + 1), "kind": "undo", "site_id": "b", "field": "site", "old": "added", "new": "removed",
+        "evidence": f"undo of batch {second}", "who": "rina",
+    }  # fmt: skip
+    undo, undone = store.batches(2)
+    assert (undo["kind"], undo["note"], undo["sites"]) == ("undo", f"undo of batch {second}", 2)
+    assert (undone["batch"], undone["undone_by"]) == (second, undo["batch"])
+    assert store.undo_last(planner) == first
+    assert store.sites() == seeded
+    with pytest.raises(DataError, match="Nothing to undo"):
+        store.undo_last(planner)
+    assert store.sites() == seeded
+    store.add([exact_site("b")], planner)  # the id of an undone import is free again
+
+
+def test_undo_restores_an_edit_and_a_retirement_as_new_versions(store, planner, other_planner):
+    store.add([kecamatan_site("smp")], planner)
+    store.update("smp", {"status": "selesai", "evidence_url": "https://example.org/a"}, 1, "foto", planner)
+    store.retire("smp", 2, "ganda", planner)
+    store.undo_last(other_planner)
+    back = store.get("smp")
+    assert (back.retired, back.status, back.version) == (False, SiteStatus.BUILT, 4)
+    store.undo_last(other_planner)
+    back = store.get("smp")
+    assert (back.status, back.evidence_url, back.version) == (SiteStatus.PLANNED, "", 5)
+    undo = [(r["field"], r["old"], r["new"], r["who"]) for r in store.history("smp") if r["kind"] == "undo"]
+    assert undo == [
+        ("retired", "true", "false", "budi"),
+        ("status", "selesai", "direncanakan", "budi"),
+        ("evidence_url", "https://example.org/a", "", "budi"),
+    ]
+    # Whoever still holds version 3 has to reload: the undo made new versions.
+    with pytest.raises(ConflictError, match=CONFLICT.format(site="smp", who="budi", version=5)):
+        store.update("smp", {"name": "x"}, 3, "foto", planner)
+
+
+def test_undo_of_a_program_status_and_of_a_batch_that_is_no_longer_the_latest(store, planner, other_planner):
+    store.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/a", "", "2025-03-01", planner)
+    latest = store.record_program_status("tsl-1-1-01", "terpenuhi", "https://example.org/b", "", "2025-06-01", other_planner)
+    assert store.program_statuses()["tsl-1-1-01"]["recorded_by"] == "budi"
+    store.add([exact_site("a")], other_planner)
+    before = state(store)
+    with pytest.raises(ConflictError, match=r"^Langkah terakhir sekarang batch 3 \(import\) oleh budi pada .* WIB; muat ulang lalu ulangi\.$"):
+        store.undo_last(planner, expected_batch=latest)
+    assert state(store) == before
+    store.undo_last(planner, expected_batch="3")
+    assert store.undo_last(planner, expected_batch=latest) == latest
+    status = store.program_statuses()["tsl-1-1-01"]
+    assert (status["status"], status["evidence_url"], status["recorded_by"]) == (ProgramStatus.IN_PROGRESS, "https://example.org/a", "rina")
+    records = store.snapshot().program_status
+    assert [(r["status"], r["undone_by"]) for r in records] == [("dalam_proses", None), ("terpenuhi", "5")]
+
+
+# -- seeds, settings, backups ----------------------------------------------------------------------
+
+
+def test_seeding_needs_no_planner_only_adds_absent_sites_and_is_idempotent(store, planner, catalog, kecamatan):
+    seeds = seed_sites(catalog, kecamatan)
+    store.add([seeds[0]], planner)
+    assert ensure_seeded(store, catalog, kecamatan) == len(seeds) - 1
+    store.update(seeds[1].id, {"status": "selesai"}, 1, "foto", planner)
+    assert ensure_seeded(store, catalog, kecamatan) == 0
+    assert store.get(seeds[1].id).status is SiteStatus.BUILT  # seeding never changes a site
+    assert [b["kind"] for b in store.batches()] == ["edit", "seed", "import"]  # no empty batch on the second start
+    assert {r["who"] for r in store.history(seeds[2].id)} == {"seed"}
+
+
+def test_one_setting_picks_the_backend(tmp_path, monkeypatch, postgis_url):
+    monkeypatch.setenv("PETA_STORE", str(tmp_path / "embedded.sqlite"))
+    monkeypatch.delenv("PETA_STORE_URL", raising=False)
+    embedded = open_store()
+    assert isinstance(embedded, SQLiteSiteStore) and embedded.path == tmp_path / "embedded.sqlite"
+    monkeypatch.setenv("PETA_STORE_URL", postgis_url)
+    server = open_store()
+    assert isinstance(server, PostGISSiteStore) and server.sites() == []
+    server.close()
+
+
+def test_postgis_geometries_are_typed_and_spatially_indexed(postgis_url, planner):
+    store = PostGISSiteStore(postgis_url)
+    store.add([exact_site("near", 106.700), exact_site("far", 106.800), kecamatan_site("smp")], planner)
+    with store.engine.connect() as conn:
+        indexes = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'sites'")).scalars()
+        assert any("USING gist (geometry)" in i for i in indexes)
+        near = conn.execute(
+            text("SELECT id, ST_SRID(geometry) FROM sites WHERE ST_DWithin(geometry::geography, ST_SetSRID(ST_MakePoint(:x, :y), 4326)::geography, :m)"),
+            {"x": 106.701, "y": -6.3, "m": 500},
+        ).all()
+    assert near == [("near", 4326)]
+    store.close()
+
+
+def test_an_unreachable_postgis_register_is_a_clear_error():
+    with pytest.raises(DataError, match=r"Cannot reach the PostGIS site register at postgresql\+psycopg://peta:\*\*\*@127\.0\.0\.1:9/x") as error:
+        PostGISSiteStore("postgresql://peta:geheim@127.0.0.1:9/x")
+    assert "geheim" not in str(error.value)
+
+
+OLD_SCHEMA = """
+CREATE TABLE sites (id TEXT PRIMARY KEY, program TEXT NOT NULL, layer TEXT NOT NULL, name TEXT NOT NULL,
+    precision TEXT NOT NULL, status TEXT NOT NULL, admin_code TEXT NOT NULL DEFAULT '', geometry_wkt TEXT,
+    source TEXT NOT NULL DEFAULT '', evidence_url TEXT NOT NULL DEFAULT '', updated TEXT NOT NULL);
+CREATE TABLE status_history (site_id TEXT NOT NULL REFERENCES sites(id), status TEXT NOT NULL,
+    evidence TEXT NOT NULL, date TEXT NOT NULL, recorded_by TEXT NOT NULL);
+CREATE TABLE program_status (program_id TEXT NOT NULL, status TEXT NOT NULL, evidence_url TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '', date TEXT NOT NULL, recorded_by TEXT NOT NULL);
+INSERT INTO sites VALUES ('smp', 'tsl-1-1-01', 'smp_baru', 'SMP baru Setu', 'kecamatan', 'direncanakan', '3674010',
+    NULL, 'dokumen program', '', '2025-01-02');
+INSERT INTO status_history VALUES ('smp', 'direncanakan', 'dokumen program', '2025-01-02', 'seed');
+INSERT INTO program_status VALUES ('tsl-1-1-01', 'dalam_proses', 'https://example.org', '', '2025-03-01', 'tester');
+"""
+
+
+def test_an_embedded_register_of_the_previous_version_keeps_working(tmp_path, planner):
+    path = tmp_path / "old.sqlite"
+    with closing(sqlite3.connect(path)) as con:
+        con.executescript(OLD_SCHEMA)
+    store = SQLiteSiteStore(path)
+    assert store.sites() == [dataclasses.replace(kecamatan_site("smp"), updated="2025-01-02")]
+    assert store.history("smp") == [
+        {"batch": "2", "kind": "legacy", "site_id": "smp", "field": "site", "old": None, "new": "added",
+         "evidence": "dokumen program", "who": "seed", "at": "2025-01-02"}
+    ]  # fmt: skip
+    assert store.program_statuses()["tsl-1-1-01"]["recorded_by"] == "tester"
+    store.update("smp", {"status": "selesai"}, 1, "foto", planner)
+    assert SQLiteSiteStore(path).get("smp").version == 2  # opening it again changes nothing
+    store.undo_last(planner)
+    with pytest.raises(DataError, match="Nothing to undo"):  # migrated records are not undoable
+        store.undo_last(planner)
+
+
+def test_one_command_backs_up_the_whole_register(store, planner, tmp_path):
+    store.add([kecamatan_site("smp"), exact_site("posko")], planner)
+    store.retire("posko", 1, "ganda", planner)
+    store.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org", "catatan", "2025-03-01", planner)
+    out = tmp_path / "backup"
+    result = subprocess.run(
+        [sys.executable, "-m", "layers.backup", str(out)],
+        cwd=PROJECT_ROOT, env={**os.environ, **store_env(store)}, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "2 sites (1 retired), 3 history rows, 1 program status records" in result.stdout
+    assert "peta:peta@" not in result.stdout  # no password in the output
+    features = {f["id"]: f for f in json.loads((out / "sites.geojson").read_text(encoding="utf-8"))["features"]}
+    assert features["posko"]["geometry"] == {"type": "Point", "coordinates": [106.7, -6.3]}
+    assert (features["posko"]["properties"]["retired"], features["posko"]["properties"]["version"]) == (True, 2)
+    assert features["smp"]["geometry"] is None and features["smp"]["properties"]["admin_code"] == SETU
+    with (out / "history.csv").open(encoding="utf-8") as f:
+        history = [(r["batch"], r["site_id"], r["field"], r["new"], r["who"]) for r in csv.DictReader(f)]
+    assert history == [("1", "smp", "site", "added", "rina"), ("1", "posko", "site", "added", "rina"), ("2", "posko", "retired", "true", "rina")]
+    with (out / "program_status.csv").open(encoding="utf-8") as f:
+        [record] = csv.DictReader(f)
+    assert (record["program_id"], record["status"], record["note"], record["recorded_by"], record["batch"]) == (
+        "tsl-1-1-01", "dalam_proses", "catatan", "rina", "3"
+    )  # fmt: skip

@@ -1,0 +1,210 @@
+"""The planners' data page: import sites, edit them, record promise statuses, undo.
+
+Only shown to a logged-in planner; the store checks the planner again on every
+write, so hiding the page is convenience, not the protection.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+from shapely.geometry import Point
+from streamlit_folium import st_folium
+
+from geo import sources
+from geo.errors import DataError
+from geo.locate import parse_coordinates
+from layers import importer
+from layers.model import Precision, ProgramStatus, SiteStatus
+from layers.render import build_import_map
+from views import data, login
+from views.state import Param
+
+MAX_UPLOAD_MB = importer.MAX_BYTES // (1024 * 1024)
+
+
+def params() -> list[Param]:
+    """No URL parameters: data management is not shared by link."""
+    return []
+
+
+def render(t: Callable[[str], str], lang: str) -> None:
+    planner = login.planner()
+    st.subheader(t("manage_title"))
+    if planner is None:
+        st.info(t("manage_login_needed"))
+        return
+    tab_import, tab_edit, tab_status, tab_history = st.tabs([t("tab_import"), t("tab_edit"), t("tab_status"), t("tab_history")])
+    with tab_import:
+        import_section(t, lang, planner)
+    with tab_edit:
+        edit_section(t, planner)
+    with tab_status:
+        status_section(t, planner)
+    with tab_history:
+        history_section(t, planner)
+
+
+def _commit(action) -> None:
+    """Run a store write and keep its outcome for the next run; the store writes all or nothing."""
+    try:
+        message = action()
+    except (DataError, PermissionError) as exc:
+        st.session_state["manage_error"] = str(exc)
+    else:
+        st.session_state["manage_ok"] = message
+        st.session_state.pop("import_preview", None)
+
+
+def _outcome() -> None:
+    for key, show in (("manage_ok", st.success), ("manage_error", st.error)):
+        message = st.session_state.pop(key, None)
+        if message:
+            show(message)
+
+
+def import_section(t: Callable[[str], str], lang: str, planner) -> None:
+    st.caption(t("import_help").format(mb=MAX_UPLOAD_MB))
+    upload = st.file_uploader(t("import_file"), key="import_file", max_upload_size=MAX_UPLOAD_MB)
+    _outcome()
+    if upload is None:
+        st.session_state.pop("import_preview", None)
+        return
+    if st.session_state.get("import_name") != (upload.name, upload.size):
+        st.session_state["import_name"] = (upload.name, upload.size)
+        try:
+            st.session_state["import_preview"] = importer.read_upload(upload.getvalue())
+        except DataError as exc:
+            st.session_state.pop("import_preview", None)
+            st.error(t("import_refused").format(problem=exc))
+            return
+    preview = st.session_state.get("import_preview")
+    if preview is None:
+        return
+    store = data.store()
+    checked = importer.check_rows(preview, data.catalog(), data.layers(), data.admin()["desa"], store.sites(include_retired=True))
+    for problem in checked.file_problems:
+        st.error(problem)
+    rows = checked.rows
+    fmap = build_import_map(rows=rows, kecamatan=data.admin()["kecamatan_display"], t=t, attributions=list(sources.MAP_ATTRIBUTIONS))
+    st_folium(fmap, key="import_map", height=420, use_container_width=True, returned_objects=[])
+    # Problem texts quote the file: shown in a data grid, which renders them as plain text.
+    st.dataframe(
+        pd.DataFrame({
+            t("import_row"): rows["row"], t("import_keep"): rows["keep"], t("name"): rows["name"], t("program"): rows["program"],
+            t("layer"): rows["layer"], t("precision"): rows["precision"], t("import_problems"): ["; ".join(p) for p in rows["problems"]],
+        }),
+        hide_index=True, width="stretch",
+    )
+    for fix, candidates in importer.fix_candidates(checked).items():
+        if st.button(t(f"fix_{fix}").format(rows=", ".join(map(str, candidates))), key=f"fix_{fix}"):
+            st.session_state["import_preview"] = importer.apply_fix(preview, fix, candidates)
+            st.rerun()
+    dropped = st.multiselect(t("import_drop"), list(rows["row"]), default=list(rows.loc[~rows["keep"], "row"]), key="import_drop",
+                             placeholder=t("none"))
+    if sorted(dropped) != sorted(rows.loc[~rows["keep"], "row"]):
+        st.session_state["import_preview"] = importer.drop_rows(preview, dropped)
+        st.rerun()
+    kept = int(rows["keep"].sum())
+    blocking = int(sum(1 for keep, problems in zip(rows["keep"], rows["problems"]) if keep and problems))
+    st.write(t("import_summary").format(kept=kept, total=len(rows), blocking=blocking))
+    if st.button(t("import_commit"), type="primary", disabled=blocking > 0 or kept == 0 or bool(checked.file_problems), key="import_commit"):
+        _commit(lambda: t("import_done").format(n=kept, batch=importer.commit(checked, store, planner, date.today().isoformat(), note=upload.name)))
+        st.rerun()
+
+
+def edit_section(t: Callable[[str], str], planner) -> None:
+    _outcome()
+    store = data.store()
+    sites = {s.id: s for s in store.sites()}
+    if not sites:
+        st.info(t("no_sites"))
+        return
+    site_id = st.selectbox(t("site"), list(sites), format_func=lambda i: f"{sites[i].name} ({i})", key="edit_site")
+    site = sites[site_id]
+    # The version the planner loaded is the one a save must match: a newer one means someone else saved first.
+    loaded = st.session_state.get("edit_loaded")
+    if loaded is None or loaded[0] != site_id or st.button(t("reload"), key="edit_reload"):
+        st.session_state["edit_loaded"] = loaded = (site_id, site.version)
+    expected = loaded[1]
+    st.caption(t("edit_version").format(version=expected, updated=site.updated))
+    with st.form("edit_form"):
+        status = st.selectbox(t("status"), [s.value for s in SiteStatus], index=list(SiteStatus).index(site.status),
+                              format_func=lambda s: t(f"status_{s}"))
+        evidence = st.text_input(t("evidence_url"), value=site.evidence_url)
+        precision = st.selectbox(t("precision"), [p.value for p in Precision], index=list(Precision).index(site.precision),
+                                 format_func=lambda p: t(f"precision_{p}"))
+        place = st.text_input(t("edit_place"), value=_place_text(site), help=t("edit_place_help"))
+        note = st.text_input(t("edit_evidence_note"))
+        save = st.form_submit_button(t("save"), type="primary")
+    if save:
+        try:
+            changes = _changes(site, status, evidence, precision, place)
+        except DataError as exc:
+            st.error(str(exc))
+            return
+
+        def _save() -> str:
+            saved = store.update(site_id, changes, expected, note or evidence, planner)
+            st.session_state["edit_loaded"] = (site_id, saved.version)
+            return t("edit_done").format(version=saved.version)
+
+        _commit(_save)
+        st.rerun()
+    if st.button(t("retire"), key="retire_site"):
+        _commit(lambda: t("retire_done").format(name=store.retire(site_id, expected, t("retired_by_planner"), planner).name))
+        st.rerun()
+    st.dataframe(pd.DataFrame(store.history(site_id)), hide_index=True, width="stretch")
+
+
+def _place_text(site) -> str:
+    if site.precision is Precision.EXACT and site.geometry is not None:
+        return f"{site.geometry.y:.6f}, {site.geometry.x:.6f}"
+    return site.admin_code
+
+
+def _changes(site, status: str, evidence: str, precision: str, place: str) -> dict:
+    """Only the fields that differ; the place is coordinates for an exact site, else a BPS code."""
+    changes = {}
+    if status != site.status.value:
+        changes["status"] = status
+    if evidence != site.evidence_url:
+        changes["evidence_url"] = evidence
+    if precision != site.precision.value:
+        changes["precision"] = precision
+    if place != _place_text(site) or "precision" in changes:
+        if precision == Precision.EXACT.value:
+            lat, lon = parse_coordinates(place)
+            changes.update(geometry=Point(lon, lat), admin_code="")
+        else:
+            changes.update(admin_code=place.strip(), geometry=None)
+    return changes
+
+
+def status_section(t: Callable[[str], str], planner) -> None:
+    _outcome()
+    catalog = data.catalog()
+    with st.form("status_form"):
+        program = st.selectbox(t("program"), [p.id for p in catalog.programs], format_func=lambda p: f"{p} \u2014 {catalog.program(p).name}")
+        status = st.selectbox(t("status"), [s.value for s in ProgramStatus], format_func=lambda s: t(f"promise_{s}"))
+        evidence = st.text_input(t("evidence_url"))
+        note = st.text_input(t("note"))
+        when = st.date_input(t("date"), value=date.today())
+        save = st.form_submit_button(t("save"), type="primary")
+    if save:
+        store = data.store()
+        _commit(lambda: store.record_program_status(program, ProgramStatus(status), evidence, note, when.isoformat(), planner) or t("status_done"))
+        st.rerun()
+
+
+def history_section(t: Callable[[str], str], planner) -> None:
+    _outcome()
+    store = data.store()
+    batches = store.batches(20)
+    st.dataframe(pd.DataFrame(batches), hide_index=True, width="stretch")
+    if batches and st.button(t("undo_last"), key="undo_last"):
+        _commit(lambda: t("undo_done").format(what=store.undo_last(planner)))
+        st.rerun()
