@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from geo import boundaries, config
-from geo.errors import DataError
+from geo.errors import DataError, run_command
 from geo.sources import FILES
 
 MANIFEST = "INSTALLED.json"
@@ -75,15 +75,14 @@ def install(source: Path | None = None, target: Path | None = None) -> dict:
     return manifest
 
 
+def _install_message() -> str:
+    manifest = install()
+    return f"Installed {len(manifest['files'])} data files from {manifest['source']} into {config.data_dir()}"
+
+
 def main() -> int:
     """Command-line entry: install, print one line, or one clear error without a traceback."""
-    try:
-        manifest = install()
-    except DataError as exc:
-        print(f"Data installation failed: {exc}", file=sys.stderr)
-        return 1
-    print(f"Installed {len(manifest['files'])} data files from {manifest['source']} into {config.data_dir()}")
-    return 0
+    return run_command(_install_message, "Data installation failed")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import folium
 from folium.plugins import LocateControl
 
 from geo.config import PROJECT_ROOT
-from geo.errors import DataError
+from geo.errors import DataError, run_command
 
 NODE_MODULES = PROJECT_ROOT / "assets" / "node_modules"
 VENDOR_DIR = PROJECT_ROOT / "static" / "vendor"
@@ -74,13 +74,7 @@ def locate_control(**options) -> LocateControl:
 
 
 def main() -> int:
-    try:
-        written = install()
-    except DataError as exc:
-        print(f"Asset installation failed: {exc}", file=sys.stderr)
-        return 1
-    print(f"Installed map assets into {', '.join(str(p) for p in written)}")
-    return 0
+    return run_command(lambda: f"Installed map assets into {', '.join(str(p) for p in install())}", "Asset installation failed")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from geo.config import PROJECT_ROOT, store_path
+from geo.errors import run_command
 
 SESSION_SECONDS = 8 * 3600
 MAX_FAILURES = 5  # failed attempts per user name within WINDOW_SECONDS before a lock
@@ -163,13 +164,12 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     args = parser.parse_args(argv)
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
-    try:
+
+    def save() -> str:
         add_planner(args.username, password)
-    except ValueError as exc:
-        print(f"Not saved: {exc}", file=sys.stderr)
-        return 1
-    print(f"Planner {args.username.strip().lower()} saved in {secrets_path()}")
-    return 0
+        return f"Planner {args.username.strip().lower()} saved in {secrets_path()}"
+
+    return run_command(save, "Not saved", errors=(ValueError,))
 
 
 if __name__ == "__main__":

@@ -457,7 +457,7 @@ def build_coverage_map(
         tooltip = folium.GeoJsonTooltip(fields=["desa", "jarak", "penduduk"], aliases=[esc(t("desa")), esc(t("distance_km")), esc(t("population_est"))])
         rows = [f"{_swatch(_distance_fill(u))}\u2264 {esc(u / 1000)} km" for u in DISTANCE_BREAKS_M[:-1]]
         rows += [f"{_swatch(PALETTE[0])}> {esc(DISTANCE_BREAKS_M[-2] / 1000)} km", f"{_swatch(NO_DATA_FILL)}{esc(t('no_counted_sites'))}"]
-        shaded, title = props, t("map_distance")
+        title = t("map_distance")
     else:
         values = desa.merge(coverage.desa[["kode_desa", "population", "uncovered", "share"]], on="kode_desa")
         breaks = [float(round(b)) for b in class_breaks(values["uncovered"].round())]

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a file, the project root is not on the path
 
 from geo.boundaries import load_kecamatan  # noqa: E402
-from geo.errors import DataError  # noqa: E402
+from geo.errors import run_command  # noqa: E402
 from layers.briefing import briefing_areas, kecamatan_briefing, load_briefing_inputs  # noqa: E402
 from layers.briefing_pdf import briefing_pdf  # noqa: E402
 from layers.catalog import load_catalog  # noqa: E402
@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", help="site register: a SQLite file or a PostGIS URL (default: PETA_STORE_URL, else PETA_STORE)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    try:
+
+    def write_all() -> str:
         store = open_store(args.store)
         ensure_seeded(store, load_catalog(), load_kecamatan())
         inputs = load_briefing_inputs(store, args.lang)
@@ -44,12 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         for code, name in areas:
             slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
             (args.out / f"{code}-{slug}.pdf").write_bytes(briefing_pdf(kecamatan_briefing(code, inputs)))
-    except DataError as exc:
-        print(f"Briefings not written: {exc}", file=sys.stderr)
-        return 1
-    print(f"{len(areas)} briefing PDFs written to {args.out} in {time.perf_counter() - start:.1f} s")
-    return 0
+        return f"{len(areas)} briefing PDFs written to {args.out} in {time.perf_counter() - start:.1f} s"
 
+    return run_command(write_all, "Briefings not written")
 
 if __name__ == "__main__":
     sys.exit(main())
