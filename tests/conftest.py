@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
+from sqlalchemy.schema import CreateSchema, DropSchema
 
 from geo import boundaries, config
 from geo.sources import FILES
 from layers import auth
 from layers.catalog import load_catalog
 from layers.registry import load_layers
+from layers.store import SQLiteSiteStore
+from layers.store_postgis import PostGISSiteStore
 
 PLANNER_PASSWORD = "rahasia-perencana-1"
 
@@ -76,3 +84,52 @@ def planner(tmp_path_factory) -> auth.Planner:
 def other_planner(planner) -> auth.Planner:
     """A second logged-in planner, ``budi`` (same accounts as :func:`planner`)."""
     return auth.login("budi", PLANNER_PASSWORD)
+
+
+PG_URL = os.environ.get("PETA_TEST_PG_URL", "postgresql+psycopg://peta:peta@127.0.0.1:55432/peta_test")
+
+
+@pytest.fixture(scope="session")
+def postgis_server():
+    """An engine on the PostGIS test database; the test fails (not skips) when it is not reachable."""
+    engine = create_engine(PG_URL, poolclass=NullPool)
+    try:
+        engine.connect().close()
+    except OperationalError as exc:
+        reason = str(exc.orig)
+    else:
+        reason = ""
+    if reason:  # failed outside the except block, so that the report shows this message only
+        where = make_url(PG_URL).render_as_string(hide_password=True)
+        pytest.fail(f"The PostGIS test server at {where} is not reachable ({reason}). Run scripts/postgis.sh "
+                    "(scripts/test.sh does) or point PETA_TEST_PG_URL at a PostGIS database.", pytrace=False)  # fmt: skip
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def postgis_url(postgis_server):
+    """The test database's URL with a fresh, empty schema first in its search_path (dropped afterwards)."""
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    with postgis_server.begin() as conn:
+        conn.execute(CreateSchema(schema))
+    yield make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema},public"}).render_as_string(hide_password=False)
+    with postgis_server.begin() as conn:
+        conn.execute(DropSchema(schema, cascade=True))
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def any_store(request, tmp_path):
+    """An empty register on each backend."""
+    if request.param == "sqlite":
+        register = SQLiteSiteStore(tmp_path / "sites.sqlite")
+    else:
+        register = PostGISSiteStore(request.getfixturevalue("postgis_url"))
+    yield register
+    register.close()
+
+
+def store_state(store) -> tuple:
+    """Everything a write could change: sites, revision and batches, and for SQLite the file's bytes."""
+    data = (store.sites(include_retired=True), store.revision(), store.batches(100))
+    return data + ((store.path.read_bytes(),) if isinstance(store, SQLiteSiteStore) else ())

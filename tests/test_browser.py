@@ -223,6 +223,7 @@ def test_locate_button_sets_the_location_from_browser_geolocation(server, browse
                                   permissions=["geolocation"])
     page = context.new_page()
     page.goto(f"{server}/?hal=dekat")
+    page.get_by_text("Belum ada lokasi").wait_for(timeout=90_000)  # the first run has finished
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(".leaflet-control-locate a").click(timeout=90_000)
     # The position found is passed on as a map click: the app sets it as the location and lists what is near.

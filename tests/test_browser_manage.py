@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PLANNER_PASSWORD
-from tests.test_browser import ARTIFACTS, MAP_FRAME, browser, server  # noqa: F401  (fixtures)
+from conftest import PLANNER_PASSWORD
+from test_browser import ARTIFACTS, MAP_FRAME, browser, server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

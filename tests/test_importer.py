@@ -22,7 +22,7 @@ from geo.errors import DataError
 from layers import importer
 from layers.model import Precision, Site
 from layers.seed import seed_sites
-from layers.store import SQLiteSiteStore
+from conftest import store_state
 
 CORPUS = Path(__file__).parent / "data" / "import"
 TODAY = "2025-06-30"
@@ -69,11 +69,10 @@ def problems(preview: importer.ImportPreview) -> list[str]:
 
 
 @pytest.fixture
-def store(tmp_path, catalog, kecamatan) -> SQLiteSiteStore:
-    """A register seeded like the real one, in a temporary file."""
-    store = SQLiteSiteStore(tmp_path / "s.sqlite")
-    store.seed(seed_sites(catalog, kecamatan, TODAY))
-    return store
+def store(any_store, catalog, kecamatan):
+    """A register seeded like the real one, on each backend."""
+    any_store.seed(seed_sites(catalog, kecamatan, TODAY))
+    return any_store
 
 
 # --- formats --------------------------------------------------------------------------------------
@@ -206,9 +205,9 @@ def import_into(store, catalog, layers, desa, planner):
 
 @pytest.mark.parametrize("name, message", BAD.items())
 def test_bad_file_gives_its_message_and_leaves_the_store_unchanged(store, import_into, name, message):
-    before = store.path.read_bytes()
+    before = store_state(store)
     assert message in import_into((CORPUS / name).read_bytes())
-    assert store.path.read_bytes() == before
+    assert store_state(store) == before
 
 
 def test_markup_is_reported_in_every_text_field(check):
@@ -218,11 +217,11 @@ def test_markup_is_reported_in_every_text_field(check):
 
 
 def test_ten_times_oversized_file_is_refused_before_parsing(store, import_into):
-    before = store.path.read_bytes()
+    before = store_state(store)
     padding = b" " * (10 * importer.MAX_BYTES)
     message = import_into(b'{"type": "FeatureCollection", "features": []' + padding + b"}")
     assert message == "Berkas 50,0 MB melebihi batas 5,0 MB"
-    assert store.path.read_bytes() == before
+    assert store_state(store) == before
 
 
 def test_feature_and_vertex_limits():
@@ -412,10 +411,10 @@ def test_commit_stores_the_kept_rows_as_one_batch_and_a_repeat_is_caught(store, 
     assert store.get("imp-tsl-4-7-05-7f84132481").name == "Posko Cempaka Putih – Ciputat Timur"
     again = check((CORPUS / "sites.gpkg").read_bytes(), store.sites(include_retired=True))
     assert ["duplikat?" in " ".join(row) for row in again.rows["problems"]] == [True, False, True, True, True]
-    snapshot = store.path.read_bytes()
+    snapshot = store_state(store)
     with pytest.raises(DataError, match="4 baris yang dipilih masih bermasalah"):
         importer.commit(again, store, planner, TODAY)
-    assert store.path.read_bytes() == snapshot
+    assert store_state(store) == snapshot
 
 
 def test_nothing_kept_is_refused(check, catalog, layers, desa):

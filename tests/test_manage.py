@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.config import PROJECT_ROOT
 from layers.stores import open_store
-from tests.conftest import PLANNER_PASSWORD
+from conftest import PLANNER_PASSWORD
 
 APP = str(PROJECT_ROOT / "app.py")
 SMP_SETU = "tsl-1-1-01-3674010"

@@ -21,17 +21,13 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from contextlib import closing
 
 import pytest
 from shapely.geometry import Point, Polygon
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import NullPool
-from sqlalchemy.schema import CreateSchema, DropSchema
+from sqlalchemy import text
 
-from conftest import PLANNER_PASSWORD
+from conftest import PLANNER_PASSWORD, store_state
 from geo.config import PROJECT_ROOT
 from geo.errors import DataError
 from layers import auth
@@ -41,49 +37,14 @@ from layers.store import WIB, ConflictError, SQLiteSiteStore
 from layers.store_postgis import PostGISSiteStore
 from layers.stores import open_store
 
-PG_URL = os.environ.get("PETA_TEST_PG_URL", "postgresql+psycopg://peta:peta@127.0.0.1:55432/peta_test")
 SETU = "3674010"
 CONFLICT = r"^Lokasi {site} sudah diubah oleh {who} pada \d{{4}}-\d\d-\d\d \d\d:\d\d WIB \(versi {version}\); muat ulang lalu ulangi\.$"
 
 
-@pytest.fixture(scope="session")
-def postgis_server():
-    """An engine on the PostGIS test database; the test fails (not skips) when it is not reachable."""
-    engine = create_engine(PG_URL, poolclass=NullPool)
-    try:
-        engine.connect().close()
-    except OperationalError as exc:
-        reason = str(exc.orig)
-    else:
-        reason = ""
-    if reason:  # failed outside the except block, so that the report shows this message only
-        where = make_url(PG_URL).render_as_string(hide_password=True)
-        pytest.fail(f"The PostGIS test server at {where} is not reachable ({reason}). Run scripts/postgis.sh "
-                    "(scripts/test.sh does) or point PETA_TEST_PG_URL at a PostGIS database.", pytrace=False)  # fmt: skip
-    yield engine
-    engine.dispose()
-
-
 @pytest.fixture
-def postgis_url(postgis_server):
-    """The test database's URL with a fresh, empty schema first in its search_path (dropped afterwards)."""
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    with postgis_server.begin() as conn:
-        conn.execute(CreateSchema(schema))
-    yield make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema},public"}).render_as_string(hide_password=False)
-    with postgis_server.begin() as conn:
-        conn.execute(DropSchema(schema, cascade=True))
-
-
-@pytest.fixture(params=["sqlite", "postgis"])
-def store(request, tmp_path):
+def store(any_store):
     """An empty register on each backend."""
-    if request.param == "sqlite":
-        register = SQLiteSiteStore(tmp_path / "sites.sqlite")
-    else:
-        register = PostGISSiteStore(request.getfixturevalue("postgis_url"))
-    yield register
-    register.close()
+    return any_store
 
 
 def store_env(store) -> dict[str, str]:
@@ -91,12 +52,6 @@ def store_env(store) -> dict[str, str]:
     if isinstance(store, SQLiteSiteStore):
         return {"PETA_STORE": str(store.path), "PETA_STORE_URL": ""}
     return {"PETA_STORE_URL": store.url.render_as_string(hide_password=False)}
-
-
-def state(store) -> tuple:
-    """Everything a write could change: sites, revision and batches, and for SQLite the file's bytes."""
-    data = (store.sites(include_retired=True), store.revision(), store.batches(100))
-    return data + ((store.path.read_bytes(),) if isinstance(store, SQLiteSiteStore) else ())
 
 
 def exact_site(site_id: str, x: float = 106.7, name: str = "Posko uji") -> Site:
@@ -126,7 +81,7 @@ def test_every_write_needs_a_valid_planner_session(store, planner, who):
         "forged": auth.Planner("admin", planner.expires, planner.signature),
         "expired": auth.login("rina", PLANNER_PASSWORD, now=time.time() - auth.SESSION_SECONDS - 60),
     }[who]
-    before = state(store)
+    before = store_state(store)
     writes = [
         lambda: store.add([exact_site("b")], actor),
         lambda: store.update("a", {"status": "selesai"}, 1, "foto", actor),
@@ -137,7 +92,7 @@ def test_every_write_needs_a_valid_planner_session(store, planner, who):
     for write in writes:
         with pytest.raises(PermissionError, match="memerlukan login perencana"):
             write()
-    assert state(store) == before
+    assert store_state(store) == before
 
 
 # -- imports -------------------------------------------------------------------------------------
@@ -163,7 +118,7 @@ def test_sites_round_trip_with_version_and_history(store, planner):
 
 def test_an_import_with_one_bad_site_stores_nothing(store, planner):
     store.add([exact_site("kept")], planner)
-    before = state(store)
+    before = store_state(store)
     bad = Site(id="b", program="tsl-1-1-01", layer="smp_baru", name="SMP", precision=Precision.KECAMATAN, admin_code="36")
     with pytest.raises(DataError, match=r"site b \(SMP\): precision 'kecamatan' needs a 7-digit BPS code"):
         store.add([exact_site("new", 106.6), bad], planner)
@@ -175,21 +130,21 @@ def test_an_import_with_one_bad_site_stores_nothing(store, planner):
         store.add([exact_site("x"), exact_site("x", 106.6)], planner)
     with pytest.raises(DataError, match="no sites"):
         store.add([], planner)
-    assert state(store) == before
+    assert store_state(store) == before
 
 
 def test_existing_ids_are_refused_inside_the_transaction_and_nothing_is_stored(store, planner):
     store.add([exact_site("kept")], planner)
-    before = state(store)
+    before = store_state(store)
     with pytest.raises(DataError, match="already exist: kept"):
         store.add([exact_site("new", 106.6), exact_site("kept", 106.5)], planner)
-    assert state(store) == before
+    assert store_state(store) == before
 
 
 def test_an_import_killed_half_way_leaves_the_register_as_it_was(store, planner):
     store.add([exact_site("before")], planner)
     store.update("before", {"status": "selesai"}, 1, "foto", planner)
-    before = state(store)
+    before = store_state(store)
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.import_child", planner.username, repr(planner.expires), planner.signature, "2000"],
         cwd=PROJECT_ROOT, env={**os.environ, **store_env(store)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -211,7 +166,7 @@ def test_an_import_killed_half_way_leaves_the_register_as_it_was(store, planner)
         child.communicate()
     assert child.returncode == -signal.SIGKILL
     reopened = open_store(store_env(store).get("PETA_STORE_URL") or str(store.path))
-    assert state(reopened) == before
+    assert store_state(reopened) == before
     if isinstance(store, SQLiteSiteStore):
         assert not store.path.with_name(store.path.name + "-journal").exists()
         with closing(sqlite3.connect(store.path)) as con:
@@ -260,15 +215,15 @@ def test_an_edit_bumps_the_version_and_records_who_what_and_why(store, planner):
 )
 def test_bad_edits_store_nothing(store, planner, changes, message):
     store.add([kecamatan_site("smp")], planner)
-    before = state(store)
+    before = store_state(store)
     with pytest.raises(DataError, match=re.escape(message)):
         store.update("smp", changes, 1, "bukti", planner)
-    assert state(store) == before
+    assert store_state(store) == before
 
 
 def test_an_edit_needs_evidence_a_version_and_an_existing_site(store, planner):
     store.add([kecamatan_site("smp")], planner)
-    before = state(store)
+    before = store_state(store)
     with pytest.raises(DataError, match="needs evidence"):
         store.update("smp", {"status": "selesai"}, 1, " ", planner)
     with pytest.raises(DataError, match="expected_version must be the version number"):
@@ -277,18 +232,18 @@ def test_an_edit_needs_evidence_a_version_and_an_existing_site(store, planner):
         store.retire("nope", 1, "foto", planner)
     with pytest.raises(DataError, match="limit must be a positive whole number"):
         store.batches(0)
-    assert state(store) == before
+    assert store_state(store) == before
 
 
 def test_a_save_based_on_an_old_version_is_refused_with_who_and_when(store, planner, other_planner):
     store.add([kecamatan_site("smp")], planner)
     store.update("smp", {"status": "selesai"}, 1, "berita acara", other_planner)
-    before = state(store)
+    before = store_state(store)
     with pytest.raises(ConflictError, match=CONFLICT.format(site="smp", who="budi", version=2)):
         store.update("smp", {"name": "SMP Negeri 5 Setu"}, 1, "koreksi nama", planner)
     with pytest.raises(ConflictError, match=CONFLICT.format(site="smp", who="budi", version=2)):
         store.retire("smp", 1, "ganda", planner)
-    assert state(store) == before
+    assert store_state(store) == before
     assert store.update("smp", {"name": "SMP Negeri 5 Setu"}, 2, "koreksi nama", planner).version == 3
 
 
@@ -386,10 +341,10 @@ def test_undo_of_a_program_status_and_of_a_batch_that_is_no_longer_the_latest(st
     latest = store.record_program_status("tsl-1-1-01", "terpenuhi", "https://example.org/b", "", "2025-06-01", other_planner)
     assert store.program_statuses()["tsl-1-1-01"]["recorded_by"] == "budi"
     store.add([exact_site("a")], other_planner)
-    before = state(store)
+    before = store_state(store)
     with pytest.raises(ConflictError, match=r"^Langkah terakhir sekarang batch 3 \(import\) oleh budi pada .* WIB; muat ulang lalu ulangi\.$"):
         store.undo_last(planner, expected_batch=latest)
-    assert state(store) == before
+    assert store_state(store) == before
     store.undo_last(planner, expected_batch="3")
     assert store.undo_last(planner, expected_batch=latest) == latest
     status = store.program_statuses()["tsl-1-1-01"]
