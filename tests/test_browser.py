@@ -228,5 +228,5 @@ def test_locate_button_sets_the_location_from_browser_geolocation(server, browse
     frame.locator(".leaflet-control-locate a").click(timeout=90_000)
     # The position found is passed on as a map click: the app sets it as the location and lists what is near.
     page.get_by_text("Kec. Pondok Aren").first.wait_for(timeout=60_000)
-    assert "lat=-6.2745" in page.url and "lon=106.718" in page.url
+    page.wait_for_url("**lat=-6.2745**lon=106.718**", timeout=30_000)
     context.close()
