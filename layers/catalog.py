@@ -53,6 +53,18 @@ class Catalog:
             "",
         )
 
+    def misi_choices(self) -> dict[str, str]:
+        """Filter keys ``"<document>:<misi>"`` (see :mod:`layers.filters`) with their labels."""
+        return {f"{m.document}:{m.no}": f"{m.no}. {m.name}" for m in self.misi}
+
+    def sasaran_choices(self, misi: tuple[str, ...] = ()) -> dict[str, str]:
+        """Keys ``"<document>:<misi>:<sasaran>"`` with labels, only under ``misi`` keys when given."""
+        return {
+            f"{s.document}:{s.misi}:{s.no}": f"{s.misi}.{s.no} {s.name}"
+            for s in self.sasaran
+            if not misi or f"{s.document}:{s.misi}" in misi
+        }
+
     def children(self, program_id: str) -> list[Program]:
         """Programs nested directly under ``program_id``."""
         return [p for p in self.programs if p.parent == program_id]

@@ -13,7 +13,7 @@ import pandas as pd
 from geo.errors import DataError
 from geo.joins import admin_of_codes, admin_of_points
 from layers.catalog import Catalog
-from layers.model import Layer, Precision, Site
+from layers.model import Layer, Precision, Program, Site
 
 COLUMNS = [
     "id", "name", "program", "program_name", "document", "region", "misi", "sasaran",
@@ -50,24 +50,18 @@ def site_frame(sites: list[Site], catalog: Catalog, kecamatan: gpd.GeoDataFrame,
     unknown = sorted(set(base["program"]) - programs.keys())
     if unknown:
         raise DataError(f"Sites refer to programs that are not in the catalog: {', '.join(unknown)}")
-    facts = pd.DataFrame(
-        [
-            {
-                "program": p.id,
-                "program_name": p.name,
-                "document": p.document,
-                "region": p.region,
-                "misi": p.misi,
-                "sasaran": p.sasaran,
-                "target_qty": p.target_qty,
-                "target_unit": p.target_unit,
-            }
-            for p in (programs[i] for i in base["program"].unique())
-        ]
-    )
+    facts = pd.DataFrame([program_facts(programs[i]) for i in base["program"].unique()])
     frame = pd.concat([base, admin], axis=1).merge(facts, on="program", how="left")
     frame["geometry"] = display_geometry(frame, points, kecamatan, desa)
     return gpd.GeoDataFrame(frame[COLUMNS + ["geometry"]], geometry="geometry", crs="EPSG:4326")
+
+
+def program_facts(p: Program) -> dict:
+    """The program columns the site and target tables carry."""
+    return {
+        "program": p.id, "program_name": p.name, "document": p.document, "region": p.region,
+        "misi": p.misi, "sasaran": p.sasaran, "target_qty": p.target_qty, "target_unit": p.target_unit,
+    }
 
 
 def display_geometry(frame: pd.DataFrame, points: gpd.GeoSeries, kecamatan: gpd.GeoDataFrame, desa: gpd.GeoDataFrame) -> list:
@@ -100,20 +94,6 @@ def not_yet_located(catalog: Catalog, layers: dict[str, Layer], sites: pd.DataFr
         if layer is None or layer.geometry != "point" or not p.target_qty:
             continue
         located = int(counts.get(p.id, 0))
-        rows.append(
-            {
-                "program": p.id,
-                "program_name": p.name,
-                "document": p.document,
-                "region": p.region,
-                "misi": p.misi,
-                "sasaran": p.sasaran,
-                "layer": p.layer,
-                "target_qty": p.target_qty,
-                "target_unit": p.target_unit,
-                "located": located,
-                "not_located": max(0, int(p.target_qty) - located),
-            }
-        )
+        rows.append(program_facts(p) | {"layer": p.layer, "located": located, "not_located": max(0, int(p.target_qty) - located)})
     columns = ["program", "program_name", "document", "region", "misi", "sasaran", "layer", "target_qty", "target_unit", "located", "not_located"]
     return pd.DataFrame(rows, columns=columns)

@@ -19,13 +19,11 @@ from layers.sites import not_yet_located
 from layers.summary import METRICS, kecamatan_metrics
 from views import data
 from views.state import Param
+from views.widgets import multiselect
 
 MAP_HEIGHT = 620
 
 
-def _multiselect(label: str, options: dict[str, str], key: str, placeholder: str) -> tuple[str, ...]:
-    """A multiselect over ``{value: label}``; empty means all."""
-    return tuple(st.multiselect(label, list(options), format_func=options.get, key=key, placeholder=placeholder))
 
 
 def sidebar_filters(t: Callable[[str], str], lang: str) -> tuple[SiteFilter, str, bool, bool]:
@@ -33,21 +31,15 @@ def sidebar_filters(t: Callable[[str], str], lang: str) -> tuple[SiteFilter, str
     catalog, layers, kec = data.catalog(), data.layers(), data.admin()["kecamatan"]
     st.sidebar.header(t("filters"))
     with st.sidebar:
-        regions = _multiselect(t("region"), {r: REGION_NAMES[r] for r in config.PROGRAM_REGIONS}, "f_region", t("all"))
+        regions = multiselect(t("region"), {r: REGION_NAMES[r] for r in config.PROGRAM_REGIONS}, "f_region", t("all"))
         in_scope = kec[kec["kode_kab"].isin(regions or config.PROGRAM_REGIONS)].sort_values("kecamatan")
-        kecamatan = _multiselect(t("kecamatan"), dict(zip(in_scope["kode_kec"], in_scope["kecamatan"])), "f_kec", t("all"))
+        kecamatan = multiselect(t("kecamatan"), dict(zip(in_scope["kode_kec"], in_scope["kecamatan"])), "f_kec", t("all"))
         layer_opts = {lid: layer.label(lang) for lid, layer in program_layers(layers).items()}
-        chosen_layers = _multiselect(t("layer"), layer_opts, "f_layer", t("all"))
-        misi_opts = {f"{m.document}:{m.no}": f"{m.no}. {m.name}" for m in catalog.misi}
-        misi = _multiselect(t("misi"), misi_opts, "f_misi", t("all"))
-        sasaran_opts = {
-            f"{s.document}:{s.misi}:{s.no}": f"{s.misi}.{s.no} {s.name}"
-            for s in catalog.sasaran
-            if not misi or f"{s.document}:{s.misi}" in misi
-        }
-        sasaran = _multiselect(t("sasaran"), sasaran_opts, "f_sasaran", t("all"))
-        statuses = _multiselect(t("status"), {s.value: t(f"status_{s.value}") for s in SiteStatus}, "f_status", t("all"))
-        precisions = _multiselect(t("precision"), {p.value: t(f"precision_{p.value}") for p in Precision}, "f_precision", t("all"))
+        chosen_layers = multiselect(t("layer"), layer_opts, "f_layer", t("all"))
+        misi = multiselect(t("misi"), catalog.misi_choices(), "f_misi", t("all"))
+        sasaran = multiselect(t("sasaran"), catalog.sasaran_choices(misi), "f_sasaran", t("all"))
+        statuses = multiselect(t("status"), {s.value: t(f"status_{s.value}") for s in SiteStatus}, "f_status", t("all"))
+        precisions = multiselect(t("precision"), {p.value: t(f"precision_{p.value}") for p in Precision}, "f_precision", t("all"))
         metric = st.selectbox(t("metric"), METRICS, format_func=lambda m: t(f"metric_{m}"), key="f_metric")
         show_desa = st.checkbox(t("show_desa"), key="f_desa")
         show_ref = st.checkbox(t("show_reference"), key="f_ref")
@@ -63,8 +55,8 @@ def params() -> list[Param]:
         Param("wil", "f_region", "list", options=lambda: list(config.PROGRAM_REGIONS)),
         Param("kec", "f_kec", "list", options=lambda: list(kecamatan.loc[kecamatan["kode_kab"].isin(config.PROGRAM_REGIONS), "kode_kec"])),
         Param("lap", "f_layer", "list", options=lambda: list(program_layers(layers))),
-        Param("misi", "f_misi", "list", options=lambda: [f"{m.document}:{m.no}" for m in catalog.misi]),
-        Param("sas", "f_sasaran", "list", options=lambda: [f"{s.document}:{s.misi}:{s.no}" for s in catalog.sasaran]),
+        Param("misi", "f_misi", "list", options=lambda: list(catalog.misi_choices())),
+        Param("sas", "f_sasaran", "list", options=lambda: list(catalog.sasaran_choices())),
         Param("status", "f_status", "list", options=lambda: [s.value for s in SiteStatus]),
         Param("presisi", "f_precision", "list", options=lambda: [p.value for p in Precision]),
         Param("warna", "f_metric", "choice", options=lambda: list(METRICS), default=METRICS[0]),

@@ -23,6 +23,7 @@ from layers.progress import (
 from layers.registry import program_layers
 from views import data
 from views.state import TEXT_MAX, Param
+from views.widgets import multiselect
 
 # Status colours for the chart: grey (no evidence), amber, green, red.
 STATUS_COLORS = {
@@ -45,20 +46,13 @@ def params() -> list[Param]:
     catalog = data.catalog()
     return [
         Param("j_wil", "t_region", "list", options=lambda: list(config.PROGRAM_REGIONS)),
-        Param("j_misi", "t_misi", "list", options=lambda: [f"{m.document}:{m.no}" for m in catalog.misi]),
-        Param("j_sas", "t_sasaran", "list", options=lambda: [f"{s.document}:{s.misi}:{s.no}" for s in catalog.sasaran]),
+        Param("j_misi", "t_misi", "list", options=lambda: list(catalog.misi_choices())),
+        Param("j_sas", "t_sasaran", "list", options=lambda: list(catalog.sasaran_choices())),
         Param("j_status", "t_status", "list", options=lambda: [s.value for s in ProgramStatus]),
         Param("j_kec", "t_kec", "list", options=lambda: list(_kecamatan_options())),
         Param("q", "t_q", "text", default=""),
         Param("urut", "t_sort", "choice", options=lambda: list(SORTS), default=SORTS[0]),
     ]
-
-
-def _multiselect(label: str, options: dict[str, str], key: str, placeholder: str, help: str | None = None) -> tuple[str, ...]:
-    """A multiselect over ``{value: label}``; empty means all. Values no longer offered are dropped."""
-    if key in st.session_state:
-        st.session_state[key] = [v for v in st.session_state[key] if v in options]
-    return tuple(st.multiselect(label, list(options), format_func=options.get, key=key, placeholder=placeholder, help=help))
 
 
 def filters(t: Callable[[str], str]) -> tuple[ProgressFilter, str]:
@@ -67,17 +61,11 @@ def filters(t: Callable[[str], str]) -> tuple[ProgressFilter, str]:
     st.sidebar.header(t("filters"))
     with st.sidebar:
         text = st.text_input(t("tracker_search"), key="t_q", max_chars=TEXT_MAX, placeholder=t("tracker_search_placeholder"))
-        regions = _multiselect(t("region"), {r: REGION_NAMES[r] for r in config.PROGRAM_REGIONS}, "t_region", t("all"))
-        misi_opts = {f"{m.document}:{m.no}": f"{m.no}. {m.name}" for m in catalog.misi}
-        misi = _multiselect(t("misi"), misi_opts, "t_misi", t("all"), help=t("tracker_misi_help"))
-        sasaran_opts = {
-            f"{s.document}:{s.misi}:{s.no}": f"{s.misi}.{s.no} {s.name}"
-            for s in catalog.sasaran
-            if not misi or f"{s.document}:{s.misi}" in misi
-        }
-        sasaran = _multiselect(t("sasaran"), sasaran_opts, "t_sasaran", t("all"))
-        statuses = _multiselect(t("status"), {s.value: t(f"promise_{s.value}") for s in ProgramStatus}, "t_status", t("all"))
-        kecamatan = _multiselect(t("kecamatan"), _kecamatan_options(regions), "t_kec", t("all"), help=t("tracker_kecamatan_help"))
+        regions = multiselect(t("region"), {r: REGION_NAMES[r] for r in config.PROGRAM_REGIONS}, "t_region", t("all"))
+        misi = multiselect(t("misi"), catalog.misi_choices(), "t_misi", t("all"), help=t("tracker_misi_help"))
+        sasaran = multiselect(t("sasaran"), catalog.sasaran_choices(misi), "t_sasaran", t("all"))
+        statuses = multiselect(t("status"), {s.value: t(f"promise_{s.value}") for s in ProgramStatus}, "t_status", t("all"))
+        kecamatan = multiselect(t("kecamatan"), _kecamatan_options(regions), "t_kec", t("all"), help=t("tracker_kecamatan_help"))
         sort = st.selectbox(t("tracker_sort"), SORTS, format_func=lambda s: t(f"tracker_sort_{s}"), key="t_sort")
     return ProgressFilter(regions, misi, sasaran, statuses, kecamatan, text), sort
 
