@@ -8,7 +8,7 @@ import streamlit as st
 
 from geo.errors import DataError
 from views import briefing_page, coverage_page, data, login, manage_page, map_page, near_page, state, tracker_page
-from views.i18n import LANGUAGES, translator
+from texts.catalog import LANGUAGES, translator
 
 st.set_page_config(page_title="Peta Janji Tangerang", page_icon=":world_map:", layout="wide")
 # Static CSS only: a smaller title on phones leaves room for the map.

@@ -3,7 +3,7 @@
 Programs come from the two seed documents (see :mod:`layers.catalog`), layers
 say how a kind of site is drawn (:mod:`layers.registry`), and sites say where a
 program is delivered and how precisely that place is known
-(:mod:`layers.store`). Location precision follows the World Bank's Mapping for
+(:mod:`register.store`). Location precision follows the World Bank's Mapping for
 Results: a site known only to its kecamatan is never given a point.
 """
 

@@ -1,6 +1,6 @@
 """The promise tracker: every program's status, evidence and progress.
 
-Statuses come from the store (:meth:`layers.store.SiteStore.program_statuses`),
+Statuses come from the store (:meth:`register.store.SiteStore.program_statuses`),
 never from code: until a planner records one, a program is "belum ada bukti"
 and its evidence is the document it comes from, as in Tempo's "Janji Jokowi".
 
@@ -21,7 +21,8 @@ from geo.errors import DataError
 from layers.catalog import Catalog
 from layers.model import Layer, Placement, Program, ProgramStatus, SiteStatus
 from layers.seed import source_text
-from layers.vocabulary import VOCABULARY
+from texts.catalog import PROGRESS_PHRASES as PHRASES, VOCABULARY
+from texts.numbers import format_number
 
 KIND_SITES, KIND_QUANTITY, KIND_NONE = "sites", "quantity", "none"
 
@@ -33,36 +34,6 @@ COLUMNS = [
     "progress_kind", "progress_text", "progress_share",
 ]  # fmt: skip
 
-PHRASES = {
-    "id": {
-        "sites": "{located} dari {target} berlokasi, {built} selesai",
-        "cancelled": ", {n} dibatalkan",
-        "quantity": "target {target}; {report}",
-        "no_report": "belum ada laporan capaian",
-        "note": "catatan {date}: {note}",
-        "see_evidence": "capaian: lihat bukti ({date})",
-        "registered": "{located} lokasi terdaftar, {built} selesai; ",
-        "none": "dokumen tidak menyebut target",
-    },
-    "en": {
-        "sites": "{located} of {target} located, {built} built",
-        "cancelled": ", {n} cancelled",
-        "quantity": "target {target}; {report}",
-        "no_report": "no progress reported yet",
-        "note": "note {date}: {note}",
-        "see_evidence": "progress: see evidence ({date})",
-        "registered": "{located} sites registered, {built} built; ",
-        "none": "the document states no target",
-    },
-}
-
-
-def format_number(value: float, lang: str = "id") -> str:
-    """A number as people read it: ``50.000`` and ``166,2`` in Indonesian, ``50,000`` and ``166.2`` in English."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    if lang == "id":
-        text = text.translate(str.maketrans(",.", ".,"))
-    return text
 
 
 def status_label(status: str, lang: str = "id") -> str:

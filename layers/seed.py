@@ -5,8 +5,8 @@ per kecamatan the text names, one per kecamatan of the region ("di setiap
 kecamatan"), or one region-level site for a named place that cannot be
 resolved below the kabupaten/kota. Nothing gets a coordinate.
 
-:func:`ensure_seeded` stores them through :meth:`layers.store.SiteStore.seed`,
-the one write that needs no planner login: it only adds sites that are absent.
+:func:`register.seed.ensure_seeded` stores them in the register. This module
+is pure: it never touches the register.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import pandas as pd
 
 from layers.catalog import Catalog
 from layers.model import Placement, Precision, Program, Site
-from layers.store import SiteStore
 
 
 def source_text(program: Program, catalog: Catalog) -> str:
@@ -58,7 +57,3 @@ def seed_sites(catalog: Catalog, kecamatan: pd.DataFrame, today: str | None = No
             )
     return sites
 
-
-def ensure_seeded(store: SiteStore, catalog: Catalog, kecamatan: pd.DataFrame) -> int:
-    """Add the seed sites the store lacks (by id, retired ones counting as present); return how many were added."""
-    return store.seed(seed_sites(catalog, kecamatan))

@@ -33,7 +33,7 @@ from layers.proposals import candidate_sites, propose_sites  # noqa: E402
 from layers.registry import load_layers, program_layers  # noqa: E402
 from layers.seed import seed_sites  # noqa: E402
 from layers.sites import site_frame  # noqa: E402
-from layers.store import SQLiteSiteStore  # noqa: E402
+from register.store import SQLiteSiteStore  # noqa: E402
 
 SYNTHETIC_PER_LAYER = 25
 POSKO_TARGET = 14

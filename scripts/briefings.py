@@ -2,7 +2,7 @@
 
 Usage: ``python scripts/briefings.py [--out DIR] [--lang id|en] [--store PATH_OR_URL]``
 
-Reads the installed data and the site register (the one :mod:`layers.stores` configures by default),
+Reads the installed data and the site register (the one :mod:`register.open` configures by default),
 adding the seed sites it lacks first, as the dashboard does on start. Prints
 how many files it wrote and how long it took; exits 1 with the message of a
 :class:`geo.errors.DataError` when the data is not ready.
@@ -21,11 +21,11 @@ sys.path.insert(0, str(ROOT))  # run as a file, the project root is not on the p
 
 from geo.boundaries import load_kecamatan  # noqa: E402
 from geo.errors import run_command  # noqa: E402
-from layers.briefing import briefing_areas, kecamatan_briefing, load_briefing_inputs  # noqa: E402
-from layers.briefing_pdf import briefing_pdf  # noqa: E402
+from reports.briefing import briefing_areas, kecamatan_briefing, load_briefing_inputs  # noqa: E402
+from reports.briefing_pdf import briefing_pdf  # noqa: E402
 from layers.catalog import load_catalog  # noqa: E402
-from layers.seed import ensure_seeded  # noqa: E402
-from layers.stores import open_store  # noqa: E402
+from register.seed import ensure_seeded  # noqa: E402
+from register.open import open_store  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

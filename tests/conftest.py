@@ -15,11 +15,11 @@ from sqlalchemy.schema import CreateSchema, DropSchema
 
 from geo import boundaries, config
 from geo.sources import FILES
-from layers import auth
+from register import auth
 from layers.catalog import load_catalog
 from layers.registry import load_layers
-from layers.store import SQLiteSiteStore
-from layers.store_postgis import PostGISSiteStore
+from register.store import SQLiteSiteStore
+from register.postgis import PostGISSiteStore
 
 PLANNER_PASSWORD = "rahasia-perencana-1"
 
@@ -122,9 +122,9 @@ def postgis_url(postgis_server):
 def any_store(request, tmp_path):
     """An empty register on each backend."""
     if request.param == "sqlite":
-        register = SQLiteSiteStore(tmp_path / "sites.sqlite")
+        register = SQLiteSiteStore(tmp_path / "sites.sqlite", auth.require_planner)
     else:
-        register = PostGISSiteStore(request.getfixturevalue("postgis_url"))
+        register = PostGISSiteStore(request.getfixturevalue("postgis_url"), auth.require_planner)
     yield register
     register.close()
 

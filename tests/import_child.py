@@ -1,7 +1,7 @@
 """The process the kill test kills: it starts a large import and stops inside its transaction.
 
 Usage: ``python -m tests.import_child USERNAME EXPIRES SIGNATURE COUNT`` (a
-planner session as :class:`layers.auth.Planner` fields, from the parent's
+planner session as :class:`register.auth.Planner` fields, from the parent's
 login). Opens the register that PETA_STORE_URL or PETA_STORE name and imports
 COUNT exact-point sites. Right after the INSERT of the site rows has run,
 inside the import's transaction and before its history rows and commit, it
@@ -18,10 +18,10 @@ import time
 from shapely.geometry import Point
 from sqlalchemy import event
 
-from layers.auth import Planner
+from register.auth import Planner
 from layers.model import Precision, Site
-from layers.store import SQLiteSiteStore
-from layers.stores import open_store
+from register.store import SQLiteSiteStore
+from register.open import open_store
 
 
 def main(username: str, expires: str, signature: str, count: str) -> None:

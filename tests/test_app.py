@@ -159,10 +159,11 @@ def tracker_table(at):
 
 def test_tracker_filters_narrow_the_table(tmp_path, monkeypatch, planner):
     from layers.model import ProgramStatus
-    from layers.store import SQLiteSiteStore
+    from register.auth import require_planner
+    from register.store import SQLiteSiteStore
 
     # A status recorded in the store (not in code) shows in the tracker.
-    SQLiteSiteStore(tmp_path / "sites.sqlite").record_program_status(
+    SQLiteSiteStore(tmp_path / "sites.sqlite", require_planner).record_program_status(
         "tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/smp-baru", "", "2025-06-15", planner
     )
     at = fresh(tmp_path, monkeypatch, hal="janji")

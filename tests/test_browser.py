@@ -20,7 +20,8 @@ from shapely.geometry import Point
 
 from geo.config import PROJECT_ROOT
 from layers.model import Precision, Site
-from layers.store import SQLiteSiteStore
+from register.auth import require_planner
+from register.store import SQLiteSiteStore
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +41,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, planner):
     store_path = tmp_path_factory.mktemp("store") / "sites.sqlite"
-    SQLiteSiteStore(store_path).add(
+    SQLiteSiteStore(store_path, require_planner).add(
         [
             Site(id="xss", program="tsl-4-7-05", layer="posko_bencana", name=XSS, precision=Precision.EXACT,
                  geometry=Point(106.7180, -6.2745), source="uji peramban", updated="2026-11-23"),

@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import Point
 
 from geo import boundaries
-from layers.export import to_csv, to_geojson
+from reports.export import to_csv, to_geojson
 from layers.filters import SiteFilter
 from layers.model import Precision, Site
 from layers.seed import seed_sites

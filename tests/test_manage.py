@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.config import PROJECT_ROOT
-from layers.stores import open_store
+from register.open import open_store
 from conftest import PLANNER_PASSWORD
 
 APP = str(PROJECT_ROOT / "app.py")

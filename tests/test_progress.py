@@ -15,14 +15,17 @@ import pytest
 
 from geo import boundaries
 from geo.errors import DataError
-from layers import export
+from reports import export
 from layers.catalog import load_catalog
 from layers.model import Precision, ProgramStatus, Site, SiteStatus
-from layers.progress import format_number, misi_status_counts, program_progress, status_counts
+from layers.progress import misi_status_counts, program_progress, status_counts
+from texts.numbers import format_number
 from layers.registry import load_layers
-from layers.seed import ensure_seeded, source_text
+from layers.seed import source_text
+from register.seed import ensure_seeded
 from layers.sites import not_yet_located, site_frame
-from layers.store import SQLiteSiteStore
+from register.auth import require_planner
+from register.store import SQLiteSiteStore
 
 PAMULANG = "3674030"
 
@@ -49,7 +52,7 @@ def desa(kecamatan):
 
 @pytest.fixture
 def store(tmp_path, catalog, kecamatan):
-    s = SQLiteSiteStore(tmp_path / "s.sqlite")
+    s = SQLiteSiteStore(tmp_path / "s.sqlite", require_planner)
     ensure_seeded(s, catalog, kecamatan)
     return s
 

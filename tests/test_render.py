@@ -14,7 +14,7 @@ from layers.model import Precision, Site
 from layers.render import build_map, class_breaks, esc, fill_for, PALETTE
 from layers.sites import site_frame
 from layers.summary import kecamatan_metrics
-from views.i18n import translator
+from texts.catalog import translator
 
 XSS = "<img src=x onerror=alert(1)>"
 

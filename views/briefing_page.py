@@ -2,8 +2,8 @@
 
 The chosen area is mirrored in the URL (``?hal=ringkasan&area=<BPS code>``), so
 a briefing has its own link. The content comes from
-:func:`layers.briefing.kecamatan_briefing` and uses the report's own wording
-(:func:`layers.briefing.label`), so the page, the PDF and the workbook agree.
+:func:`reports.briefing.kecamatan_briefing` and uses the report's own wording
+(:func:`reports.briefing.label`), so the page, the PDF and the workbook agree.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import streamlit as st
 
 from geo import config
 from geo.boundaries import REGION_NAMES
-from layers.briefing import LEVEL_KECAMATAN, Briefing, briefing_areas, label
+from reports.briefing import LEVEL_KECAMATAN, Briefing, briefing_areas, label
 from layers.model import ProgramStatus, SiteStatus
-from layers.progress import evidence_link, format_number, status_label
+from layers.progress import evidence_link, status_label
+from texts.numbers import format_number
 from views import data
 from views.state import Param
 

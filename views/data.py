@@ -16,12 +16,12 @@ from layers.catalog import Catalog, load_catalog
 from layers import proposals as location_models
 from layers.model import Layer
 from layers.registry import load_layers, reference_layers
-from layers.seed import ensure_seeded
+from register.seed import ensure_seeded
 from layers.sites import site_frame
-from layers.store import SiteStore
-from layers.stores import open_store, store_setting
-from layers import briefing_pdf as briefing_pdf_export, briefing_xlsx as briefing_xlsx_export
-from layers.briefing import Briefing, BriefingInputs, coverage_table, kecamatan_briefing
+from register.store import SiteStore
+from register.open import open_store, store_setting
+from reports import briefing_pdf as briefing_pdf_export, briefing_xlsx as briefing_xlsx_export
+from reports.briefing import Briefing, BriefingInputs, coverage_table, kecamatan_briefing
 from layers.model import Precision
 from layers.progress import program_progress
 
@@ -71,7 +71,7 @@ def _references(root: str) -> dict[str, gpd.GeoDataFrame]:
 
 @st.cache_resource(show_spinner=False)
 def _store(setting: str) -> SiteStore:
-    """The site register ``setting`` names (see :func:`layers.stores.open_store`), seeded on first use with what the documents place."""
+    """The site register ``setting`` names (see :func:`register.open.open_store`), seeded on first use with what the documents place."""
     s = open_store(setting)
     ensure_seeded(s, catalog(), admin()["kecamatan"])
     return s

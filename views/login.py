@@ -6,7 +6,7 @@ from typing import Callable
 
 import streamlit as st
 
-from layers import auth
+from register import auth
 
 
 def planner() -> auth.Planner | None:

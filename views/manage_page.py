@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 from geo import sources
 from geo.errors import DataError
 from geo.locate import parse_coordinates
-from layers import importer
+from register import importer
 from layers.model import Precision, ProgramStatus, SiteStatus
 from layers.render import build_import_map
 from views import data, login

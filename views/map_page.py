@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 
 from geo import config, sources
 from geo.boundaries import REGION_NAMES
-from layers import export
+from reports import export
 from layers.filters import SiteFilter
 from layers.model import Precision, SiteStatus
 from layers.registry import program_layers

@@ -15,7 +15,7 @@ import streamlit as st
 
 from geo import config
 from geo.boundaries import REGION_NAMES
-from layers import export
+from reports import export
 from layers.model import ProgramStatus
 from layers.progress import (
     SORTS, ProgressFilter, evidence_link, format_number, misi_status_counts, program_places, sort_progress,

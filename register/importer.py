@@ -56,7 +56,7 @@ from geo.locate import normalize, parse_coordinates
 from geo.validate import MAX_LISTED, REGION_BOUNDS
 from layers.catalog import Catalog
 from layers.model import Layer, Precision, Program, Site, SiteStatus
-from layers.store import SiteStore
+from register.store import SiteStore
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FEATURES = 5000

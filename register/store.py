@@ -4,14 +4,16 @@
 everything the backends share, written once in SQLAlchemy Core: validation,
 the planner check, batches, history, optimistic versions and undo.
 :class:`SQLiteSiteStore` (one file, no server: the default) and
-:class:`layers.store_postgis.PostGISSiteStore` only say how to connect, how a
+:class:`register.postgis.PostGISSiteStore` only say how to connect, how a
 geometry is stored and how a write takes the register's write lock;
-:func:`layers.stores.open_store` picks one by a single setting.
+:func:`register.open.open_store` picks one by a single setting.
 
 The rules every write follows:
 
-* Viewing needs nothing. Every write but :meth:`SiteStore.seed` calls
-  :func:`layers.auth.require_planner` first and records the planner's name.
+* Viewing needs nothing. Every write but :meth:`SiteStore.seed` asks the
+  store's *authorizer* first (:func:`register.auth.require_planner` when
+  :func:`register.open.open_store` opens it; a store opened without one refuses
+  every write) and records the name it returns.
 * A write is one transaction and one *batch* (an import, an edit, a
   retirement, a program status, an undo or a seed): stored whole or not at
   all, also when the process dies half-way. Writes take a register-wide lock,
@@ -37,7 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol
+from typing import Callable, Iterable, Iterator, Protocol
 
 from shapely import wkt
 from shapely.errors import ShapelyError
@@ -50,7 +52,6 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from geo.errors import DataError
-from layers.auth import require_planner
 from layers.model import Precision, ProgramStatus, Site, SiteStatus
 
 SEED_USER = "seed"
@@ -67,13 +68,21 @@ UNDOABLE = (IMPORT, EDIT, RETIRE, PROGRAM)
 SITE, ADDED, REMOVED = "site", "added", "removed"
 
 
+Authorizer = Callable[[object], str]
+
+
+def refuse_writes(actor: object) -> str:
+    """The authorizer of a store opened without one: every write is refused."""
+    raise PermissionError("Register ini hanya untuk dibaca: tidak ada pemeriksa login perencana.")
+
+
 class ConflictError(DataError):
     """A change was based on an older version than the stored one, and was not saved."""
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The whole register as read in one transaction (see :mod:`layers.backup`)."""
+    """The whole register as read in one transaction (see :mod:`register.backup`)."""
 
     sites: list[Site]  # retired ones included
     history: list[dict]  # every change, oldest first (see :meth:`SiteStore.history`)
@@ -321,6 +330,7 @@ class SQLStore(ABC):
     engine: Engine
     schema: Schema
     name: str  # what the register is, for messages (no password)
+    authorize: Authorizer  # the writer's name from its credentials, or PermissionError
 
     @abstractmethod
     def _lock(self, conn: Connection) -> None:
@@ -486,7 +496,7 @@ class SQLStore(ABC):
 
     def add(self, sites: Iterable[Site], actor: object, note: str = "") -> str:
         """Store new sites as one import batch and return its id; DataError (storing nothing) if any is bad or exists."""
-        who = require_planner(actor)
+        who = self.authorize(actor)
         sites = list(sites)
         if not sites:
             raise DataError("Nothing to store: the import has no sites.")
@@ -501,7 +511,7 @@ class SQLStore(ABC):
     def seed(self, sites: Iterable[Site]) -> int:
         """Add the given sites whose ids are absent, as user ``seed``; return how many were added.
 
-        The one write that needs no planner: :func:`layers.seed.ensure_seeded`
+        The one write that needs no planner: :func:`register.seed.ensure_seeded`
         calls it on start with what the program documents themselves place. It
         only adds sites that do not exist yet, retired ones counting as
         existing, and never changes or removes anything, so it cannot undo or
@@ -573,14 +583,14 @@ class SQLStore(ABC):
         another version by now, DataError if the change is bad, changes nothing
         or has no evidence; nothing is stored then.
         """
-        who = require_planner(actor)
+        who = self.authorize(actor)
         if not isinstance(changes, dict):
             raise DataError(f"Site {site_id} not changed: changes must map field names to new values.")
         return self._change(EDIT, site_id, _editable(changes), expected_version, evidence, who)
 
     def retire(self, site_id: str, expected_version: int, evidence: str, actor: object) -> Site:
         """Withdraw a site from :meth:`sites` (it keeps its history); ConflictError as for :meth:`update`."""
-        who = require_planner(actor)
+        who = self.authorize(actor)
         return self._change(RETIRE, site_id, {"retired": True}, expected_version, evidence, who)
 
     def undo_last(self, actor: object, expected_batch: str | None = None) -> str:
@@ -594,7 +604,7 @@ class SQLStore(ABC):
         there is nothing to undo; ConflictError if ``expected_batch`` is given
         and is no longer the latest (someone saved in between).
         """
-        who = require_planner(actor)
+        who = self.authorize(actor)
         b = self.schema.batches
         with self._transaction() as conn:
             last = conn.execute(
@@ -636,7 +646,7 @@ class SQLStore(ABC):
         self, program_id: str, status: ProgramStatus, evidence_url: str, note: str, date: str, actor: object
     ) -> str:
         """Append a program's promise status as one batch and return its id; DataError (storing nothing) if it is bad."""
-        who = require_planner(actor)
+        who = self.authorize(actor)
         problems = check_program_status(program_id, status, evidence_url, date)
         if problems:
             raise DataError(f"Status of program {program_id!r} not stored:\n  " + "\n  ".join(problems))
@@ -660,7 +670,8 @@ class SQLiteSiteStore(SQLStore):
     which the app's caches watch, unchanged until a checkpoint.)
     """
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, authorize: Authorizer = refuse_writes):
+        self.authorize = authorize
         self.path = Path(path)
         self.name = str(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """A backup of the whole site register in one command, from whichever backend is configured.
 
-``python -m layers.backup OUT_DIR`` writes, read in one transaction:
+``python -m register.backup OUT_DIR`` writes, read in one transaction:
 
 ``sites.geojson``
     Every site, retired ones included, with its version; admin-level sites
@@ -10,7 +10,7 @@
 ``program_status.csv``
     Every program status record, with its batch and the batch that undid it if any.
 
-and prints the counts. The register is the one :mod:`layers.stores` picks
+and prints the counts. The register is the one :mod:`register.open` picks
 (``PETA_STORE_URL``, else ``PETA_STORE``). Exits 1 with the message of a
 :class:`geo.errors.DataError` if the register cannot be read.
 """
@@ -29,8 +29,8 @@ from shapely.geometry import mapping
 
 from geo.errors import DataError
 from layers.model import Site
-from layers.store import SiteStore
-from layers.stores import open_store
+from register.store import SiteStore
+from register.open import open_store
 
 HISTORY_COLUMNS = ["batch", "kind", "site_id", "field", "old", "new", "evidence", "who", "at"]
 PROGRAM_STATUS_COLUMNS = ["program_id", "status", "evidence_url", "note", "date", "recorded_by", "batch", "undone_by"]
@@ -72,7 +72,7 @@ def write_backup(store: SiteStore, out_dir: Path) -> dict[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     """The command line: back up the configured register into OUT_DIR."""
-    parser = argparse.ArgumentParser(prog="python -m layers.backup", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m register.backup", description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path, help="folder for sites.geojson, history.csv and program_status.csv")
     args = parser.parse_args(argv)
     try:

@@ -22,15 +22,16 @@ from pypdf import PdfReader
 from geo import boundaries
 from geo.errors import DataError
 from geo.sources import ATTRIBUTIONS
-from layers.briefing import LEVEL_KECAMATAN, LEVEL_REGION, kecamatan_briefing, load_briefing_inputs
-from layers.briefing_pdf import briefing_map_png, briefing_pdf
-from layers.briefing_xlsx import briefing_xlsx
+from reports.briefing import LEVEL_KECAMATAN, LEVEL_REGION, kecamatan_briefing, load_briefing_inputs
+from reports.briefing_pdf import briefing_map_png, briefing_pdf
+from reports.briefing_xlsx import briefing_xlsx
 from layers.catalog import load_catalog
 from layers.model import Precision, ProgramStatus, Site, SiteStatus
-from layers.seed import ensure_seeded
-from layers.store import SQLiteSiteStore
+from register.seed import ensure_seeded
+from register.auth import require_planner
+from register.store import SQLiteSiteStore
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAMULANG, CIPUTAT, TANGSEL, KAB = "3674030", "3674040", "3674", "3603"
 TODAY = "2025-07-01"
 
@@ -39,7 +40,7 @@ TODAY = "2025-07-01"
 def store(tmp_path_factory, planner):
     """A seeded store plus a built exact-point posko and a desa-level TPS-3R in Pamulang, and one recorded status."""
     catalog, kecamatan = load_catalog(), boundaries.load_kecamatan()
-    s = SQLiteSiteStore(tmp_path_factory.mktemp("store") / "s.sqlite")
+    s = SQLiteSiteStore(tmp_path_factory.mktemp("store") / "s.sqlite", require_planner)
     ensure_seeded(s, catalog, kecamatan)
     desa = boundaries.load_desa(kecamatan=kecamatan)
     pamulang_desa = desa.loc[desa["kode_kec"] == PAMULANG].iloc[0]
@@ -210,7 +211,7 @@ def test_one_command_writes_all_36_pdfs(tmp_path, store):
 def test_coverage_table_from_the_coverage_analysis(inputs):
     from geo.coverage import coverage
     from geo.demand import build_demand
-    from layers.briefing import coverage_table
+    from reports.briefing import coverage_table
 
     cells = build_demand((TANGSEL,)).cells
     layers = inputs.layers

@@ -3,12 +3,12 @@
 Viewing needs no login; changing anything needs a :class:`Planner`, which only
 :func:`login` issues. A planner is signed (HMAC-SHA256 with the session key from
 the secrets file) and expires, so a write path can verify it without trusting
-the caller: :func:`require_planner` is called by every store method that
-writes.
+the caller: :func:`require_planner` is the authorizer the register asks on every
+write (:func:`register.open.open_store` gives it to the store).
 
 Accounts live in the secrets file (``PETA_SECRETS``, default
 ``.streamlit/secrets.toml``, git-ignored) as argon2 hashes; create one with
-``python -m layers.auth add-planner NAME`` (password read from the terminal or,
+``python -m register.auth add-planner NAME`` (password read from the terminal or,
 with ``--password-stdin``, from standard input). Failed logins are counted in a
 small SQLite file beside the site register and rate-limited per user name.
 """
@@ -61,7 +61,7 @@ def _read_secrets() -> dict:
 def _session_key() -> bytes:
     key = _read_secrets().get("auth", {}).get("session_key")
     if not key:
-        raise PermissionError("No planner accounts are configured: run `python -m layers.auth add-planner NAME`")
+        raise PermissionError("No planner accounts are configured: run `python -m register.auth add-planner NAME`")
     return bytes.fromhex(key)
 
 
@@ -157,7 +157,7 @@ def add_planner(username: str, password: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m layers.auth", description="Manage planner accounts.")
+    parser = argparse.ArgumentParser(prog="python -m register.auth", description="Manage planner accounts.")
     sub = parser.add_subparsers(dest="command", required=True)
     add = sub.add_parser("add-planner", help="create or update a planner account")
     add.add_argument("username")

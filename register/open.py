@@ -2,7 +2,7 @@
 
 ``PETA_STORE_URL``
     A PostgreSQL + PostGIS database (``postgresql+psycopg://user:password@host:port/db``):
-    the register is :class:`layers.store_postgis.PostGISSiteStore` there.
+    the register is :class:`register.postgis.PostGISSiteStore` there.
     Unset or empty: the embedded SQLite register at :func:`geo.config.store_path`
     (``PETA_STORE``, default ``data/store/sites.sqlite``), the default.
 """
@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 
 from geo import config
-from layers.store import SiteStore, SQLiteSiteStore
+from register.auth import require_planner
+from register.store import SiteStore, SQLiteSiteStore
 
 
 def store_setting() -> str:
@@ -23,11 +24,12 @@ def store_setting() -> str:
 def open_store(setting: str | None = None) -> SiteStore:
     """The register ``setting`` names (a PostgreSQL URL or a SQLite path; default :func:`store_setting`).
 
-    It is created, empty, if it does not exist yet.
+    It is created, empty, if it does not exist yet. Writes need a planner's
+    session (:func:`register.auth.require_planner`).
     """
     setting = store_setting() if setting is None else setting
     if setting.startswith("postgresql"):
-        from layers.store_postgis import PostGISSiteStore  # GeoAlchemy2 is only needed for this backend
+        from register.postgis import PostGISSiteStore  # GeoAlchemy2 is only needed for this backend
 
-        return PostGISSiteStore(setting)
-    return SQLiteSiteStore(setting)
+        return PostGISSiteStore(setting, require_planner)
+    return SQLiteSiteStore(setting, require_planner)

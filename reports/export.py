@@ -1,7 +1,7 @@
 """Downloads: the site table as CSV and GeoJSON, the promise tracker as CSV and XLSX.
 
 :func:`write_sheet` is the one way this project writes a table to a workbook
-sheet; the briefing workbook (:mod:`layers.briefing_xlsx`) uses it too.
+sheet; the briefing workbook (:mod:`reports.briefing_xlsx`) uses it too.
 """
 
 from __future__ import annotations

@@ -24,9 +24,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from geo.config import METRIC_CRS
-from layers.briefing import LEVEL_KECAMATAN, MAP_MARGIN, Briefing, label
+from reports.briefing import LEVEL_KECAMATAN, MAP_MARGIN, Briefing, label
 from layers.model import Precision, ProgramStatus, SiteStatus
-from layers.progress import format_number, status_label
+from layers.progress import status_label
+from texts.numbers import format_number
 
 FONT = "DejaVu"
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"

@@ -19,12 +19,12 @@ import pytest
 from shapely.geometry import LineString, Point, mapping
 
 from geo.errors import DataError
-from layers import importer
+from register import importer
 from layers.model import Precision, Site
 from layers.seed import seed_sites
 from conftest import store_state
 
-CORPUS = Path(__file__).parent / "data" / "import"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "import"
 TODAY = "2025-06-30"
 CEMPAKA_PUTIH = Point(106.754318, -6.301945)  # inside Kel. Cempaka Putih, Ciputat Timur (Tangsel)
 MONAS = Point(106.8272, -6.1754)  # Jakarta: inside the Tangerang box, outside the three regions

@@ -1,21 +1,65 @@
-"""Interface strings in Bahasa Indonesia (default) and English.
+"""The one string catalog: every text people read, in Bahasa Indonesia (default) and English.
 
-Streamlit has no built-in i18n, so every label goes through :func:`translator`.
-A key missing from English falls back to Indonesian; a key missing from both is
-a bug and raises ``KeyError`` (the test suite checks every key is defined).
+* :data:`VOCABULARY`: names of the data model's vocabularies (site status,
+  promise status, precision), shared by the pages, the tracker and the reports.
+* :data:`STRINGS`: interface labels; pages read them through :func:`translator`.
+  A key missing from English falls back to Indonesian; a key missing from both
+  is a bug and raises ``KeyError`` (the test suite checks every key is defined).
+* :data:`REPORT_LABELS` and :data:`PROGRESS_PHRASES`: the wording of the
+  briefings (page, PDF, XLSX) and of the tracker's progress texts.
+* :data:`MESSAGES`: what the library says when it refuses something. The
+  library raises :class:`geo.errors.DataError` with a message id and its
+  parameters; :func:`message` renders it in the reader's language.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-from layers.vocabulary import VOCABULARY
-
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+
+VOCABULARY: dict[str, dict[str, str]] = {
+    "id": {
+        "status_direncanakan": "Direncanakan",
+        "status_dalam_pembangunan": "Dalam pembangunan",
+        "status_selesai": "Selesai",
+        "status_dibatalkan": "Dibatalkan",
+        "promise_belum_ada_bukti": "Belum ada bukti",
+        "promise_dalam_proses": "Dalam proses",
+        "promise_terpenuhi": "Terpenuhi",
+        "promise_gagal": "Gagal",
+        "precision_titik": "Titik pasti",
+        "precision_desa": "Hanya diketahui desa/kelurahannya",
+        "precision_kecamatan": "Hanya diketahui kecamatannya",
+        "precision_wilayah": "Hanya diketahui kabupaten/kotanya",
+    },
+    "en": {
+        "status_direncanakan": "Planned",
+        "status_dalam_pembangunan": "Under construction",
+        "status_selesai": "Built",
+        "status_dibatalkan": "Cancelled",
+        "promise_belum_ada_bukti": "No evidence yet",
+        "promise_dalam_proses": "In progress",
+        "promise_terpenuhi": "Fulfilled",
+        "promise_gagal": "Failed",
+        "precision_titik": "Exact point",
+        "precision_desa": "Known to the village only",
+        "precision_kecamatan": "Known to the district only",
+        "precision_wilayah": "Known to the city/regency only",
+    },
+}
 
 STRINGS: dict[str, dict[str, str]] = {
     "id": {
         **VOCABULARY["id"],
+        # --- targets ---
+        # --- register ---
+        # --- safetext ---
+        # --- auth ---
+        # --- evidence ---
+        # --- evregister ---
+        # --- supply ---
+        # --- catalog ---
         "page_kelola": "Kelola data (perencana)",
         "planner_login": "Masuk sebagai perencana",
         "logged_in_as": "Masuk sebagai **{name}**.",
@@ -24,7 +68,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "password": "Kata sandi",
         "login": "Masuk",
         "session_expired": "Sesi berakhir; silakan masuk lagi.",
-        "no_accounts": "Belum ada akun perencana. Buat dengan `python -m layers.auth add-planner NAMA`.",
+        "no_accounts": "Belum ada akun perencana. Buat dengan `python -m register.auth add-planner NAMA`.",
         "manage_title": "Kelola data lokasi dan status janji",
         "manage_login_needed": "Halaman ini untuk perencana. Masuk lewat panel di samping; melihat peta tidak perlu masuk.",
         "tab_import": "Impor berkas",
@@ -225,6 +269,14 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "en": {
         **VOCABULARY["en"],
+        # --- targets ---
+        # --- register ---
+        # --- safetext ---
+        # --- auth ---
+        # --- evidence ---
+        # --- evregister ---
+        # --- supply ---
+        # --- catalog ---
         "page_kelola": "Manage data (planners)",
         "planner_login": "Planner login",
         "logged_in_as": "Logged in as **{name}**.",
@@ -233,7 +285,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "password": "Password",
         "login": "Log in",
         "session_expired": "Your session ended; please log in again.",
-        "no_accounts": "No planner account exists yet. Create one with `python -m layers.auth add-planner NAME`.",
+        "no_accounts": "No planner account exists yet. Create one with `python -m register.auth add-planner NAME`.",
         "manage_title": "Manage sites and promise statuses",
         "manage_login_needed": "This page is for planners. Log in in the sidebar; viewing the map needs no login.",
         "tab_import": "Import a file",
@@ -435,7 +487,223 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+REPORT_LABELS: dict[str, dict[str, str]] = {
+    "id": {
+        **VOCABULARY["id"],
+        "report_title": "Ringkasan janji program",
+        "level_kecamatan": "Kecamatan",
+        "level_wilayah": "Wilayah",
+        "generated": "Dibuat",
+        "document": "Dokumen",
+        "population": "Penduduk",
+        "population_none": "tidak ada data",
+        "population_detail": "tahun {year}; keyakinan: {confidence}",
+        "population_source": "Sumber penduduk",
+        "population_year": "Tahun data penduduk",
+        "population_confidence": "Keyakinan data penduduk",
+        "programs_here": "Program dengan lokasi di sini",
+        "sites_here": "Lokasi di sini",
+        "sites_here_value": "{n} ({built} selesai)",
+        "targets_open": "Target wilayah belum berlokasi",
+        "targets_open_value": "{units} unit dari {programs} program",
+        "share_of": "{here} dari {target}",
+        "sites_n": "{n} lokasi",
+        "programs_title": "Program dengan lokasi di {name}",
+        "programs_none": "Belum ada program yang lokasinya tercatat di {name}.",
+        "sites_title": "Lokasi",
+        "not_located_title": "Target yang belum berlokasi (seluruh {region})",
+        "not_located_note": "Target ini berlaku untuk seluruh {region}: dokumen tidak menyebut kecamatannya, jadi belum bisa dikatakan apakah {name} mendapat bagian.",
+        "not_located_note_region": "Dokumen tidak menyebut di kecamatan mana target ini dipenuhi.",
+        "not_located_none": "Semua target berupa jumlah lokasi di {region} sudah punya lokasi.",
+        "region_sites_title": "Lokasi tingkat kabupaten/kota ({region})",
+        "region_sites_note": "Dokumen menyebut tempatnya tetapi tidak kecamatannya; tidak digambar di peta.",
+        "coverage_title": "Cakupan",
+        "status_title": "Status janji seluruh dokumen",
+        "status_note": "Status dibaca dari register; tanpa catatan, status adalah \u201cBelum ada bukti\u201d dengan dokumen sebagai sumber.",
+        "sources_title": "Sumber dan atribusi",
+        "sources_store": "Lokasi, status dan bukti: register lokasi proyek ini (dibaca {date}).",
+        "map_title": "Peta",
+        "map_note": "Digambar dari batas BPS tanpa peta dasar; garis putus-putus dan arsiran menandai lokasi yang hanya diketahui sampai desa atau kecamatan.",
+        "map_unplaced": "{n} lokasi tingkat kabupaten/kota tidak digambar.",
+        "legend_area": "{name}",
+        "legend_neighbour": "Kecamatan sekitar",
+        "legend_kecamatan_sites": "Lokasi yang hanya diketahui kecamatannya ({n})",
+        "legend_desa_sites": "Lokasi yang hanya diketahui desanya ({n})",
+        "legend_north": "U",
+        "page": "hlm. {page}/{pages}",
+        "col_program": "Program",
+        "col_status": "Status janji",
+        "col_here": "Di sini / target wilayah",
+        "col_progress": "Progres seluruh wilayah",
+        "col_updated": "Diperbarui",
+        "col_evidence": "Bukti",
+        "col_map_no": "No. peta",
+        "map_hatched": "arsir",
+        "col_site": "Lokasi",
+        "col_layer": "Lapisan",
+        "col_precision": "Ketelitian lokasi",
+        "col_site_status": "Status lokasi",
+        "col_desa": "Desa/kelurahan",
+        "col_kecamatan": "Kecamatan",
+        "col_source": "Sumber",
+        "col_target": "Target",
+        "col_located": "Berlokasi",
+        "col_not_located": "Belum berlokasi",
+        "col_total": "Jumlah",
+        "col_field": "Keterangan",
+        "col_code": "Kode BPS",
+        "col_unit": "Satuan",
+        "col_scope": "Lingkup",
+        "col_value": "Isi",
+        "sheet_summary": "Ringkasan",
+        "sheet_programs": "Program",
+        "sheet_sites": "Lokasi",
+        "sheet_not_located": "Belum berlokasi",
+        "sheet_coverage": "Cakupan",
+        "col_radius_km": "Radius (km)",
+        "col_sites_counted": "Lokasi bertitik dihitung",
+        "col_covered": "Penduduk terjangkau",
+        "col_covered_pct": "Terjangkau (%)",
+    },
+    "en": {
+        **VOCABULARY["en"],
+        "report_title": "Programme promise briefing",
+        "level_kecamatan": "District (kecamatan)",
+        "level_wilayah": "Region",
+        "generated": "Generated",
+        "document": "Document",
+        "population": "Population",
+        "population_none": "no figure",
+        "population_detail": "year {year}; confidence: {confidence}",
+        "population_source": "Population source",
+        "population_year": "Population year",
+        "population_confidence": "Population confidence",
+        "programs_here": "Programmes with sites here",
+        "sites_here": "Sites here",
+        "sites_here_value": "{n} ({built} built)",
+        "targets_open": "Regional targets not yet located",
+        "targets_open_value": "{units} units in {programs} programmes",
+        "share_of": "{here} of {target}",
+        "sites_n": "{n} site(s)",
+        "programs_title": "Programmes with sites in {name}",
+        "programs_none": "No programme has a site recorded in {name} yet.",
+        "sites_title": "Sites",
+        "not_located_title": "Targets not yet located (all of {region})",
+        "not_located_note": "These targets apply to all of {region}: the document names no kecamatan, so whether {name} gets a share cannot be said yet.",
+        "not_located_note_region": "The document does not say in which kecamatan these targets are met.",
+        "not_located_none": "Every site-count target in {region} has its sites located.",
+        "region_sites_title": "City/regency-level sites ({region})",
+        "region_sites_note": "The document names the place but not its kecamatan; not drawn on the map.",
+        "coverage_title": "Coverage",
+        "status_title": "Promise status, whole document",
+        "status_note": "Statuses are read from the register; without a record a programme is \u201cNo evidence yet\u201d with its document as the source.",
+        "sources_title": "Sources and attribution",
+        "sources_store": "Sites, statuses and evidence: this project's site register (read {date}).",
+        "map_title": "Map",
+        "map_note": "Drawn from BPS boundaries without a base map; dashed outlines and hatching mark sites known only to their village or district.",
+        "map_unplaced": "{n} city/regency-level site(s) not drawn.",
+        "legend_area": "{name}",
+        "legend_neighbour": "Neighbouring districts",
+        "legend_kecamatan_sites": "Sites known to the district only ({n})",
+        "legend_desa_sites": "Sites known to the village only ({n})",
+        "legend_north": "N",
+        "page": "p. {page}/{pages}",
+        "col_program": "Programme",
+        "col_status": "Promise status",
+        "col_here": "Here / regional target",
+        "col_progress": "Progress, whole region",
+        "col_updated": "Updated",
+        "col_evidence": "Evidence",
+        "col_map_no": "Map no.",
+        "map_hatched": "area",
+        "col_site": "Site",
+        "col_layer": "Layer",
+        "col_precision": "Location precision",
+        "col_site_status": "Site status",
+        "col_desa": "Village",
+        "col_kecamatan": "District",
+        "col_source": "Source",
+        "col_target": "Target",
+        "col_located": "Located",
+        "col_not_located": "Not yet located",
+        "col_total": "Total",
+        "col_field": "Item",
+        "col_code": "BPS code",
+        "col_unit": "Unit",
+        "col_scope": "Scope",
+        "col_value": "Value",
+        "sheet_summary": "Summary",
+        "sheet_programs": "Programmes",
+        "sheet_sites": "Sites",
+        "sheet_not_located": "Not yet located",
+        "sheet_coverage": "Coverage",
+        "col_radius_km": "Radius (km)",
+        "col_sites_counted": "Exact-point sites counted",
+        "col_covered": "Population within reach",
+        "col_covered_pct": "Within reach (%)",
+    },
+}
+
+PROGRESS_PHRASES: dict[str, dict[str, str]] = {
+    "id": {
+        "sites": "{located} dari {target} berlokasi, {built} selesai",
+        "cancelled": ", {n} dibatalkan",
+        "quantity": "target {target}; {report}",
+        "no_report": "belum ada laporan capaian",
+        "note": "catatan {date}: {note}",
+        "see_evidence": "capaian: lihat bukti ({date})",
+        "registered": "{located} lokasi terdaftar, {built} selesai; ",
+        "none": "dokumen tidak menyebut target",
+    },
+    "en": {
+        "sites": "{located} of {target} located, {built} built",
+        "cancelled": ", {n} cancelled",
+        "quantity": "target {target}; {report}",
+        "no_report": "no progress reported yet",
+        "note": "note {date}: {note}",
+        "see_evidence": "progress: see evidence ({date})",
+        "registered": "{located} sites registered, {built} built; ",
+        "none": "the document states no target",
+    },
+}
+
+# Library refusals, by message id; parameters in braces. Ids are "<package>.<what>".
+MESSAGES: dict[str, dict[str, str]] = {
+    "id": {
+        # --- targets ---
+        # --- register ---
+        # --- safetext ---
+        # --- auth ---
+        # --- evidence ---
+        # --- evregister ---
+        # --- supply ---
+        # --- catalog ---
+    },
+    "en": {
+        # --- targets ---
+        # --- register ---
+        # --- safetext ---
+        # --- auth ---
+        # --- evidence ---
+        # --- evregister ---
+        # --- supply ---
+        # --- catalog ---
+    },
+}
+
+
 def translator(lang: str) -> Callable[[str], str]:
     """A function from label key to text in ``lang`` (falling back to Indonesian)."""
     table = STRINGS.get(lang, STRINGS["id"])
     return lambda key: table.get(key, STRINGS["id"][key])
+
+
+def lang_of(lang: str) -> str:
+    """``lang`` if the catalog has it, else Indonesian."""
+    return lang if lang in LANGUAGES else "id"
+
+
+def message(key: str, lang: str = "id", **params: object) -> str:
+    """A library message in ``lang`` (falling back to Indonesian) with its parameters filled in."""
+    table = MESSAGES[lang_of(lang)]
+    return table.get(key, MESSAGES["id"][key]).format(**params)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl import Workbook
 
-from layers.briefing import LEVEL_KECAMATAN, Briefing, label
-from layers.export import workbook_bytes, write_sheet
+from reports.briefing import LEVEL_KECAMATAN, Briefing, label
+from reports.export import workbook_bytes, write_sheet
 from layers.model import ProgramStatus
 from layers.progress import status_label
 

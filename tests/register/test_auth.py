@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from geo.config import PROJECT_ROOT
-from layers import auth
+from register import auth
 
 PASSWORD = "rahasia-perencana-1"
 
@@ -64,7 +64,7 @@ def test_weak_passwords_and_bad_names_are_refused():
 
 def test_command_creates_the_first_account(tmp_path):
     env = {"PETA_SECRETS": str(tmp_path / "s.toml"), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-m", "layers.auth", "add-planner", "budi", "--password-stdin"],
+    result = subprocess.run([sys.executable, "-m", "register.auth", "add-planner", "budi", "--password-stdin"],
                             input=PASSWORD + "\n", cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "[planners.budi]" in (tmp_path / "s.toml").read_text()

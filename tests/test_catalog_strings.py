@@ -2,7 +2,7 @@
 
 import re
 
-from views.i18n import STRINGS, translator
+from texts.catalog import STRINGS, translator
 
 
 def test_same_keys_in_both_languages():

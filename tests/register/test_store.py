@@ -30,12 +30,13 @@ from sqlalchemy import text
 from conftest import PLANNER_PASSWORD, store_state
 from geo.config import PROJECT_ROOT
 from geo.errors import DataError
-from layers import auth
+from register import auth
 from layers.model import Precision, ProgramStatus, Site, SiteStatus
-from layers.seed import ensure_seeded, seed_sites
-from layers.store import WIB, ConflictError, SQLiteSiteStore
-from layers.store_postgis import PostGISSiteStore
-from layers.stores import open_store
+from layers.seed import seed_sites
+from register.seed import ensure_seeded
+from register.store import WIB, ConflictError, SQLiteSiteStore
+from register.postgis import PostGISSiteStore
+from register.open import open_store
 
 SETU = "3674010"
 CONFLICT = r"^Lokasi {site} sudah diubah oleh {who} pada \d{{4}}-\d\d-\d\d \d\d:\d\d WIB \(versi {version}\); muat ulang lalu ulangi\.$"
@@ -48,7 +49,7 @@ def store(any_store):
 
 
 def store_env(store) -> dict[str, str]:
-    """The settings that make a child process open the same register (:mod:`layers.stores`)."""
+    """The settings that make a child process open the same register (:mod:`register.open`)."""
     if isinstance(store, SQLiteSiteStore):
         return {"PETA_STORE": str(store.path), "PETA_STORE_URL": ""}
     return {"PETA_STORE_URL": store.url.render_as_string(hide_password=False)}
@@ -379,7 +380,7 @@ def test_one_setting_picks_the_backend(tmp_path, monkeypatch, postgis_url):
 
 
 def test_postgis_geometries_are_typed_and_spatially_indexed(postgis_url, planner):
-    store = PostGISSiteStore(postgis_url)
+    store = PostGISSiteStore(postgis_url, auth.require_planner)
     store.add([exact_site("near", 106.700), exact_site("far", 106.800), kecamatan_site("smp")], planner)
     with store.engine.connect() as conn:
         indexes = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'sites'")).scalars()
@@ -417,7 +418,7 @@ def test_an_embedded_register_of_the_previous_version_keeps_working(tmp_path, pl
     path = tmp_path / "old.sqlite"
     with closing(sqlite3.connect(path)) as con:
         con.executescript(OLD_SCHEMA)
-    store = SQLiteSiteStore(path)
+    store = SQLiteSiteStore(path, auth.require_planner)
     assert store.sites() == [dataclasses.replace(kecamatan_site("smp"), updated="2025-01-02")]
     assert store.history("smp") == [
         {"batch": "2", "kind": "legacy", "site_id": "smp", "field": "site", "old": None, "new": "added",
@@ -437,7 +438,7 @@ def test_one_command_backs_up_the_whole_register(store, planner, tmp_path):
     store.record_program_status("tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org", "catatan", "2025-03-01", planner)
     out = tmp_path / "backup"
     result = subprocess.run(
-        [sys.executable, "-m", "layers.backup", str(out)],
+        [sys.executable, "-m", "register.backup", str(out)],
         cwd=PROJECT_ROOT, env={**os.environ, **store_env(store)}, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

@@ -1,7 +1,7 @@
-"""The site register on PostgreSQL + PostGIS: the shared :class:`layers.store.SQLStore` on a server.
+"""The site register on PostgreSQL + PostGIS: the shared :class:`register.store.SQLStore` on a server.
 
 Same tables and behaviour as the embedded register (the rules are in
-:mod:`layers.store`); only the connection, the geometry column and the write
+:mod:`register.store`); only the connection, the geometry column and the write
 lock differ. Geometries are PostGIS ``geometry(GEOMETRY, 4326)`` with a GiST
 index; all statements are SQLAlchemy Core with bound parameters. The tables
 are created on first use in the first schema of the connection's
@@ -19,15 +19,16 @@ from sqlalchemy import Column, Connection, Index, create_engine, func, make_url,
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from geo.errors import DataError
-from layers.store import SQLStore, build_schema
+from register.store import Authorizer, SQLStore, build_schema, refuse_writes
 
 SRID = 4326
 
 
 class PostGISSiteStore(SQLStore):
-    """A :class:`layers.store.SiteStore` in a PostgreSQL database with PostGIS."""
+    """A :class:`register.store.SiteStore` in a PostgreSQL database with PostGIS."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, authorize: Authorizer = refuse_writes):
+        self.authorize = authorize
         self.url = make_url(url)
         if self.url.drivername == "postgresql":  # SQLAlchemy would pick psycopg2, which is not installed
             self.url = self.url.set(drivername="postgresql+psycopg")

@@ -1,0 +1,19 @@
+"""Numbers as people read them, by the locale library (Babel): ``50.000`` and ``166,2`` in Indonesian, ``50,000`` and ``166.2`` in English."""
+
+from __future__ import annotations
+
+from babel.numbers import format_decimal, format_percent
+
+from texts.catalog import lang_of
+
+LOCALES = {"id": "id_ID", "en": "en_US"}
+
+
+def format_number(value: float, lang: str = "id", digits: int = 2) -> str:
+    """``value`` with grouping and at most ``digits`` decimals (trailing zeros dropped)."""
+    return format_decimal(round(float(value), digits), format="#,##0." + "#" * digits if digits else "#,##0", locale=LOCALES[lang_of(lang)])
+
+
+def format_share(share: float, lang: str = "id", digits: int = 1) -> str:
+    """A share (0.953) as a percentage (``95,3 %`` in Indonesian, ``95.3%`` in English)."""
+    return format_percent(share, format="#,##0." + "#" * digits + " %" if lang_of(lang) == "id" else "#,##0." + "#" * digits + "%", locale=LOCALES[lang_of(lang)])
