@@ -674,6 +674,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         # --- register ---
         # --- safetext ---
         # --- auth ---
+        "auth.wrong_login": "Nama pengguna atau kata sandi salah.",
+        "auth.wait": "Terlalu banyak percobaan gagal untuk nama ini dari sini. Coba lagi dalam {seconds} detik, atau minta perencana lain membuka kuncinya.",
+        "auth.session_invalid": "Perubahan data memerlukan login perencana yang masih berlaku; silakan masuk lagi.",
+        "auth.bad_name": "Nama pengguna terdiri atas 3–32 karakter a–z, 0–9, ‘.’, ‘_’ atau ‘-’.",
+        "auth.password_length": "Kata sandi harus {least} sampai {most} karakter.",
+        "auth.no_such_planner": "Tidak ada akun perencana {name}.",
+        "store.undo_nothing": "Tidak ada yang bisa dibatalkan: tidak tersisa impor, perubahan, pensiun lokasi atau status janji.",
+        "store.undo_moved": "Sementara itu {who} menyimpan langkah baru ({at}); tidak ada yang dibatalkan. Lihat riwayat lalu ulangi.",
+        "store.undo_other": "Langkah terakhir dibuat oleh {who} ({at}), bukan oleh Anda; tidak ada yang dibatalkan. Centang pilihan untuk membatalkan langkah perencana lain bila memang itu maksud Anda.",
         # --- evidence ---
         # --- evregister ---
         # --- supply ---
@@ -684,6 +693,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         # --- register ---
         # --- safetext ---
         # --- auth ---
+        "auth.wrong_login": "Wrong user name or password.",
+        "auth.wait": "Too many failed tries for this name from here. Try again in {seconds} seconds, or ask another planner to unlock it.",
+        "auth.session_invalid": "Changing data needs a valid planner login; please log in again.",
+        "auth.bad_name": "User names are 3–32 characters of a–z, 0–9, ‘.’, ‘_’ or ‘-’.",
+        "auth.password_length": "Passwords need {least} to {most} characters.",
+        "auth.no_such_planner": "There is no planner account {name}.",
+        "store.undo_nothing": "Nothing to undo: no import, edit, retirement or promise status is left to revert.",
+        "store.undo_moved": "Meanwhile {who} saved a newer step ({at}); nothing was undone. Check the history and try again.",
+        "store.undo_other": "The latest step was made by {who} ({at}), not by you; nothing was undone. Tick the option to undo another planner's step if that is what you mean.",
         # --- evidence ---
         # --- evregister ---
         # --- supply ---
