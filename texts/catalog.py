@@ -96,6 +96,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "retired_false": "tidak",
         "site_added": "ditambahkan",
         "site_removed": "dihapus",
+        "confidence_low": "rendah",
+        "confidence_low-medium": "rendah–sedang",
+        "confidence_medium": "sedang",
+        "confidence_medium-high": "sedang–tinggi",
+        "confidence_high": "tinggi",
+        "left_out_titik": "koordinatnya belum tercatat",
+        "left_out_desa": "hanya diketahui desa/kelurahannya: letak di dalamnya belum diketahui",
+        "left_out_kecamatan": "hanya diketahui kecamatannya: letak di dalamnya belum diketahui",
+        "left_out_wilayah": "hanya diketahui kabupaten/kotanya: letak di dalamnya belum diketahui",
         # --- evidence ---
         # --- evregister ---
         # --- supply ---
@@ -353,6 +362,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "retired_false": "no",
         "site_added": "added",
         "site_removed": "removed",
+        "confidence_low": "low",
+        "confidence_low-medium": "low to medium",
+        "confidence_medium": "medium",
+        "confidence_medium-high": "medium to high",
+        "confidence_high": "high",
+        "left_out_titik": "no coordinates recorded",
+        "left_out_desa": "known only to its village: where in it is unknown",
+        "left_out_kecamatan": "known only to its district: where in it is unknown",
+        "left_out_wilayah": "known only to its city/regency: where in it is unknown",
         # --- evidence ---
         # --- evregister ---
         # --- supply ---

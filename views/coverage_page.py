@@ -58,13 +58,22 @@ def _reset_radius() -> None:
         st.session_state.pop(key, None)
 
 
+def _confidence(value: str, t: Callable[[str], str]) -> str:
+    """A confidence grade of the population data in the UI language; a grade the catalog lacks as written."""
+    try:
+        return t(f"confidence_{value}")
+    except KeyError:
+        return value
+
+
 def population_note(t: Callable[[str], str]) -> str:
     """Years and confidence of the population behind the demand grid."""
     parts = []
     for s in data.demand().sources:
         years = ", ".join(str(y) for y in s.years)
         shares = ", ".join(str(y) if y else t("year_unknown") for y in s.share_years)
-        parts.append(t("demand_source").format(region=s.region, years=years, confidence=", ".join(s.confidence), shares=shares))
+        confidence = ", ".join(_confidence(c, t) for c in s.confidence)
+        parts.append(t("demand_source").format(region=s.region, years=years, confidence=confidence, shares=shares))
     return " ".join(parts)
 
 
@@ -95,7 +104,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
         st.warning(t("left_out_note").format(n=int(result.left_out["sites"].sum())))
         st.dataframe(
             pd.DataFrame({t("precision"): [t(f"precision_{p}") for p in result.left_out["precision"]],
-                          t("sites_count_col"): result.left_out["sites"], t("reason"): result.left_out["reason"]}),
+                          t("sites_count_col"): result.left_out["sites"], t("reason"): [t(f"left_out_{p}") for p in result.left_out["precision"]]}),
             hide_index=True, width="stretch",
         )
 
