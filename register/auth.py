@@ -78,15 +78,15 @@ def _read_secrets() -> tomlkit.TOMLDocument:
     return tomlkit.parse(path.read_text(encoding="utf-8")) if path.is_file() else tomlkit.document()
 
 
-def _session_key() -> bytes:
-    key = _read_secrets().get("auth", {}).get("session_key")
+def _session_key(doc: tomlkit.TOMLDocument) -> bytes:
+    key = doc.get("auth", {}).get("session_key")
     if not key:
         raise PermissionError("No planner accounts are configured: run `python -m register.auth add-planner NAME`")
     return bytes.fromhex(key)
 
 
-def _password_hash(username: str) -> str | None:
-    return _read_secrets().get("planners", {}).get(username, {}).get("password_hash")
+def _password_hash(doc: tomlkit.TOMLDocument, username: str) -> str | None:
+    return doc.get("planners", {}).get(username, {}).get("password_hash")
 
 
 def _fingerprint(password_hash: str) -> str:
@@ -105,9 +105,10 @@ class Planner:
     def is_valid(self, now: float | None = None) -> bool:
         """True while unexpired, the account exists with the password it logged in with, and the signature holds."""
         now = time.time() if now is None else now
-        stored = _password_hash(self.username)
+        doc = _read_secrets()
+        stored = _password_hash(doc, self.username)
         try:
-            key = _session_key()
+            key = _session_key(doc)
         except PermissionError:
             return False
         if stored is None or self.expires <= now:
@@ -176,25 +177,26 @@ def login(username: str, password: str, source: str = "", now: float | None = No
     if not USERNAME.match(username):
         _verify(None, password)  # as long as any other refusal
         raise AuthError(key="auth.wrong_login")
-    with closing(sqlite3.connect(_attempts_db())) as con, con:
-        _failures_table(con, now)
-        count, last = con.execute(
-            "SELECT count(*), max(at) FROM login_failures WHERE username = ? AND source = ?", (username, source)
-        ).fetchone()
-        wait = 0.0 if last is None else last + delay_after(count) - now
+    with closing(sqlite3.connect(_attempts_db(), timeout=30)) as con:
+        with con:  # one short transaction, its write lock taken by the pruning DELETE
+            _failures_table(con, now)
+            count, last = con.execute(
+                "SELECT count(*), max(at) FROM login_failures WHERE username = ? AND source = ?", (username, source)
+            ).fetchone()
+            wait = 0.0 if last is None else last + delay_after(count) - now
+            if wait <= 0:
+                # Counted as a failure before the (slow) check, so tries sent in parallel cannot slip past the wait.
+                con.execute("INSERT INTO login_failures VALUES (?, ?, ?)", (username, source, now))
         if wait > 0:
             raise AuthError(key="auth.wait", seconds=math.ceil(wait))
-        stored = _password_hash(username)
-        ok = _verify(stored, password)
-        # Recorded before raising: the transaction commits on leaving the block.
-        if ok:
+        doc = _read_secrets()
+        stored = _password_hash(doc, username)
+        if not _verify(stored, password):
+            raise AuthError(key="auth.wrong_login")
+        with con:
             con.execute("DELETE FROM login_failures WHERE username = ?", (username,))
-        else:
-            con.execute("INSERT INTO login_failures VALUES (?, ?, ?)", (username, source, now))
-    if not ok:
-        raise AuthError(key="auth.wrong_login")
     expires = now + SESSION_SECONDS
-    return Planner(username, expires, _sign(username, expires, stored, _session_key()))
+    return Planner(username, expires, _sign(username, expires, stored, _session_key(doc)))
 
 
 def _normal_name(username: str) -> str:
@@ -212,7 +214,7 @@ def _clear_failures(username: str) -> int:
 
 def _unlock(username: str) -> int:
     username = _normal_name(username)
-    if _password_hash(username) is None:
+    if _password_hash(_read_secrets(), username) is None:
         raise AuthError(key="auth.no_such_planner", name=username)
     return _clear_failures(username)
 

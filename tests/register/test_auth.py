@@ -66,7 +66,7 @@ def test_unknown_and_known_names_take_the_same_time():
 
     # Interleaved, each try from its own source so no wait applies; medians resist the shared machine's noise.
     known, unknown = [], []
-    for i in range(7):
+    for i in range(5):
         known.append(seconds("rina", f"k{i}"))
         unknown.append(seconds(f"tidak-ada-{i}", f"u{i}"))
     ratio = statistics.median(unknown) / statistics.median(known)
