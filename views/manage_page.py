@@ -112,6 +112,8 @@ def import_section(t: Callable[[str], str], lang: str, planner) -> None:
             t("precision"): _labels(rows["precision"], lambda p: t(f"precision_{Precision(p).value}")),
             t("import_problems"): ["; ".join(p) for p in rows["problems"]],
         }),
+        # Program names are long: narrow columns (full text on hover) keep the problems in view.
+        column_config={t("program"): st.column_config.TextColumn(width="medium"), t("layer"): st.column_config.TextColumn(width="small")},
         hide_index=True, width="stretch",
     )
     for fix, candidates in importer.fix_candidates(checked).items():
