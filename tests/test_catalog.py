@@ -60,13 +60,15 @@ OPD_SEPARATOR = (
     r"(?=(?:Dinas|Sekretaris|Bappeda|RSUD|Kecamatan|BUMD|Kementrian|Badan)\b)"
 )
 
+# Layers added for programs that name a kind of place (issue 10, item 9), at the end of layers.toml.
+PLACE_KIND_LAYERS = [
+    "griya_sehat", "tempat_komunitas", "kawasan_wisata", "parkir", "transportasi_massal", "rawan_longsor",
+    "bebas_kendaraan", "cagar_budaya", "kawasan_pertanian", "it_center", "bank_sampah",
+]  # fmt: skip
 PROGRAM_LAYERS = {
     "smp_baru", "tps3r", "posko_bencana", "spku", "tandon", "rs", "puskesmas", "stadion_mini",
     "sarana_olahraga", "tod", "simpang", "atcs", "wifi", "pju", "taman", "tpu", "pasar", "sungai_situ",
-    "jalan", "sanitasi", "perumahan", "gudang_pangan", "tpa_psel", "terminal", "sekolah",
-    # added for programs that name a kind of place (issue 10, item 9), at the end of layers.toml
-    "griya_sehat", "tempat_komunitas", "kawasan_wisata", "parkir", "transportasi_massal", "rawan_longsor",
-    "bebas_kendaraan", "cagar_budaya", "kawasan_pertanian", "it_center", "bank_sampah",
+    "jalan", "sanitasi", "perumahan", "gudang_pangan", "tpa_psel", "terminal", "sekolah", *PLACE_KIND_LAYERS,
 }  # fmt: skip
 
 # Programs that name a kind of place: their layer, and the words of their quote (verbatim on their
@@ -591,6 +593,7 @@ def test_layers_registry_matches_catalog(catalog, layers_raw):
     assert set(program_layers) == PROGRAM_LAYERS
     assert {k: v["source"] for k, v in reference.items()} == REFERENCE_LAYERS
     assert len(ids) == len(PROGRAM_LAYERS) + len(REFERENCE_LAYERS)
+    assert ids[-len(PLACE_KIND_LAYERS):] == PLACE_KIND_LAYERS
 
     used = {p.layer for p in catalog.programs if p.layer}
     assert used <= set(program_layers), used - set(program_layers)
@@ -642,3 +645,31 @@ def test_layer_icons_are_free_solid_icons(layers_raw):
     css = FONTAWESOME_CSS.read_text(encoding="utf-8")  # solid and regular names; brand icons live in brands.css
     missing = [layer["icon"] for layer in layers_raw if not re.search(rf"\.fa-{re.escape(layer['icon'])}\b", css)]
     assert missing == []
+
+
+def test_pages_run_with_the_place_kind_layers(tmp_path, monkeypatch):
+    """Map (ID and EN) and coverage pages with the added layers: the corridors' region-level site, the rest no site yet."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("PETA_STORE", str(tmp_path / "sites.sqlite"))
+
+    def page(**query) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.query_params.update(query)
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    chosen = [*PLACE_KIND_LAYERS, "jalan"]
+    at = page(lap=",".join(chosen))
+    assert at.multiselect(key="f_layer").value == chosen
+    [table] = [frame.value for frame in at.dataframe]
+    assert list(table["Lapisan"]) == ["Jalan, pedestrian, ducting & drainase"]
+    assert table["Lokasi"].iloc[0].endswith("Jalan Raya Pasar Kemis")
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception, at.exception
+    at = page(hal="cakupan")
+    for layer in ("griya_sehat", "tempat_komunitas", "bank_sampah"):  # the added layers with a service radius
+        at.selectbox(key="c_layer").set_value(layer).run()
+        assert not at.exception, (layer, at.exception)
+        assert at.query_params["lap"] == layer
