@@ -1,7 +1,8 @@
 """The program catalog (data/catalog/programs.toml) against its seed documents.
 
 The catalog is hand-curated; these tests check it against an independent
-reading of the seed text (../shared/seeds, or $PETA_SEEDS_DIR), and check the
+reading of the seed text (../shared/seeds, or $PETA_SEEDS_DIR), prove with
+mutations of every entry that the checks notice a wrong one, and check the
 layer registry (data/catalog/layers.toml) against the catalog.
 """
 
@@ -381,6 +382,12 @@ def catalog_problems(catalog: Catalog, seed: Seed) -> list[str]:
     flagships = [p.line for p in catalog.programs if p.document == KAB and not p.parent]
     if flagships != headings:
         problems.append(f"Kabupaten flagship lines {flagships} differ from the document's headings {headings}")
+    lines = {p.id: p.line for p in catalog.programs}
+    problems += [
+        f"{p.id}: not on the paragraph of its flagship {p.parent}"
+        for p in catalog.programs
+        if p.kind == "kegiatan" and p.line != lines.get(p.parent, 0) + 1
+    ]
     return problems + [problem for p in catalog.programs for problem in program_problems(p, seed)]
 
 
