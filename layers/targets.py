@@ -93,17 +93,7 @@ def located_mask(frame: pd.DataFrame, layers: dict[str, Layer]) -> pd.Series:
 def known_area_mask(frame: pd.DataFrame, layers: dict[str, Layer]) -> pd.Series:
     """True for active sites known only to an area (desa, kecamatan or region): never located.
 
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        A :func:`layers.sites.site_frame` table.
-    layers : dict of str to layers.model.Layer
-        The layer registry.
-
-    Returns
-    -------
-    pandas.Series of bool
-        Aligned with ``frame``.
+    Takes and returns what :func:`located_mask` does.
     """
     return active_mask(frame) & ~located_mask(frame, layers)
 
