@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 from dataclasses import dataclass
+from enum import Enum
 from typing import Iterable, Mapping
 
 import geopandas as gpd
@@ -41,6 +42,7 @@ from layers.catalog import Catalog, load_catalog
 from layers.model import Layer, Precision, Program, ProgramStatus, Site, SiteStatus
 from layers.registry import load_layers, program_layers
 from texts.catalog import message
+from texts.numbers import format_number
 from texts.safe import has_control, http_url
 
 # Longest text each field may hold (characters; the longest seed name is 267). A site name is a place name, not a
@@ -75,11 +77,13 @@ class Problem(DataError):
 
 
 def render(key: str, lang: str, params: Mapping[str, object]) -> str:
-    """Message ``key`` in ``lang``; problem parameters in ``lang`` too, lists one per line (at most ``MAX_LISTED``)."""
+    """Message ``key`` in ``lang``: problem parameters and numbers in ``lang`` too, lists one per line (at most ``MAX_LISTED``)."""
 
     def shown(value: object) -> object:
         if isinstance(value, DataError):
             return value.text(lang)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return format_number(value, lang)
         if isinstance(value, list):
             lines = [shown(v) for v in value[:MAX_LISTED]]
             if len(value) > MAX_LISTED:
@@ -90,10 +94,14 @@ def render(key: str, lang: str, params: Mapping[str, object]) -> str:
     return message(key, lang, **{k: shown(v) for k, v in params.items()})
 
 
-def quoted(value: object) -> str:
-    """A refused value as quoted in a message: ``repr``, cut to ``QUOTED`` characters."""
-    text = repr(value)
+def clipped(text: str) -> str:
+    """Text from a file or a form as a message shows it: cut to ``QUOTED`` characters."""
     return text if len(text) <= QUOTED else text[: QUOTED - 1] + "…"
+
+
+def quoted(value: object) -> str:
+    """A refused value as quoted in a message: its ``repr``, clipped."""
+    return clipped(repr(value))
 
 
 def field_label(field: str) -> Problem:
@@ -174,6 +182,14 @@ def url_problems(field: str, value: object) -> list[Problem]:
     return problems
 
 
+def choice_problems(field: str, value: object, choices: type[Enum], typed: bool = False) -> list[Problem]:
+    """A vocabulary field: one of the enum ``choices`` (or, unless ``typed``, its value as text)."""
+    if isinstance(value, choices) or (not typed and isinstance(value, str) and value in {c.value for c in choices}):
+        return []
+    return [Problem("register.bad_choice", field, field_label=field_label(field), value=quoted(value),
+                    choices=", ".join(c.value for c in choices))]  # fmt: skip
+
+
 def program_problems(program_id: str, layer_id: str, domain: Domain) -> list[Problem]:
     """The program is in the catalog and mapped to a program layer, and the site is on that layer."""
     program = domain.programs.get(program_id)
@@ -240,13 +256,11 @@ def site_problems(site: Site, domain: Domain) -> list[Problem]:
         problems.append(Problem("register.id_spaces", "id"))
     problems += text_problems("name", site.name, required=True) + text_problems("source", site.source)
     problems += url_problems("evidence_url", site.evidence_url)
-    if not isinstance(site.status, SiteStatus):
-        problems.append(Problem("register.bad_choice", "status", field_label=field_label("status"), value=quoted(site.status),
-                                choices=", ".join(s.value for s in SiteStatus)))  # fmt: skip
+    problems += choice_problems("status", site.status, SiteStatus, typed=True)
     located = text_problems("admin_code", site.admin_code)
-    if not isinstance(site.precision, Precision):
-        problems.append(Problem("register.bad_choice", "precision", field_label=field_label("precision"),
-                                value=quoted(site.precision), choices=", ".join(p.value for p in Precision)))  # fmt: skip
+    precision = choice_problems("precision", site.precision, Precision, typed=True)
+    if precision:
+        problems += precision
     elif site.geometry is not None and not isinstance(site.geometry, BaseGeometry):
         problems.append(Problem("register.not_geometry", "geometry", value=quoted(site.geometry)))
     elif not located:
@@ -269,14 +283,10 @@ def program_status_problems(program_id: object, status: object, evidence_url: ob
     if not problems and program_id not in domain.programs:
         problems.append(Problem("register.unknown_program", "program", program=quoted(program_id)))
     problems += url_problems("evidence_url", evidence_url) + text_problems("note", note)
-    try:
-        status = ProgramStatus(status)
-    except ValueError:
-        problems.append(Problem("register.bad_choice", "status", field_label=field_label("status"), value=quoted(status),
-                                choices=", ".join(s.value for s in ProgramStatus)))  # fmt: skip
-    else:
-        if status is not ProgramStatus.NO_EVIDENCE and isinstance(evidence_url, str) and not evidence_url.strip():
-            problems.append(Problem("register.status_needs_evidence", "evidence_url", status=status.value))
+    chosen = choice_problems("status", status, ProgramStatus)
+    problems += chosen
+    if not chosen and ProgramStatus(status) is not ProgramStatus.NO_EVIDENCE and isinstance(evidence_url, str) and not evidence_url.strip():
+        problems.append(Problem("register.status_needs_evidence", "evidence_url", status=ProgramStatus(status).value))
     try:
         datetime.date.fromisoformat(date)
     except (TypeError, ValueError):

@@ -59,7 +59,7 @@ from geo.errors import DataError
 from geo.validate import MAX_LISTED
 from layers.model import Precision, ProgramStatus, Site, SiteStatus
 from register.rules import (
-    Domain, Problem, evidence_problems, field_label, program_status_problems, quoted, site_problems, text_problems,
+    Domain, Problem, clipped, evidence_problems, field_label, program_status_problems, quoted, site_problems, text_problems,
 )  # fmt: skip
 
 SEED_USER = "seed"
@@ -167,7 +167,7 @@ def _editable(site_id: str, changes: dict) -> dict:
     """``changes`` with values of the field's type (enums from their values, geometries from WKT too); DataError if bad."""
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise Problem("register.not_editable", fields=quoted(", ".join(map(str, unknown)))[1:-1], editable=", ".join(EDITABLE))
+        raise Problem("register.not_editable", fields=clipped(", ".join(map(str, unknown))), editable=", ".join(EDITABLE))
     values, problems = {}, []
     for field, value in changes.items():
         try:

@@ -20,6 +20,7 @@ from geo.locate import parse_coordinates
 from register import importer
 from layers.model import Precision, ProgramStatus, SiteStatus
 from layers.render import build_import_map
+from texts.safe import markdown_text
 from views import data, login
 from views.state import Param
 
@@ -52,7 +53,9 @@ def _commit(action) -> None:
     """Run a store write and keep its outcome for the next run; the store writes all or nothing."""
     try:
         message = action()
-    except (DataError, PermissionError) as exc:
+    except DataError as exc:
+        st.session_state["manage_error"] = exc.text(st.session_state.get("lang", "id"))  # the sidebar's language choice
+    except PermissionError as exc:
         st.session_state["manage_error"] = str(exc)
     else:
         st.session_state["manage_ok"] = message
@@ -63,7 +66,12 @@ def _outcome() -> None:
     for key, show in (("manage_ok", st.success), ("manage_error", st.error)):
         message = st.session_state.pop(key, None)
         if message:
-            show(message)
+            show(_lines(message))
+
+
+def _lines(text: str) -> str:
+    """A message that quotes file or form content, shown literally, one Markdown line per line."""
+    return "  \n".join(markdown_text(line) for line in text.splitlines())
 
 
 def import_section(t: Callable[[str], str], lang: str, planner) -> None:
@@ -79,15 +87,15 @@ def import_section(t: Callable[[str], str], lang: str, planner) -> None:
             st.session_state["import_preview"] = importer.read_upload(upload.getvalue())
         except DataError as exc:
             st.session_state.pop("import_preview", None)
-            st.error(t("import_refused").format(problem=exc))
+            st.error(t("import_refused").format(problem=_lines(exc.text(lang))))
             return
     preview = st.session_state.get("import_preview")
     if preview is None:
         return
     store = data.store()
-    checked = importer.check_rows(preview, data.catalog(), data.layers(), data.admin()["desa"], store.sites(include_retired=True))
+    checked = importer.check_rows(preview, data.domain(), store.sites(include_retired=True))
     for problem in checked.file_problems:
-        st.error(problem)
+        st.error(_lines(problem.text(lang)))
     rows = checked.rows
     fmap = build_import_map(rows=rows, kecamatan=data.admin()["kecamatan_display"], t=t, attributions=list(sources.MAP_ATTRIBUTIONS))
     st_folium(fmap, key="import_map", height=420, use_container_width=True, returned_objects=[])
@@ -95,7 +103,7 @@ def import_section(t: Callable[[str], str], lang: str, planner) -> None:
     st.dataframe(
         pd.DataFrame({
             t("import_row"): rows["row"], t("import_keep"): rows["keep"], t("name"): rows["name"], t("program"): rows["program"],
-            t("layer"): rows["layer"], t("precision"): rows["precision"], t("import_problems"): ["; ".join(p) for p in rows["problems"]],
+            t("layer"): rows["layer"], t("precision"): rows["precision"], t("import_problems"): ["; ".join(p.text(lang) for p in ps) for ps in rows["problems"]],
         }),
         hide_index=True, width="stretch",
     )
@@ -144,7 +152,7 @@ def edit_section(t: Callable[[str], str], planner) -> None:
         try:
             changes = _changes(site, status, evidence, precision, place)
         except DataError as exc:
-            st.error(str(exc))
+            st.error(_lines(exc.text(st.session_state.get("lang", "id"))))
             return
 
         def _save() -> str:
