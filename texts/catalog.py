@@ -54,6 +54,7 @@ STRINGS: dict[str, dict[str, str]] = {
         **VOCABULARY["id"],
         # --- targets ---
         # --- register ---
+        "page_failed": "Halaman ini gagal karena kesalahan tak terduga. Kode insiden: {incident}. Sebutkan kode ini kepada pengelola; rinciannya tercatat di log server.",
         # --- safetext ---
         # --- auth ---
         # --- evidence ---
@@ -271,6 +272,7 @@ STRINGS: dict[str, dict[str, str]] = {
         **VOCABULARY["en"],
         # --- targets ---
         # --- register ---
+        "page_failed": "This page failed with an unexpected error. Incident code: {incident}. Quote this code to the maintainers; the details are in the server log.",
         # --- safetext ---
         # --- auth ---
         # --- evidence ---
