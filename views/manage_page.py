@@ -63,10 +63,10 @@ def _commit(action) -> None:
 
 
 def _outcome() -> None:
-    for key, show in (("manage_ok", st.success), ("manage_error", st.error)):
+    for key, show in (("manage_ok", st.success), ("manage_error", lambda text: st.error(_lines(text)))):
         message = st.session_state.pop(key, None)
         if message:
-            show(_lines(message))
+            show(message)
 
 
 def _lines(text: str) -> str:
@@ -97,13 +97,14 @@ def import_section(t: Callable[[str], str], lang: str, planner) -> None:
     for problem in checked.file_problems:
         st.error(_lines(problem.text(lang)))
     rows = checked.rows
-    fmap = build_import_map(rows=rows, kecamatan=data.admin()["kecamatan_display"], t=t, attributions=list(sources.MAP_ATTRIBUTIONS))
+    shown = rows.assign(problems=[[p.text(lang) for p in problems] for problems in rows["problems"]])
+    fmap = build_import_map(rows=shown, kecamatan=data.admin()["kecamatan_display"], t=t, attributions=list(sources.MAP_ATTRIBUTIONS))
     st_folium(fmap, key="import_map", height=420, use_container_width=True, returned_objects=[])
     # Problem texts quote the file: shown in a data grid, which renders them as plain text.
     st.dataframe(
         pd.DataFrame({
             t("import_row"): rows["row"], t("import_keep"): rows["keep"], t("name"): rows["name"], t("program"): rows["program"],
-            t("layer"): rows["layer"], t("precision"): rows["precision"], t("import_problems"): ["; ".join(p.text(lang) for p in ps) for ps in rows["problems"]],
+            t("layer"): rows["layer"], t("precision"): rows["precision"], t("import_problems"): ["; ".join(p) for p in shown["problems"]],
         }),
         hide_index=True, width="stretch",
     )
