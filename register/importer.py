@@ -5,9 +5,9 @@ The planner's flow:
 1. :func:`read_upload` identifies the format from the content (:func:`sniff`;
    the file name is never trusted), enforces the size limits, reprojects a
    declared CRS to EPSG:4326 and returns an :class:`ImportPreview`.
-2. :func:`check_rows` lists each row's problems against the catalog, the layer
-   registry, the desa boundaries and the sites already in the register.
-3. The planner drops rows (``keep``) or accepts a fix offered by
+2. :func:`check_rows` lists each row's problems against the register's domain
+   (:class:`register.rules.Domain`) and the sites already in the register.
+3. The planner drops rows (``keep``, by preview row number) or accepts a fix offered by
    :func:`fix_candidates` (:func:`apply_fix`), and checks again.
 4. :func:`commit` (or :func:`to_sites` and ``SiteStore.add``) stores every kept
    row or, if any kept row still has a problem, nothing.

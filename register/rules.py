@@ -114,12 +114,15 @@ class Domain:
     """What the register may hold: the catalog's programs, the program layers and the desa of the three regions.
 
     ``desa`` has the columns ``kode_desa``, ``kode_kec``, ``kode_kab`` and a
-    geometry (EPSG:4326), as :func:`geo.boundaries.load_desa` returns it.
+    geometry (EPSG:4326), as :func:`geo.boundaries.load_desa` returns it;
+    ``codes`` are its desa, kecamatan and kabupaten/kota BPS codes. Build one
+    with :func:`domain_of` or :func:`load_domain`.
     """
 
     programs: Mapping[str, Program]
     layers: Mapping[str, Layer]
     desa: gpd.GeoDataFrame
+    codes: frozenset[str]
 
     def regions(self, geometries: Iterable[object]) -> list[str | None]:
         """The BPS kode_kab of the first desa each geometry touches; None outside all three regions (or no geometry)."""
@@ -134,21 +137,14 @@ class Domain:
 
     def code_region(self, code: str) -> str | None:
         """The kode_kab of a known desa, kecamatan or kabupaten/kota BPS code; None if the boundaries have no such area."""
-        return code[:4] if code in self._codes else None
-
-    @property
-    def _codes(self) -> frozenset[str]:
-        codes = self.__dict__.get("_known")
-        if codes is None:
-            codes = frozenset(self.desa["kode_desa"]) | frozenset(self.desa["kode_kec"]) | frozenset(self.desa["kode_kab"])
-            object.__setattr__(self, "_known", codes)  # computed once; the domain is otherwise immutable
-        return codes
+        return code[:4] if code in self.codes else None
 
 
 def domain_of(catalog: Catalog, layers: Mapping[str, Layer], desa: gpd.GeoDataFrame) -> Domain:
     """The domain from a loaded catalog, layer registry and desa layer."""
     programs = {p.id: p for p in catalog.programs}
-    return Domain(programs, program_layers(dict(layers)), desa[["kode_desa", "kode_kec", "kode_kab", "geometry"]])
+    codes = frozenset(desa["kode_desa"]) | frozenset(desa["kode_kec"]) | frozenset(desa["kode_kab"])
+    return Domain(programs, program_layers(dict(layers)), desa[["kode_desa", "kode_kec", "kode_kab", "geometry"]], codes)
 
 
 def load_domain(root: Path | str | None = None) -> Domain:

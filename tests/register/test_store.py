@@ -209,7 +209,7 @@ def problem_keys(error: DataError) -> list[str]:
         (dataclasses.replace(exact_site("a"), program="tsl-9-9-99"), "register.unknown_program", "program 'tsl-9-9-99' is not in the program catalog"),
         (dataclasses.replace(exact_site("a"), geometry=PARIS), "register.outside", "48.85660, 2.35220 lies outside Kota Tangerang Selatan"),
         (dataclasses.replace(exact_site("a"), evidence_url="javascript:alert(1)"), "register.not_http", "evidence 'javascript:alert(1)' is not an http(s) link"),
-        (exact_site("a", name="x" * 2**20), "register.too_long", "name is 1048576 characters long, over the limit of 300"),
+        (exact_site("a", name="x" * 2**20), "register.too_long", "name is 1,048,576 characters long, over the limit of 300"),
         (exact_site("a", name=RLO), "register.control", "name holds a control or text-direction character"),
         (dataclasses.replace(exact_site("a"), layer="tps3r"), "register.layer_mismatch", "program tsl-4-7-05 uses layer 'posko_bencana'"),
         (dataclasses.replace(kecamatan_site("a"), admin_code="3603010"), "register.other_region", "lies in Kabupaten Tangerang, but program tsl-1-1-01 belongs to Kota Tangerang Selatan"),
@@ -254,7 +254,7 @@ def test_an_edit_that_breaks_the_domain_is_refused(store, planner, changes, key,
 def test_evidence_and_program_statuses_are_checked_too(store, planner):
     store.add([exact_site("a")], planner)
     before = store_state(store)
-    with refused(match="evidence of the change is 1048576 characters long, over the limit of 1000") as caught:
+    with refused(match="evidence of the change is 1,048,576 characters long, over the limit of 1,000") as caught:
         store.retire("a", 1, "z" * 2**20, planner)
     assert problem_keys(caught.value) == ["register.site_not_changed", "register.too_long"]
     with refused(match="evidence of the change holds a control"):
