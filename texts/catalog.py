@@ -675,6 +675,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         # --- safetext ---
         # --- auth ---
         # --- evidence ---
+        "evidence.missing_id": "evidence_id kosong",
+        "evidence.unknown_program": "program {value!r} tidak ada di katalog",
+        "evidence.unknown_status": "status {value!r} tidak dikenal (pilihan: {allowed})",
+        "evidence.bad_date": "tanggal {value!r} bukan YYYY, YYYY-MM atau YYYY-MM-DD yang sah",
+        "evidence.date_without_note": "tanggal kosong tanpa catatan yang menjelaskan apa yang diketahui",
+        "evidence.bad_url": "url {value!r} bukan tautan http(s)",
+        "evidence.unknown_precision": "presisi {value!r} tidak dikenal (pilihan: {allowed})",
+        "evidence.missing_claim": "klaim kosong: {columns}",
+        "evidence.control_character": "karakter kendali di {columns}",
         # --- evregister ---
         # --- supply ---
         # --- catalog ---
@@ -685,6 +694,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         # --- safetext ---
         # --- auth ---
         # --- evidence ---
+        "evidence.missing_id": "evidence_id is empty",
+        "evidence.unknown_program": "program {value!r} is not in the catalog",
+        "evidence.unknown_status": "status {value!r} is unknown (allowed: {allowed})",
+        "evidence.bad_date": "date {value!r} is not a valid YYYY, YYYY-MM or YYYY-MM-DD",
+        "evidence.date_without_note": "the date is empty and no note says what is known",
+        "evidence.bad_url": "url {value!r} is not an http(s) link",
+        "evidence.unknown_precision": "precision {value!r} is unknown (allowed: {allowed})",
+        "evidence.missing_claim": "claim is empty: {columns}",
+        "evidence.control_character": "control character in {columns}",
         # --- evregister ---
         # --- supply ---
         # --- catalog ---
