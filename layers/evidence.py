@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import DataError
+from geo.sources import EVIDENCE, EVIDENCE_FILE, SEARCHED_FILES
 from geo.validate import check_columns, raise_problems
 from layers.catalog import Catalog
 from layers.model import Precision
@@ -145,3 +146,43 @@ def read_evidence(path: str | Path, catalog: Catalog) -> pd.DataFrame:
         problems.append(f"evidence_id repeated: {', '.join(repeated)}")
     raise_problems(path.name, problems)
     return frame
+
+
+SEARCHED_COLUMNS = ("program_id", "rows_found", "queries")
+
+
+def read_searched(path: str | Path, catalog: Catalog) -> pd.DataFrame:
+    """A search log (``program_id <TAB> rows found <TAB> queries``, no header) as a DataFrame.
+
+    ``queries`` becomes a tuple of the queries tried (split on ``" | "``). Raises
+    DataError naming each line with an unknown program or a count that is not a
+    whole number.
+    """
+    path = Path(path)
+    try:
+        frame = pd.read_csv(path, sep="\t", header=None, names=SEARCHED_COLUMNS, dtype=str, keep_default_na=False, quoting=3)
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise DataError(f"{path.name} cannot be read as a tab-separated UTF-8 file: {exc}") from exc
+    known = {p.id for p in catalog.programs}
+    problems = [
+        f"line {pos} ({pid}): " + "; ".join(
+            ([f"program {pid!r} is not in the catalog"] if pid not in known else [])
+            + ([f"rows found {count!r} is not a whole number"] if not count.isdigit() else [])
+        )
+        for pos, (pid, count) in enumerate(zip(frame["program_id"], frame["rows_found"]), start=1)
+        if pid not in known or not count.isdigit()
+    ]  # fmt: skip
+    raise_problems(path.name, problems)
+    queries = frame["queries"].map(lambda text: tuple(q.strip() for q in text.split(" | ") if q.strip()))
+    return frame.assign(rows_found=frame["rows_found"].astype(int), queries=queries)
+
+
+def load_evidence(root: str | Path, catalog: Catalog) -> pd.DataFrame:
+    """The installed evidence (``<root>/evidence/evidence.csv``), checked."""
+    return read_evidence(Path(root) / EVIDENCE / EVIDENCE_FILE, catalog)
+
+
+def load_searched(root: str | Path, catalog: Catalog) -> pd.DataFrame:
+    """Both installed search logs in one table; a program searched twice keeps its last line."""
+    frames = [read_searched(Path(root) / EVIDENCE / name, catalog) for name in SEARCHED_FILES]
+    return pd.concat(frames, ignore_index=True).drop_duplicates("program_id", keep="last")
