@@ -57,6 +57,26 @@ STRINGS: dict[str, dict[str, str]] = {
         # --- safetext ---
         # --- auth ---
         # --- evidence ---
+        "ev_month_1": "Januari", "ev_month_2": "Februari", "ev_month_3": "Maret", "ev_month_4": "April",
+        "ev_month_5": "Mei", "ev_month_6": "Juni", "ev_month_7": "Juli", "ev_month_8": "Agustus",
+        "ev_month_9": "September", "ev_month_10": "Oktober", "ev_month_11": "November", "ev_month_12": "Desember",
+        "ev_reason_not_found": "Belum ada bukti: dicari, tidak ditemukan (per {as_of}).",
+        "ev_reason_not_searched": "Belum diteliti: program ini belum pernah dicari buktinya.",
+        "ev_reason_none_counts": "Belum ada bukti: {n} bukti ditemukan, tidak satu pun dihitung sebagai pelaksanaan janji ini.",
+        "ev_reason_failed": "Gagal: bukti {date} menyatakan janji itu sendiri tidak dijalankan.",
+        "ev_reason_fulfilled": "Terpenuhi: bukti {date} mencakup seluruh target ({target}).",
+        "ev_reason_partial": "Dalam proses: bukti {date} menunjukkan sebagian selesai, belum seluruh target.",
+        "ev_reason_under_way": "Dalam proses: bukti terakhir yang dihitung ({date}) menunjukkan pekerjaan berjalan.",
+        "ev_reason_planned": "Dalam proses: direncanakan atau dianggarkan ({date}), belum dimulai.",
+        "ev_reason_excluded": "Tidak dihitung: {why}.",
+        "ev_reason_planner": "Status dicatat perencana (aturan mengusulkan \u201c{proposed}\u201d: {rule})",
+        "ev_role_counted": "dihitung",
+        "ev_role_undated": "tanpa tanggal yang bisa ditempatkan pada masa jabatan",
+        "ev_role_before_term": "sebelum masa jabatan",
+        "ev_role_after_term": "tindak lanjut setelah masa jabatan",
+        "ev_role_pledge": "janji kampanye",
+        "ev_role_stock": "hitungan stok, bukan pekerjaan baru",
+        "ev_role_breakdown": "gangguan layanan, bukan kegagalan janji",
         # --- evregister ---
         # --- supply ---
         # --- catalog ---
@@ -274,6 +294,26 @@ STRINGS: dict[str, dict[str, str]] = {
         # --- safetext ---
         # --- auth ---
         # --- evidence ---
+        "ev_month_1": "January", "ev_month_2": "February", "ev_month_3": "March", "ev_month_4": "April",
+        "ev_month_5": "May", "ev_month_6": "June", "ev_month_7": "July", "ev_month_8": "August",
+        "ev_month_9": "September", "ev_month_10": "October", "ev_month_11": "November", "ev_month_12": "December",
+        "ev_reason_not_found": "No evidence yet: searched, nothing found (as of {as_of}).",
+        "ev_reason_not_searched": "Not researched: no one has searched for evidence on this program yet.",
+        "ev_reason_none_counts": "No evidence yet: {n} piece(s) of evidence found, none counts as delivery of this promise.",
+        "ev_reason_failed": "Failed: evidence of {date} says the promise itself was dropped.",
+        "ev_reason_fulfilled": "Fulfilled: evidence of {date} covers the whole target ({target}).",
+        "ev_reason_partial": "In progress: evidence of {date} shows part of it done, not the whole target.",
+        "ev_reason_under_way": "In progress: the latest evidence that counts ({date}) shows work under way.",
+        "ev_reason_planned": "In progress: planned or budgeted ({date}), not started.",
+        "ev_reason_excluded": "Not counted: {why}.",
+        "ev_reason_planner": "Status recorded by a planner (the rule proposes \u201c{proposed}\u201d: {rule})",
+        "ev_role_counted": "counted",
+        "ev_role_undated": "no date that can be placed in the term",
+        "ev_role_before_term": "before the term",
+        "ev_role_after_term": "follow-up after the term",
+        "ev_role_pledge": "campaign pledge",
+        "ev_role_stock": "stock count, not new work",
+        "ev_role_breakdown": "service breakdown, not a failure of the promise",
         # --- evregister ---
         # --- supply ---
         # --- catalog ---
