@@ -189,3 +189,56 @@ def test_the_installed_evidence_judged(catalog, data_root):
     assert roles[evidence["evidence_id"] == "ev-004"].item() == "pledge"
     assert j.loc["tsl-1-1-01", "status"] == "dalam_proses"
     assert j.loc["tsl-1-2-08", "reason"] == "not_found" and j.loc["tsl-1-2-08", "queries"]
+
+
+# --- evidence places ----------------------------------------------------------------------------
+
+from geo import boundaries  # noqa: E402
+from layers.evidence_places import resolve_places  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def crosswalk(data_root):
+    return boundaries.load_crosswalk(data_root)
+
+
+def places(catalog, desa, kecamatan, crosswalk, *items):
+    return resolve_places(frame(*items), catalog, desa, kecamatan, crosswalk)
+
+
+def test_serua_resolves_to_serua_in_ciputat(catalog, desa, kecamatan, crosswalk):
+    for text in ("Serua", "Kel. Serua, Kec. Ciputat", "KELURAHAN  SERUA", "Sérua"):
+        placed, unplaced = places(catalog, desa, kecamatan, crosswalk, event(1, place=text, precision="desa"))
+        assert unplaced.empty, text
+        [row] = placed.to_dict("records")
+        # BPS spells it "Sarua"; Kemendagri "Serua"
+        assert (row["level"], row["kecamatan"], row["code"]) == ("desa", "Ciputat", "3674040001"), text
+
+
+def test_a_name_is_only_looked_up_in_the_programs_region(catalog, desa, kecamatan, crosswalk):
+    placed, unplaced = places(catalog, desa, kecamatan, crosswalk, event(1, place="TPA Jatiwaringin, Kec. Mauk", precision="titik"))
+    assert placed.empty and unplaced["problem"].tolist() == ["not_found"]
+
+
+def test_an_ambiguous_name_is_not_placed_and_is_listed(catalog, desa, kecamatan, crosswalk):
+    # Kabupaten Tangerang has a Desa Caringin in Cisoka and another in Legok.
+    ambiguous = event(1, program="kab-07-04", place="Pasar Desa Caringin", precision="titik")
+    placed, unplaced = places(catalog, desa, kecamatan, crosswalk, ambiguous)
+    assert placed.empty
+    [row] = unplaced.to_dict("records")
+    assert row["problem"] == "ambiguous" and "Cisoka" in row["candidates"] and "Legok" in row["candidates"]
+    # the kecamatan the text names settles it
+    placed, unplaced = places(catalog, desa, kecamatan, crosswalk, dataclasses.replace(ambiguous, place="Desa Caringin, Kec. Legok"))
+    assert unplaced.empty and placed[["level", "kecamatan"]].values.tolist() == [["desa", "Legok"]]
+
+
+def test_kecamatan_precision_and_marker_words(catalog, desa, kecamatan, crosswalk):
+    # "Setu" is a kecamatan and a kelurahan: unmarked it is the kecamatan; a desa inside it makes the kecamatan context only.
+    placed, _ = places(catalog, desa, kecamatan, crosswalk, event(1, place="SMPN 20 Kel. Bakti Jaya, Setu", precision="titik"))
+    assert placed[["level", "name"]].values.tolist() == [["desa", "Bakti Jaya"]]
+    placed, _ = places(catalog, desa, kecamatan, crosswalk, event(1, place="Kel. Bakti Jaya, Setu", precision="kecamatan"))
+    assert placed[["level", "name"]].values.tolist() == [["kecamatan", "Setu"]]
+    placed, _ = places(catalog, desa, kecamatan, crosswalk, event(1, program="kab-01-01", place="Kampung Babakan Pantai, Kec. Solear", precision="desa"))
+    assert placed[["level", "name"]].values.tolist() == [["kecamatan", "Solear"]]
+    _, unplaced = places(catalog, desa, kecamatan, crosswalk, event(1, place="Tangerang Selatan", precision="wilayah"))
+    assert unplaced["problem"].tolist() == ["region"]
