@@ -213,7 +213,7 @@ def reason_text(row: dict, lang: str = "id") -> str:
         text += " " + t("ev_reason_excluded").format(why=why)
     if row["decided_by"] == "planner":
         proposed = t(f"promise_{row['proposed']}")
-        text = t("ev_reason_planner").format(proposed=proposed, rule=text)
+        text = t("ev_reason_planner").format(status=t(f"promise_{row['status']}"), proposed=proposed, rule=text)
     return text
 
 

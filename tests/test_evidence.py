@@ -169,7 +169,7 @@ def test_a_planner_record_overrides_the_proposal_and_says_so(catalog):
     row = judge(catalog, frame(event(1)), NO_SEARCH, record).loc["tsl-1-1-01"]
     assert (row["status"], row["proposed"], row["decided_by"]) == ("terpenuhi", "dalam_proses", "planner")
     text = reason_text(row.to_dict(), "id")
-    assert text.startswith("Status dicatat perencana") and "Dalam proses" in text
+    assert text.startswith("Terpenuhi: dicatat perencana") and "Dalam proses" in text
 
 
 def test_searched_without_result_and_never_searched_differ(catalog):
