@@ -20,7 +20,9 @@ from reports.briefing import LEVEL_KECAMATAN, Briefing, briefing_areas, label
 from layers.model import ProgramStatus, SiteStatus
 from layers.progress import evidence_link, status_label
 from texts.numbers import format_number
+from texts.safe import http_url, markdown_text
 from views import data
+from views.promise_page import promise_link
 from views.state import Param
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -102,6 +104,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
     sites(briefing, lang)
     not_located(briefing, lang)
     region_sites(briefing, lang)
+    happened_here(briefing, t, lang)
     coverage(briefing, t, lang)
     status_summary(briefing, lang)
     sources(briefing, lang)
@@ -234,6 +237,37 @@ def region_sites(briefing: Briefing, lang: str) -> None:
             label("col_site_status", lang): [label(f"status_{v}", lang) for v in r["status"]],
         }
     )
+
+
+def happened_here(briefing: Briefing, t: Callable[[str], str], lang: str) -> None:
+    """ "Yang terjadi di sini": the area's dated evidence, newest first, each with its source and its promise page."""
+    if briefing.evidence is None:
+        return
+    st.subheader(label("evidence_title", lang), anchor=False)
+    note = "evidence_note" if briefing.level == LEVEL_KECAMATAN else "evidence_note_region"
+    st.caption(markdown_text(label(note, lang, name=briefing.name)))
+    e = briefing.evidence
+    if e.empty:
+        st.write(markdown_text(label("evidence_none", lang, name=briefing.name)))
+        return
+    frame = pd.DataFrame({
+        label("col_event_date", lang): e["event_date"].replace("", None),
+        label("col_program", lang): e["program_name"],
+        label("col_status", lang): e["status"],
+        label("col_counts", lang): e["counts"],
+        label("col_claim", lang): e["claim"],
+        label("col_place", lang): e["areas"].where(e["areas"] != "", e["place"]),
+        label("col_publisher", lang): [http_url(u) for u in e["url"]],
+        t("ev_tracker_page"): [promise_link(p, lang) for p in e["program"]],
+    })  # fmt: skip
+    st.dataframe(
+        frame, hide_index=True, width="stretch", placeholder="\u2013", key="r_evidence",
+        column_config={
+            label("col_claim", lang): st.column_config.TextColumn(width="large"),
+            label("col_publisher", lang): st.column_config.LinkColumn(display_text=r"https?://(?:www\.)?([^/]+)"),
+            t("ev_tracker_page"): st.column_config.LinkColumn(display_text=t("ev_tracker_page_link")),
+        },
+    )  # fmt: skip
 
 
 def coverage(briefing: Briefing, t: Callable[[str], str], lang: str) -> None:

@@ -239,7 +239,10 @@ def _briefing_key(code: str, lang: str) -> tuple[str, float, str, str, str]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _briefing(path: str, revision: int, code: str, lang: str, today: str) -> Briefing:
     a = admin()
-    inputs = BriefingInputs(catalog(), layers(), a["kecamatan"], a["population"], _sites(path, revision), _progress(path, revision, lang), lang)
+    inputs = BriefingInputs(
+        catalog(), layers(), a["kecamatan"], a["population"], _sites(path, revision), _progress(path, revision, lang), lang,
+        evidence(), evidence_places()[0],
+    )
     return kecamatan_briefing(code, inputs, coverage=_briefing_coverage(path, revision, lang), today=today)
 
 

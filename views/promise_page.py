@@ -42,12 +42,17 @@ def date_label(value: str, lang: str, t: Callable[[str], str]) -> str:
     return f"{month} ({t('ev_date_month')})" if kind == "month" else f"{int(value[8:10])} {month}"
 
 
+def promise_link(program_id: str, lang: str, base: str = "./") -> str:
+    """The link that opens one promise's page (relative unless ``base`` is given)."""
+    query = {"hal": "janji", "program": program_id} | ({"bahasa": lang} if lang != "id" else {})
+    return f"{base}?{urlencode(query)}"
+
+
 def share_link(program_id: str, lang: str) -> str:
     """The address that opens this page (absolute where the server's own address is known)."""
-    query = {"hal": "janji", "program": program_id} | ({"bahasa": lang} if lang != "id" else {})
     parts = urlsplit(st.context.url or "")
     base = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.scheme and parts.netloc else "./"
-    return f"{base}?{urlencode(query)}"
+    return promise_link(program_id, lang, base)
 
 
 def _header(program, row: pd.Series, t: Callable[[str], str], lang: str) -> None:

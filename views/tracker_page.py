@@ -92,12 +92,6 @@ def map_link(row, kecamatan: tuple[str, ...], places: dict[str, frozenset[str]],
     return "./?" + urlencode(query, safe=",:")
 
 
-def promise_link(program_id: str, lang: str) -> str:
-    """A relative link to the page of one promise."""
-    query = {"hal": "janji", "program": program_id} | ({"bahasa": lang} if lang != "id" else {})
-    return "./?" + urlencode(query)
-
-
 def summary(progress: pd.DataFrame, t: Callable[[str], str], lang: str) -> None:
     """Counts by status and a bar chart of statuses per misi, for the programs shown."""
     counts = progress["status"].value_counts()
@@ -141,7 +135,7 @@ def table(progress: pd.DataFrame, selection: ProgressFilter, t: Callable[[str], 
             ],
             t("ev_tracker_reason"): progress["status_reason"],
             t("ev_tracker_queries"): [" \u00b7 ".join(q) if s else None for q, s in zip(progress["queries"], progress["searched"])],
-            t("ev_tracker_page"): [promise_link(pid, lang) for pid in progress["id"]],
+            t("ev_tracker_page"): [promise_page.promise_link(pid, lang) for pid in progress["id"]],
             t("tracker_evidence"): [evidence_link(e) for e in progress["evidence"]],
             t("updated"): progress["updated"].mask(progress["updated"] == ""),
             t("region"): [SHORT_REGION.get(r, r) for r in progress["region"]],
