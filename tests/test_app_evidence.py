@@ -82,3 +82,16 @@ def test_tracker_says_griya_sehat_was_searched_and_nothing_found(tmp_path, monke
     page = fresh(tmp_path, monkeypatch, hal="janji", program="tsl-1-2-08")
     assert "dicari, tidak ditemukan" in page.info[0].value
     assert "Griya Sehat Tangsel" in texts(page) and not links(page)
+
+
+def test_near_me_lists_the_evidence_in_my_desa_and_kecamatan(tmp_path, monkeypatch, desa):
+    sarua = desa.loc[desa["kode_desa"] == "3674040001"].geometry.iloc[0].representative_point()
+    at = fresh(tmp_path, monkeypatch, hal="dekat", lat=f"{sarua.y:.5f}", lon=f"{sarua.x:.5f}")
+    shown = texts(at)
+    assert "Yang terjadi di dekat saya" in shown
+    mine, kecamatan = (frame.value for frame in at.dataframe)  # the near page's only tables: my desa, then my kecamatan
+    assert any("SMPN 25 dan SMPN 26" in c for c in mine["Yang terjadi"])
+    assert "Sarua (Ciputat)" in mine["Tempat"].iloc[0]
+    # the rest of Ciputat: e.g. the tandon in Jombang, not this desa
+    assert len(kecamatan) and not kecamatan["Tempat"].str.contains("Sarua \\(Ciputat\\)$").all()
+    assert all(u.startswith("https://") for u in mine["Sumber"])

@@ -113,6 +113,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "ev_tracker_page": "Halaman janji",
         "ev_tracker_page_link": "Buka",
         "ev_tracker_page_help": "Halaman janji ini: kutipan, status dan alasannya, bukti bertanggal, peta dan tautan.",
+        "ev_near_title": "Yang terjadi di dekat saya",
+        "ev_near_help": "Bukti bertanggal (berita dan laman pemerintah) yang menyebut desa/kelurahan atau kecamatan Anda. Satu kejadian bukan status programnya.",
+        "ev_near_desa": "Di desa/kelurahan {name}",
+        "ev_near_kecamatan": "Di tempat lain di Kecamatan {name}",
+        "ev_near_none": "Tidak ada bukti yang menyebut tempat ini.",
         # --- evregister ---
         # --- supply ---
         # --- catalog ---
@@ -386,6 +391,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "ev_tracker_page": "Promise page",
         "ev_tracker_page_link": "Open",
         "ev_tracker_page_help": "This promise's page: quote, status and reason, dated evidence, map and link.",
+        "ev_near_title": "What happened near me",
+        "ev_near_help": "Dated evidence (news and government pages) naming your village or district. One event is not its program's status.",
+        "ev_near_desa": "In the village of {name}",
+        "ev_near_kecamatan": "Elsewhere in the district of {name}",
+        "ev_near_none": "No evidence names this place.",
         # --- evregister ---
         # --- supply ---
         # --- catalog ---

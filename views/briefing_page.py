@@ -20,9 +20,9 @@ from reports.briefing import LEVEL_KECAMATAN, Briefing, briefing_areas, label
 from layers.model import ProgramStatus, SiteStatus
 from layers.progress import evidence_link, status_label
 from texts.numbers import format_number
-from texts.safe import http_url, markdown_text
+from texts.safe import markdown_text
 from views import data
-from views.promise_page import promise_link
+from views.promise_page import evidence_table
 from views.state import Param
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -250,24 +250,7 @@ def happened_here(briefing: Briefing, t: Callable[[str], str], lang: str) -> Non
     if e.empty:
         st.write(markdown_text(label("evidence_none", lang, name=briefing.name)))
         return
-    frame = pd.DataFrame({
-        label("col_event_date", lang): e["event_date"].replace("", None),
-        label("col_program", lang): e["program_name"],
-        label("col_status", lang): e["status"],
-        label("col_counts", lang): e["counts"],
-        label("col_claim", lang): e["claim"],
-        label("col_place", lang): e["areas"].where(e["areas"] != "", e["place"]),
-        label("col_publisher", lang): [http_url(u) for u in e["url"]],
-        t("ev_tracker_page"): [promise_link(p, lang) for p in e["program"]],
-    })  # fmt: skip
-    st.dataframe(
-        frame, hide_index=True, width="stretch", placeholder="\u2013", key="r_evidence",
-        column_config={
-            label("col_claim", lang): st.column_config.TextColumn(width="large"),
-            label("col_publisher", lang): st.column_config.LinkColumn(display_text=r"https?://(?:www\.)?([^/]+)"),
-            t("ev_tracker_page"): st.column_config.LinkColumn(display_text=t("ev_tracker_page_link")),
-        },
-    )  # fmt: skip
+    evidence_table(e, t, lang, key="r_evidence")
 
 
 def coverage(briefing: Briefing, t: Callable[[str], str], lang: str) -> None:

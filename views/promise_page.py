@@ -19,6 +19,7 @@ from geo.boundaries import REGION_NAMES
 from layers.evidence import date_precision
 from layers.program_status import COUNTED, event_roles, month_label
 from layers.promise_map import build_promise_map
+from reports.briefing import label
 from texts.numbers import format_number
 from texts.safe import http_url, markdown_text
 from views import data
@@ -53,6 +54,28 @@ def share_link(program_id: str, lang: str) -> str:
     parts = urlsplit(st.context.url or "")
     base = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.scheme and parts.netloc else "./"
     return promise_link(program_id, lang, base)
+
+
+def evidence_table(events: pd.DataFrame, t: Callable[[str], str], lang: str, key: str) -> None:
+    """Events as :func:`reports.briefing_evidence.area_evidence` gives them: a table with source and promise-page links."""
+    frame = pd.DataFrame({
+        label("col_event_date", lang): events["event_date"].replace("", None),
+        label("col_program", lang): events["program_name"],
+        label("col_status", lang): events["status"],
+        label("col_counts", lang): events["counts"],
+        label("col_claim", lang): events["claim"],
+        label("col_place", lang): events["areas"].where(events["areas"] != "", events["place"]),
+        label("col_publisher", lang): [http_url(u) for u in events["url"]],
+        t("ev_tracker_page"): [promise_link(p, lang) for p in events["program"]],
+    })  # fmt: skip
+    st.dataframe(
+        frame, hide_index=True, width="stretch", placeholder="\u2013", key=key,
+        column_config={
+            label("col_claim", lang): st.column_config.TextColumn(width="large"),
+            label("col_publisher", lang): st.column_config.LinkColumn(display_text=r"https?://(?:www\.)?([^/]+)"),
+            t("ev_tracker_page"): st.column_config.LinkColumn(display_text=t("ev_tracker_page_link")),
+        },
+    )  # fmt: skip
 
 
 def _header(program, row: pd.Series, t: Callable[[str], str], lang: str) -> None:
