@@ -170,7 +170,7 @@ def render(program_id: str, t: Callable[[str], str], lang: str) -> None:
             layers=data.layers(), outlines=admin["outlines"], region=program.region, t=t, lang=lang,
             attributions=list(sources.MAP_ATTRIBUTIONS),
         )  # fmt: skip
-        st_folium(fmap, key="promise_map", height=380, use_container_width=True, returned_objects=[])
+        st_folium(fmap, key="promise_map", height=460, use_container_width=True, returned_objects=[])
         mine = unplaced[(unplaced["program_id"] == program_id) & (unplaced["problem"] != "region")]
         if len(mine):
             st.caption(t("ev_unplaced").format(places=markdown_text("; ".join(mine["place"]))))
