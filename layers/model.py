@@ -102,6 +102,7 @@ class Program:
     cost_unit: str = ""
     kecamatan: tuple[str, ...] = ()
     place_text: str = ""
+    places: tuple[str, ...] = ()  # named places the text lists (e.g. road corridors), each verbatim
     opd: tuple[str, ...] = ()
     layer: str = ""
     placement: Placement | None = None

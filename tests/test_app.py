@@ -238,3 +238,13 @@ def test_tracker_search_link_is_capped(tmp_path, monkeypatch):
     notice = at.warning[0].value
     assert "q" in notice and "j_status" in notice
     assert at.text_input(key="t_q").value == "" and len(tracker_table(at)) == 198
+
+
+@pytest.mark.parametrize(("lang", "reason", "confidence"), [
+    ("id", "hanya diketahui kecamatannya: letak di dalamnya belum diketahui", "sedang\u2013tinggi"),
+    ("en", "known only to its district: where in it is unknown", "medium to high"),
+])
+def test_coverage_page_explains_in_the_ui_language(tmp_path, monkeypatch, lang, reason, confidence):
+    at = fresh(tmp_path, monkeypatch, hal="cakupan", lap="stadion_mini", bahasa=lang)
+    assert reason in list(at.dataframe[0].value.iloc[:, 2])
+    assert any(confidence in c.value for c in at.caption)

@@ -13,6 +13,7 @@ from geo.errors import DataError
 from layers import proposals as model
 from layers.registry import program_layers
 from layers.render import build_coverage_map
+from texts.numbers import format_number, format_share
 from views import data
 from views.state import Param
 
@@ -57,12 +58,12 @@ def _reset_radius() -> None:
         st.session_state.pop(key, None)
 
 
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}".replace(",", ".")
-
-
-def _pct(share: float) -> str:
-    return f"{100 * share:.1f}%".replace(".", ",")
+def _confidence(value: str, t: Callable[[str], str]) -> str:
+    """A confidence grade of the population data in the UI language; a grade the catalog lacks as written."""
+    try:
+        return t(f"confidence_{value}")
+    except KeyError:
+        return value
 
 
 def population_note(t: Callable[[str], str]) -> str:
@@ -71,7 +72,8 @@ def population_note(t: Callable[[str], str]) -> str:
     for s in data.demand().sources:
         years = ", ".join(str(y) for y in s.years)
         shares = ", ".join(str(y) if y else t("year_unknown") for y in s.share_years)
-        parts.append(t("demand_source").format(region=s.region, years=years, confidence=", ".join(s.confidence), shares=shares))
+        confidence = ", ".join(_confidence(c, t) for c in s.confidence)
+        parts.append(t("demand_source").format(region=s.region, years=years, confidence=confidence, shares=shares))
     return " ".join(parts)
 
 
@@ -94,15 +96,15 @@ def render(t: Callable[[str], str], lang: str) -> None:
     with st.spinner(t("computing_coverage")):
         result = data.coverage(layer_id, radius)
     a, b, c, d = st.columns(4)
-    a.metric(t("population_est"), _fmt(result.population))
-    b.metric(f"{t('covered_people')} ({_pct(result.share)})", _fmt(result.covered))
-    c.metric(t("uncovered_people"), _fmt(result.uncovered))
+    a.metric(t("population_est"), format_number(result.population, lang, 0))
+    b.metric(f"{t('covered_people')} ({format_share(result.share, lang)})", format_number(result.covered, lang, 0))
+    c.metric(t("uncovered_people"), format_number(result.uncovered, lang, 0))
     d.metric(t("sites_counted"), result.sites_counted)
     if len(result.left_out):
         st.warning(t("left_out_note").format(n=int(result.left_out["sites"].sum())))
         st.dataframe(
             pd.DataFrame({t("precision"): [t(f"precision_{p}") for p in result.left_out["precision"]],
-                          t("sites_count_col"): result.left_out["sites"], t("reason"): result.left_out["reason"]}),
+                          t("sites_count_col"): result.left_out["sites"], t("reason"): [t(f"left_out_{p}") for p in result.left_out["precision"]]}),
             hide_index=True, width="stretch",
         )
 
@@ -118,7 +120,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
     with map_slot:
         st_folium(fmap, key="coverage_map", height=560, use_container_width=True, returned_objects=[])
     if proposal is not None:
-        proposal_table(proposal, t)
+        proposal_table(proposal, t, lang)
     kecamatan_table(result, t)
 
 
@@ -153,10 +155,10 @@ def proposal_controls(t: Callable[[str], str], lang: str, layer_id: str, radius:
     return proposal
 
 
-def proposal_table(proposal, t: Callable[[str], str]) -> None:
+def proposal_table(proposal, t: Callable[[str], str], lang: str) -> None:
     st.success(t("proposal_summary").format(
-        label=proposal.label, n=len(proposal.sites), before=_fmt(proposal.covered_before), after=_fmt(proposal.covered_after),
-        share=_pct(proposal.covered_after / proposal.population),
+        label=proposal.label, n=len(proposal.sites), before=format_number(proposal.covered_before, lang, 0),
+        after=format_number(proposal.covered_after, lang, 0), share=format_share(proposal.covered_after / proposal.population, lang),
     ))
     if not proposal.optimal:
         st.warning(t("not_optimal"))

@@ -17,6 +17,7 @@ from layers.registry import program_layers
 from layers.render import build_map
 from layers.sites import not_yet_located
 from layers.summary import METRICS, kecamatan_metrics
+from texts.numbers import format_number
 from views import data
 from views.state import Param
 from views.widgets import multiselect
@@ -153,7 +154,7 @@ def missing_table(sites: pd.DataFrame, selection: SiteFilter, t: Callable[[str],
     missing = SiteFilter(selection.regions, (), selection.layers, selection.misi, selection.sasaran).apply(missing)
     missing = missing[missing["not_located"] > 0]
     st.subheader(t("not_located"))
-    st.write(t("not_located_total").format(n=f"{int(missing['not_located'].sum()):,}".replace(",", ".")))
+    st.write(t("not_located_total").format(n=format_number(int(missing["not_located"].sum()), lang)))
     st.caption(t("not_located_help"))
     if missing.empty:
         return
