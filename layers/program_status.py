@@ -48,7 +48,7 @@ from layers.catalog import Catalog
 from layers.evidence import EvidenceStatus, date_precision
 from layers.model import Program, ProgramStatus
 from texts.catalog import translator
-from texts.numbers import format_number
+from texts.numbers import format_number, format_partial_date
 
 # (first day of delivery, last day or None while the term runs), per region.
 TERMS = {config.TANGSEL: (date(2025, 2, 20), None), config.KAB_TANGERANG: (date(2019, 1, 1), date(2023, 12, 31))}
@@ -190,21 +190,13 @@ def _propose(program: Program, events: pd.DataFrame, counted: pd.DataFrame, sear
     return ProgramStatus.IN_PROGRESS, "planned", params
 
 
-def month_label(year_month: str, lang: str) -> str:
-    """``2026-02`` as "Februari 2026" / "February 2026"."""
-    if not year_month or len(year_month) < 7:
-        return year_month
-    year, month = year_month[:4], int(year_month[5:7])
-    return f"{translator(lang)(f'ev_month_{month}')} {year}"
-
-
 def reason_text(row: dict, lang: str = "id") -> str:
     """Why a program has its status, in ``lang``: the rule's reason, and the planner's record where there is one."""
     t = translator(lang)
     params = dict(row["params"])
     excluded = params.pop("excluded", {})
     if "as_of" in params:
-        params["as_of"] = month_label(params["as_of"], lang)
+        params["as_of"] = format_partial_date(params["as_of"], lang)
     if "n" in params:
         params["n"] = format_number(params["n"], lang)
     text = t(f"ev_reason_{row['reason']}").format(**params)

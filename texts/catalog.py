@@ -106,9 +106,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "left_out_kecamatan": "hanya diketahui kecamatannya: letak di dalamnya belum diketahui",
         "left_out_wilayah": "hanya diketahui kabupaten/kotanya: letak di dalamnya belum diketahui",
         # --- evidence ---
-        "ev_month_1": "Januari", "ev_month_2": "Februari", "ev_month_3": "Maret", "ev_month_4": "April",
-        "ev_month_5": "Mei", "ev_month_6": "Juni", "ev_month_7": "Juli", "ev_month_8": "Agustus",
-        "ev_month_9": "September", "ev_month_10": "Oktober", "ev_month_11": "November", "ev_month_12": "Desember",
         "ev_reason_not_found": "Belum ada bukti: dicari, tidak ditemukan (per {as_of}).",
         "ev_reason_not_searched": "Belum diteliti: program ini belum pernah dicari buktinya.",
         "ev_reason_none_counts": "Belum ada bukti: {n} bukti ditemukan, tidak satu pun dihitung sebagai pelaksanaan janji ini.",
@@ -433,9 +430,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "left_out_kecamatan": "known only to its district: where in it is unknown",
         "left_out_wilayah": "known only to its city/regency: where in it is unknown",
         # --- evidence ---
-        "ev_month_1": "January", "ev_month_2": "February", "ev_month_3": "March", "ev_month_4": "April",
-        "ev_month_5": "May", "ev_month_6": "June", "ev_month_7": "July", "ev_month_8": "August",
-        "ev_month_9": "September", "ev_month_10": "October", "ev_month_11": "November", "ev_month_12": "December",
         "ev_reason_not_found": "No evidence yet: searched, nothing found (as of {as_of}).",
         "ev_reason_not_searched": "Not researched: no one has searched for evidence on this program yet.",
         "ev_reason_none_counts": "No evidence yet: {n} piece(s) of evidence found, none counts as delivery of this promise.",
