@@ -146,6 +146,12 @@ def test_a_partial_completion_is_in_progress(catalog):
     assert (status, reason) == ("terpenuhi", "fulfilled") and "4 unit sekolah baru SMP" in text
 
 
+def test_done_without_a_measurable_target_waits_for_a_planner(catalog):
+    # kab-04-02 ("beroperasinya RSUD di wilayah barat") states no quantity the evidence could be checked against
+    status, reason, text = verdict(catalog, event(1, "kab-04-02", "2023-12-18", "terpenuhi"), program="kab-04-02")
+    assert (status, reason) == ("dalam_proses", "done_unmeasured") and "18 December 2023" in text
+
+
 def test_the_whole_target_needs_its_unit(catalog):
     program = catalog.program("tsl-4-2-10")  # 10.000 titik
     assert covers_target("10.000 titik", program) and covers_target("12.500 titik PJU", program)
