@@ -173,6 +173,11 @@ STRINGS: dict[str, dict[str, str]] = {
         # --- evregister ---
         # --- supply ---
         # --- catalog ---
+        # --- readmaps ---
+        # --- trackbrief ---
+        # --- scaleregister ---
+        # --- scalemap ---
+        # --- compare ---
         "page_kelola": "Kelola data (perencana)",
         "planner_login": "Masuk sebagai perencana",
         "logged_in_as": "Masuk sebagai **{name}**.",
@@ -501,6 +506,11 @@ STRINGS: dict[str, dict[str, str]] = {
         # --- evregister ---
         # --- supply ---
         # --- catalog ---
+        # --- readmaps ---
+        # --- trackbrief ---
+        # --- scaleregister ---
+        # --- scalemap ---
+        # --- compare ---
         "page_kelola": "Manage data (planners)",
         "planner_login": "Planner login",
         "logged_in_as": "Logged in as **{name}**.",
@@ -807,6 +817,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ev_status_dalam_proses": "Berjalan",
         "ev_status_terpenuhi": "Selesai (bagian ini)",
         "ev_status_gagal": "Gagal/terganggu",
+        # --- trackbrief ---
+        # --- compare ---
+        # --- scalemap ---
+        # --- supply ---
     },
     "en": {
         **VOCABULARY["en"],
@@ -905,6 +919,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ev_status_dalam_proses": "Under way",
         "ev_status_terpenuhi": "Done (this part)",
         "ev_status_gagal": "Failed/disrupted",
+        # --- trackbrief ---
+        # --- compare ---
+        # --- scalemap ---
+        # --- supply ---
     },
 }
 
@@ -1110,6 +1128,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         # --- evregister ---
         # --- supply ---
         # --- catalog ---
+        # --- readmaps ---
+        # --- trackbrief ---
+        # --- scaleregister ---
+        # --- scalemap ---
+        # --- compare ---
     },
     "en": {
         # --- targets ---
@@ -1278,6 +1301,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         # --- evregister ---
         # --- supply ---
         # --- catalog ---
+        # --- readmaps ---
+        # --- trackbrief ---
+        # --- scaleregister ---
+        # --- scalemap ---
+        # --- compare ---
     },
 }
 
