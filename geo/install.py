@@ -16,7 +16,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from geo import boundaries, config
+from geo import boundaries, config, supply
 from geo.errors import DataError, run_command
 from geo.sources import FILES
 
@@ -39,12 +39,13 @@ def check_source(source: Path) -> None:
 def check_installed(root: Path | None = None) -> None:
     """Load and validate every dataset under ``root``; raise DataError on the first problem."""
     kecamatan = boundaries.load_kecamatan(root)
-    boundaries.load_desa(root, kecamatan)
+    desa = boundaries.load_desa(root, kecamatan)
     boundaries.load_crosswalk(root)
     boundaries.kecamatan_population(root)
     for name in FILES["reference"]:
         if name.endswith(".geojson"):
             boundaries.load_reference(name, root)
+    supply.load_supply(root, desa)
 
 
 def _sha256(path: Path) -> str:

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from geo.sources import FILES
 from geo import install
 from geo.config import PROJECT_ROOT
 from geo.errors import DataError
@@ -23,7 +24,7 @@ def test_install_copies_and_records_checksums(source_copy, tmp_path):
     target = tmp_path / "installed"
     manifest = install.install(source_copy, target)
     assert (target / "boundaries" / "kecamatan.geojson").read_bytes() == (source_copy / "boundaries" / "kecamatan.geojson").read_bytes()
-    assert len(manifest["files"]) == 11
+    assert len(manifest["files"]) == sum(len(names) for names in FILES.values())
     assert json.loads((target / "INSTALLED.json").read_text())["source"] == str(source_copy)
 
 
