@@ -53,6 +53,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "id": {
         **VOCABULARY["id"],
         # --- targets ---
+        "remaining_to_place": "Masih perlu {n} lokasi di {region}: target {target}, {located} sudah berlokasi, {known} hanya diketahui wilayahnya (belum dihitung berlokasi).",
+        "not_located_programs": "{n} program punya target jumlah lokasi yang belum semuanya berlokasi. Tiap target dihitung dalam satuannya sendiri (titik, unit, kawasan), jadi tidak dijumlahkan.",
+        "known_area_col": "Hanya diketahui wilayahnya",
+        "sites_skipped": "{n} lokasi di register dilewati karena programnya tidak ada di katalog; periksa register di halaman Kelola data.",
         # --- register ---
         # --- safetext ---
         # --- auth ---
@@ -135,7 +139,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "proposal_note": "Usulan model optimasi (spopt), bukan rencana pemerintah.",
         "proposals_title": "Usulan lokasi (model)",
         "no_target_programs": "Tidak ada program di lapisan ini yang targetnya berupa jumlah lokasi.",
-        "sites_needed": "Masih perlu {n} lokasi bertitik pasti di {region}.",
         "model": "Model",
         "model_mclp": "Jangkau penduduk terbanyak (MCLP)",
         "model_lscp": "Semua terjangkau, lokasi paling sedikit (LSCP)",
@@ -213,8 +216,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sites_table": "Lokasi program yang tersaring",
         "sites_count": "{n} lokasi tersaring: {exact} titik pasti, {desa} tingkat desa, {kec} tingkat kecamatan, {region} tingkat kabupaten/kota.",
         "not_located": "Target yang belum punya lokasi",
-        "not_located_total": "{n} unit target belum punya lokasi (dihitung, tidak digambar).",
-        "not_located_help": "Target berupa jumlah unit/titik yang belum satu pun lokasinya diterbitkan. Tidak ada koordinat yang dikarang.",
+        "not_located_help": "Berlokasi: titik pasti (atau desa/kelurahan untuk lapisan yang cukup dengan desa, seperti PJU). Lokasi yang hanya diketahui kecamatan atau kabupaten/kotanya belum dihitung berlokasi; lokasi yang dibatalkan tidak dihitung. Tidak ada koordinat yang dikarang.",
         "located": "Sudah berlokasi",
         "not_located_col": "Belum berlokasi",
         "download_csv": "Unduh CSV",
@@ -270,6 +272,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "en": {
         **VOCABULARY["en"],
         # --- targets ---
+        "remaining_to_place": "{n} more sites are needed in {region}: target {target}, {located} located, {known} known only to an area (not counted as located).",
+        "not_located_programs": "{n} programmes have a site-count target that is not fully located. Each target is counted in its own unit (points, units, areas), so they are not added up.",
+        "known_area_col": "Known to an area only",
+        "sites_skipped": "{n} sites in the register were skipped because their programme is not in the catalogue; check the register on the Manage data page.",
         # --- register ---
         # --- safetext ---
         # --- auth ---
@@ -352,7 +358,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "proposal_note": "Optimisation model proposals (spopt), not government plans.",
         "proposals_title": "Proposed sites (model)",
         "no_target_programs": "No program of this layer states its target as a number of sites.",
-        "sites_needed": "{n} more sites with an exact point are needed in {region}.",
         "model": "Model",
         "model_mclp": "Cover the most people (MCLP)",
         "model_lscp": "Cover everyone with the fewest sites (LSCP)",
@@ -430,8 +435,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sites_table": "Filtered program sites",
         "sites_count": "{n} sites: {exact} exact, {desa} village-level, {kec} district-level, {region} city/regency-level.",
         "not_located": "Targets with no location yet",
-        "not_located_total": "{n} target units have no location yet (counted, not drawn).",
-        "not_located_help": "Targets stated as a number of units/points for which no location has been published. No coordinate is made up.",
+        "not_located_help": "Located: an exact point (or the village, for layers where a village is enough, such as street lights). Sites known only to their district or city/regency are not counted as located; cancelled sites are not counted. No coordinate is made up.",
         "located": "Located",
         "not_located_col": "Not yet located",
         "download_csv": "Download CSV",
@@ -646,7 +650,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
 
 PROGRESS_PHRASES: dict[str, dict[str, str]] = {
     "id": {
-        "sites": "{located} dari {target} berlokasi, {built} selesai",
+        "sites": "{located} dari {target} berlokasi{known}, {built} selesai",
         "cancelled": ", {n} dibatalkan",
         "quantity": "target {target}; {report}",
         "no_report": "belum ada laporan capaian",
@@ -654,9 +658,14 @@ PROGRESS_PHRASES: dict[str, dict[str, str]] = {
         "see_evidence": "capaian: lihat bukti ({date})",
         "registered": "{located} lokasi terdaftar, {built} selesai; ",
         "none": "dokumen tidak menyebut target",
+        # --- targets ---
+        "known": " ({parts})",
+        "known_desa": "{n} hanya diketahui desanya",
+        "known_kecamatan": "{n} hanya diketahui kecamatannya",
+        "known_wilayah": "{n} hanya diketahui kabupaten/kotanya",
     },
     "en": {
-        "sites": "{located} of {target} located, {built} built",
+        "sites": "{located} of {target} located{known}, {built} built",
         "cancelled": ", {n} cancelled",
         "quantity": "target {target}; {report}",
         "no_report": "no progress reported yet",
@@ -664,6 +673,11 @@ PROGRESS_PHRASES: dict[str, dict[str, str]] = {
         "see_evidence": "progress: see evidence ({date})",
         "registered": "{located} sites registered, {built} built; ",
         "none": "the document states no target",
+        # --- targets ---
+        "known": " ({parts})",
+        "known_desa": "{n} known only to their village",
+        "known_kecamatan": "{n} known only to their district",
+        "known_wilayah": "{n} known only to their city/regency",
     },
 }
 

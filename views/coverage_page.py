@@ -10,9 +10,10 @@ from streamlit_folium import st_folium
 
 from geo import sources
 from geo.errors import DataError
-from layers import proposals as model
+from layers import proposals as model, targets
 from layers.registry import program_layers
 from layers.render import build_coverage_map
+from texts.numbers import format_number
 from views import data
 from views.state import Param
 
@@ -25,17 +26,10 @@ def coverage_layers() -> dict:
     return {lid: layer for lid, layer in program_layers(data.layers()).items() if layer.radius_m > 0}
 
 
-def target_programs(layer_id: str) -> list[str]:
-    """Programs of a layer whose target is a number of sites."""
-    catalog, sites, kecamatan = data.catalog(), data.sites(), data.admin()["kecamatan"]
-    found = []
-    for pid in data.layers()[layer_id].programs:
-        try:
-            model.sites_needed(catalog.program(pid), sites, kecamatan)
-        except DataError:  # a length, a share or no stated number: nothing to place
-            continue
-        found.append(pid)
-    return found
+def target_programs(layer_id: str) -> pd.DataFrame:
+    """The :func:`layers.targets.target_table` rows of a layer's programs (those whose target is a number of sites)."""
+    table = data.targets_table()
+    return table[table["layer"] == layer_id].set_index("program", drop=False)
 
 
 def params() -> list[Param]:
@@ -90,7 +84,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
     st.caption(population_note(t))
 
     sites = data.sites()
-    layer_sites = sites[sites["layer"] == layer_id]
+    layer_sites = targets.active_sites(sites[sites["layer"] == layer_id])  # cancelled sites are not drawn as serving anyone
     with st.spinner(t("computing_coverage")):
         result = data.coverage(layer_id, radius)
     a, b, c, d = st.columns(4)
@@ -127,13 +121,16 @@ def proposal_controls(t: Callable[[str], str], lang: str, layer_id: str, radius:
     catalog = data.catalog()
     programs = target_programs(layer_id)
     st.markdown(f"#### {t('proposals_title')}")
-    if not programs:
+    if programs.empty:
         st.info(t("no_target_programs"))
         return None
-    program_id = st.selectbox(t("program"), programs, format_func=lambda p: catalog.program(p).name, key="c_program")
-    program = catalog.program(program_id)
-    needed = model.sites_needed(program, data.sites(), data.admin()["kecamatan"])
-    st.caption(t("sites_needed").format(n=needed, region=data.region_name(program.region)))
+    program_id = st.selectbox(t("program"), list(programs.index), format_func=lambda p: catalog.program(p).name, key="c_program")
+    program, row = catalog.program(program_id), programs.loc[program_id]
+    needed = int(row["remaining"])
+    st.caption(t("remaining_to_place").format(
+        n=format_number(needed, lang), region=data.region_name(program.region), target=format_number(row["target_sites"], lang),
+        located=format_number(row["located"], lang), known=format_number(row["known_area"], lang),
+    ))  # fmt: skip
     left, right, restrict = st.columns([1, 1, 2])
     chosen = left.radio(t("model"), MODELS, format_func=lambda m: t(f"model_{m}"), key="c_model")
     st.session_state.setdefault("c_n", float(max(needed, 1)))
