@@ -235,6 +235,7 @@ def program_proposal(
     in_named: bool = False,
     quotas: bool = False,
     time_limit_s: float = TIME_LIMIT_S,
+    supply: gpd.GeoDataFrame | None = None,
 ) -> Proposal:
     """Propose sites for one program's remaining target, on its region's demand.
 
@@ -265,6 +266,9 @@ def program_proposal(
     in_named, quotas : bool
         Restrict candidates to the named kecamatan; require a site in each
         known-area site's area.
+    supply : geopandas.GeoDataFrame, optional
+        Existing facilities of the layer's kind, kept fixed (see
+        :func:`propose_sites`).
 
     Returns
     -------
@@ -286,7 +290,7 @@ def program_proposal(
     own = existing[(existing["program"] == program_id) & targets.known_area_mask(existing, layers)]
     return propose_sites(
         cells, existing, radius_m, n_new=n_new, model=model, candidates=candidates,
-        quotas=imprecise_quotas(own) if quotas else None, time_limit_s=time_limit_s,
+        quotas=imprecise_quotas(own) if quotas else None, time_limit_s=time_limit_s, supply=supply,
     )  # fmt: skip
 
 

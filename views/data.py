@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import boundaries, config
+from geo import boundaries, config, supply as existing_supply
 from geo.coverage import Coverage, coverage as compute_coverage
 from geo.demand import Demand, build_demand
 from geo.display import simplify_for_display
@@ -120,6 +120,16 @@ def _demand(root: str) -> Demand:
     return build_demand(config.PROGRAM_REGIONS, root=root)
 
 
+def supply() -> gpd.GeoDataFrame:
+    """Every existing facility (:func:`geo.supply.load_supply`), loaded once per process."""
+    return _supply(str(config.data_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _supply(root: str) -> gpd.GeoDataFrame:
+    return existing_supply.load_supply(root, admin()["desa"])
+
+
 def coverage(layer_id: str, radius_m: float) -> Coverage:
     """Coverage of a layer's sites within ``radius_m`` (:func:`layers.targets.coverage_inputs`; cached)."""
     return _coverage(*_key(), layer_id, float(radius_m))
@@ -128,7 +138,7 @@ def coverage(layer_id: str, radius_m: float) -> Coverage:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _coverage(path: str, revision: int, layer_id: str, radius_m: float) -> Coverage:
     cells, sites = targets.coverage_inputs(demand().cells, _sites(path, revision), catalog(), layers(), layer_id)
-    return compute_coverage(cells, sites, radius_m)
+    return compute_coverage(cells, sites, radius_m, supply=existing_supply.counterpart_sites(supply(), layer_id))
 
 
 def targets_table() -> pd.DataFrame:
@@ -151,6 +161,7 @@ def _proposal(path, revision, layer_id, program_id, radius_m, model, n_new, in_n
     return location_models.program_proposal(
         demand().cells, _sites(path, revision), admin()["kecamatan"], catalog(), layers(), layer_id, program_id,
         radius_m, model=model, n_new=n_new, in_named=in_named, quotas=quotas,
+        supply=existing_supply.counterpart_sites(supply(), layer_id),
     )  # fmt: skip
 
 
