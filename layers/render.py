@@ -437,8 +437,9 @@ def build_near_map(
     outlines: dict[str, object],
     location: tuple[float, float] | None = None,
     radius_m: float = 3000,
+    supply: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
-    """The "near me" map: the radius circle around ``location`` and the given sites.
+    """The "near me" map: the radius circle around ``location``, the given sites and existing facilities (``supply``).
 
     It has a geolocation button; a position it finds is passed on as a map
     click, so the app receives it the same way as a click on the map.
@@ -449,6 +450,8 @@ def build_near_map(
         # Drawn before the sites, so a site at the very same spot stays on top and clickable.
         folium.Circle(location, radius=radius_m, color="#c62828", weight=2, fill=True, fill_opacity=0.04).add_to(m)
         folium.CircleMarker(location, radius=9, color="#c62828", weight=3, fill=True, fill_color="#ffffff", fill_opacity=1).add_to(m)
+    if supply is not None:
+        supply_layers(m, supply, t, show=tuple(existing_supply.KINDS))
     _site_layers(m, sites, layers, outlines, t, lang)
     folium.LayerControl(collapsed=True).add_to(m)
     control = assets.locate_control(position="topleft", setView="once", flyTo=False, strings={"title": t("locate_me")})
