@@ -55,13 +55,30 @@ class Option:
     sites_at: gpd.GeoDataFrame | None = None
 
 
-def _gain(cells: np.ndarray, population: np.ndarray, base_share: np.ndarray, fixed: np.ndarray, new: np.ndarray, radius: float) -> float:
-    """People newly within ``radius`` when ``new`` points join ``fixed`` (exact areas, near cells only)."""
-    near = np.unique(shapely.STRtree(cells).query(shapely.buffer(new, radius, quad_segs=QUAD_SEGS), predicate="intersects")[1])
-    if not len(near):
-        return 0.0
-    after = covered_share(cells[near], np.concatenate([fixed, new]), radius)
-    return float(population[near] @ (after - base_share[near]))
+@dataclass(frozen=True)
+class _Base:
+    """Demand cells, their tree, and how much of each the fixed facilities already cover."""
+
+    cells: np.ndarray
+    tree: shapely.STRtree
+    population: np.ndarray
+    fixed: np.ndarray
+    share: np.ndarray
+    radius: float
+
+    @classmethod
+    def of(cls, cells: gpd.GeoDataFrame, fixed: gpd.GeoDataFrame, radius: float) -> "_Base":
+        geoms = cells.geometry.to_numpy()
+        points = fixed.to_crs(config.METRIC_CRS).geometry.to_numpy() if len(fixed) else np.empty(0, dtype=object)
+        return cls(geoms, shapely.STRtree(geoms), cells["population"].to_numpy(), points, covered_share(geoms, points, radius), radius)
+
+    def gain(self, new: np.ndarray) -> float:
+        """People newly within the radius when ``new`` points join the fixed ones (exact areas, near cells only)."""
+        near = np.unique(self.tree.query(shapely.buffer(new, self.radius, quad_segs=QUAD_SEGS), predicate="intersects")[1])
+        if not len(near):
+            return 0.0
+        after = covered_share(self.cells[near], np.concatenate([self.fixed, new]), self.radius)
+        return float(self.population[near] @ (after - self.share[near]))
 
 
 def area_option(key: str, cells: gpd.GeoDataFrame, fixed: gpd.GeoDataFrame, radius_m: float, areas: dict[str, str]) -> Option:
@@ -77,11 +94,8 @@ def area_option(key: str, cells: gpd.GeoDataFrame, fixed: gpd.GeoDataFrame, radi
         If an area code is neither a kecamatan nor a desa code, or has no
         candidate position.
     """
-    radius = check_radius(radius_m)
     metric = cells.to_crs(config.METRIC_CRS)
-    geoms, population = metric.geometry.to_numpy(), metric["population"].to_numpy()
-    base = fixed.to_crs(config.METRIC_CRS).geometry.to_numpy() if len(fixed) else np.empty(0, dtype=object)
-    base_share = covered_share(geoms, base, radius)
+    base = _Base.of(metric, fixed, check_radius(radius_m))
     candidates = candidate_sites(metric, SPACING_M)
     rows, worst, best = [], [], []
     for code, name in areas.items():
@@ -91,12 +105,11 @@ def area_option(key: str, cells: gpd.GeoDataFrame, fixed: gpd.GeoDataFrame, radi
         inside = candidates.loc[candidates[column] == code].geometry.to_numpy()
         if not len(inside):
             raise DataError(f"No candidate position in {name} ({code}) at {SPACING_M:g} m spacing")
-        gains = np.array([_gain(geoms, population, base_share, base, np.array([p]), radius) for p in inside])
+        gains = np.array([base.gain(np.array([p])) for p in inside])
         rows.append((code, name, float(gains.min()), float(gains.max())))
         worst.append(inside[gains.argmin()])
         best.append(inside[gains.argmax()])
-    low = _gain(geoms, population, base_share, base, np.array(worst), radius)
-    high = _gain(geoms, population, base_share, base, np.array(best), radius)
+    low, high = base.gain(np.array(worst)), base.gain(np.array(best))
     return Option(key, len(areas), low, high, pd.DataFrame(rows, columns=["code", "name", "low", "high"]))
 
 
@@ -148,7 +161,9 @@ def promise_vs_need(
     return options
 
 
-def planned_desa(evidence: pd.DataFrame, program_id: str, region: str, desa: pd.DataFrame, crosswalk: pd.DataFrame) -> dict[str, str]:
+def planned_desa(
+    evidence: pd.DataFrame, program_id: str, region: str, desa: pd.DataFrame, crosswalk: pd.DataFrame
+) -> tuple[dict[str, str], list[str]]:
     """Desa/kelurahan where planned or started sites of a program are reported, known to the desa only.
 
     Reads the evidence rows of ``program_id`` at ``desa`` precision with
@@ -160,8 +175,10 @@ def planned_desa(evidence: pd.DataFrame, program_id: str, region: str, desa: pd.
 
     Returns
     -------
-    dict of str to str
+    found : dict of str to str
         BPS desa code → desa name.
+    evidence_ids : list of str
+        The ``evidence_id`` of the rows that placed at least one of them.
     """
     rows = evidence[(evidence["program_id"] == program_id) & (evidence["precision"] == "desa")
                     & evidence["status"].isin(["rencana", "dalam_proses"])]  # fmt: skip
@@ -169,8 +186,8 @@ def planned_desa(evidence: pd.DataFrame, program_id: str, region: str, desa: pd.
     kemendagri = crosswalk.loc[crosswalk["level"] == "desa"].set_index("kode_bps")["nama_kemendagri"]
     names, kec_names = region["desa"].map(normalize), region["kecamatan"].map(normalize)
     other = region["kode_desa"].map(kemendagri).fillna("").map(normalize)
-    found = {}
-    for place in rows["place"].dropna():
+    found, ids = {}, []
+    for evidence_id, place in zip(rows["evidence_id"], rows["place"].fillna("")):
         parts = [normalize(p) for p in re.split(r",|;| dan ", place)]
         kec = [p.removeprefix("kec ").strip() for p in parts if p.startswith("kec ")]
         scope = kec_names.isin(kec) if kec else pd.Series(True, index=region.index)
@@ -179,5 +196,6 @@ def planned_desa(evidence: pd.DataFrame, program_id: str, region: str, desa: pd.
             hit = region[scope & ((names == name) | (other == name))] if not part.startswith("kec ") else region.iloc[0:0]
             if len(hit) == 1:
                 found[hit["kode_desa"].iloc[0]] = hit["desa"].iloc[0]
-    return found
+                ids += [evidence_id] if evidence_id not in ids else []
+    return found, ids
 

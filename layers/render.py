@@ -501,6 +501,7 @@ def build_coverage_map(
     outlines: dict[str, object],
     proposals: gpd.GeoDataFrame | None = None,
     focus: gpd.GeoDataFrame | None = None,
+    supply: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """The planners' map for one layer and radius.
 
@@ -509,7 +510,8 @@ def build_coverage_map(
     the nearest counted site). The covered area, the layer's sites and any
     model ``proposals`` (points in any CRS, with ``rank``, ``label`` and
     ``added_population``) are drawn on top; proposals are labelled as model
-    proposals, never as plans.
+    proposals, never as plans. ``supply`` is the existing facilities the
+    coverage counts (:func:`geo.supply.counterpart_sites`).
     """
     m = base_map(attributions)
     if mode == "distance":
@@ -541,6 +543,7 @@ def build_coverage_map(
                        style_function=lambda f: {"color": COVERED_FILL, "weight": 1.5, "fillColor": COVERED_FILL, "fillOpacity": 0.25}).add_to(m)
     _admin_lines(m, kecamatan, t, "kecamatan", 1)
     present = _site_layers(m, sites, {layer.id: layer}, outlines, t, lang)
+    supply_rows = supply_layers(m, supply, t, show=tuple(existing_supply.KINDS)) if supply is not None else []
     proposal_rows = []
     if proposals is not None and len(proposals):
         _proposal_layer(m, proposals.to_crs("EPSG:4326"), coverage.radius_m, t)
@@ -549,6 +552,7 @@ def build_coverage_map(
         (title, rows, ""),
         (t("covered_area"), [f"{_swatch(COVERED_FILL)}{esc(t('within_radius').format(r=esc(coverage.radius_m / 1000)))}"], t("coverage_counts_exact")),
         (t("layers"), _layer_rows(present, lang) + proposal_rows, t("proposal_note") if proposal_rows else ""),
+        (t("supply_title"), supply_rows, t("supply_legend_note") if supply_rows else ""),
     ])
     folium.LayerControl(collapsed=True).add_to(m)
     focus = kecamatan if focus is None or focus.empty else focus

@@ -125,13 +125,13 @@ def test_promise_range_within_an_area(cells):
 
 def test_planned_desa_from_evidence_places(desa, data_root):
     evidence = pd.DataFrame(
-        {"program_id": ["tsl-1-1-01", "tsl-1-1-01", "tsl-1-1-01"], "precision": ["desa", "titik", "desa"],
+        {"evidence_id": ["ev-1", "ev-2", "ev-3"], "program_id": ["tsl-1-1-01", "tsl-1-1-01", "tsl-1-1-01"], "precision": ["desa", "titik", "desa"],
          "status": ["rencana", "dalam_proses", "terpenuhi"],
          "place": ["Kel. Serua dan Kel. Jombang, Kec. Ciputat", "SMPN 18, Kel. Pondok Benda, Kec. Pamulang", "Kel. Setu"]}
     )  # fmt: skip
     found = need.planned_desa(evidence, "tsl-1-1-01", config.TANGSEL, desa, boundaries.load_crosswalk(data_root))
     # Serua is BPS "Sarua"; "Serua Indah" is another kelurahan and is not taken. Built or point-precision rows are not plans.
-    assert found == {"3674040001": "Sarua", "3674040002": "Jombang"}
+    assert found == ({"3674040001": "Sarua", "3674040002": "Jombang"}, ["ev-1"])
 
 
 def test_installed_supply(data_root, desa):

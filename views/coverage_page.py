@@ -8,13 +8,14 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import sources
+from geo import sources, supply as existing_supply
 from geo.errors import DataError
 from layers import proposals as model, targets
 from layers.registry import program_layers
-from layers.render import build_coverage_map
+from layers.render import build_coverage_map, supply_label
+from texts.safe import markdown_text
 from texts.numbers import format_number
-from views import data
+from views import data, need_view
 from views.state import Param
 
 MODELS = ("mclp", "lscp", "pmedian")
@@ -92,6 +93,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
     b.metric(f"{t('covered_people')} ({_pct(result.share)})", _fmt(result.covered))
     c.metric(t("uncovered_people"), _fmt(result.uncovered))
     d.metric(t("sites_counted"), result.sites_counted)
+    supply_note(layer_id, result, t)
     if len(result.left_out):
         st.warning(t("left_out_note").format(n=int(result.left_out["sites"].sum())))
         st.dataframe(
@@ -108,12 +110,15 @@ def render(t: Callable[[str], str], lang: str) -> None:
         desa=admin["desa_display"], coverage=result, layer=layer, sites=layer_sites, mode=mode, t=t, lang=lang,
         attributions=list(sources.MAP_ATTRIBUTIONS), outlines=admin["outlines"],
         proposals=proposal.sites if proposal is not None else None,
+        supply=existing_supply.counterpart_sites(data.supply(), layer_id),
     )
     with map_slot:
         st_folium(fmap, key="coverage_map", height=560, use_container_width=True, returned_objects=[])
     if proposal is not None:
         proposal_table(proposal, t)
     kecamatan_table(result, t)
+    if layer_id in need_view.PANELS:
+        need_view.panel(layer_id, radius, t, lang, population_note(t))
 
 
 def proposal_controls(t: Callable[[str], str], lang: str, layer_id: str, radius: float, layer_sites: pd.DataFrame):
@@ -171,6 +176,18 @@ def proposal_table(proposal, t: Callable[[str], str]) -> None:
     right.download_button(t("download_geojson"), model.to_geojson(proposal), "usulan-lokasi.geojson", "application/geo+json", key="c_dl_geojson")
 
 
+def supply_note(layer_id: str, result, t: Callable[[str], str]) -> None:
+    """Which existing facilities the coverage counts besides the promised sites, and how many positions were not used."""
+    kinds = existing_supply.COUNTERPARTS.get(layer_id, ())
+    if not kinds:
+        st.caption(t("coverage_no_supply"))
+        return
+    frame = data.supply()
+    flagged = int((existing_supply.flagged(frame)["kind"].isin(kinds)).sum())
+    names = "; ".join(supply_label(k, t) for k in kinds)
+    st.caption(markdown_text(t("coverage_supply_note").format(n=result.supply_counted, kinds=names, flagged=flagged)))
+
+
 def kecamatan_table(result, t: Callable[[str], str]) -> None:
     st.markdown(f"#### {t('coverage_by_kecamatan')}")
     table = result.kecamatan.sort_values("share")
@@ -179,6 +196,8 @@ def kecamatan_table(result, t: Callable[[str], str]) -> None:
             t("kecamatan"): table["kecamatan"], t("region"): [data.region_name(k) for k in table["kode_kab"]],
             t("population_est"): table["population"].round().astype(int), t("covered_people"): table["covered"].round().astype(int),
             t("uncovered_people"): table["uncovered"].round().astype(int), t("covered_pct"): (100 * table["share"]).round(1),
+            t("col_facilities"): table["facilities"], t("col_per_facility"): table["per_facility"].round(),
+            t("col_beyond_pct"): (100 * table["beyond"]).round(1),
         }),
         hide_index=True, width="stretch",
     )

@@ -13,7 +13,7 @@ from geo.coverage import Coverage, coverage as compute_coverage
 from geo.demand import Demand, build_demand
 from geo.display import simplify_for_display
 from layers.catalog import Catalog, load_catalog
-from layers import proposals as location_models, targets
+from layers import need, proposals as location_models, targets
 from layers.model import Layer
 from layers.registry import load_layers, reference_layers
 from register.seed import ensure_seeded
@@ -128,6 +128,33 @@ def supply() -> gpd.GeoDataFrame:
 @st.cache_resource(show_spinner=False)
 def _supply(root: str) -> gpd.GeoDataFrame:
     return existing_supply.load_supply(root, admin()["desa"])
+
+
+def evidence_rows() -> pd.DataFrame | None:
+    """The installed evidence table (``evidence/evidence.csv``, installed with the evidence), or None without it."""
+    path = config.data_dir() / "evidence" / "evidence.csv"
+    return pd.read_csv(path, dtype=str) if path.is_file() else None
+
+
+def promise_need(program_id: str, radius_m: float) -> tuple[list[need.Option], list[str]]:
+    """Promise vs need for a program (:func:`layers.need.promise_vs_need`) and the evidence ids of its planned sites (cached)."""
+    return _promise_need(*_key(), program_id, float(radius_m))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _promise_need(path: str, revision: int, program_id: str, radius_m: float) -> tuple[list[need.Option], list[str]]:
+    program, a = catalog().program(program_id), admin()
+    cells = demand().cells
+    frame = _sites(path, revision)
+    promised_sites = targets.coverage_sites(frame[frame["layer"] == program.layer])
+    fixed = pd.concat([existing_supply.counterpart_sites(supply(), program.layer)[["id", "geometry"]], promised_sites[["id", "geometry"]]])
+    names = a["kecamatan"].set_index("kode_kec")["kecamatan"]
+    evidence = evidence_rows()
+    planned, ids = need.planned_desa(evidence, program_id, program.region, a["desa"], a["crosswalk"]) if evidence is not None else ({}, [])
+    options = need.promise_vs_need(
+        cells[cells["kode_kab"] == program.region], fixed, radius_m, {c: names[c] for c in program.kecamatan}, planned
+    )
+    return options, ids
 
 
 def coverage(layer_id: str, radius_m: float) -> Coverage:
