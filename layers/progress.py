@@ -71,13 +71,13 @@ def program_progress(
         raise DataError(f"The store has statuses for programs that are not in the catalog: {', '.join(unknown)}")
     words = PHRASES["en" if lang == "en" else "id"]
     per_region = targets.kecamatan_per_region(kecamatan)
-    counts = targets.program_counts(sites, layers)
-    none = dict.fromkeys(targets.COUNT_COLUMNS, 0)
+    ids = [p.id for p in catalog.programs]
+    counts = targets.program_counts(sites, layers).reindex(ids, fill_value=0).to_dict("index")
 
     rows = []
     for p in catalog.programs:
         record = statuses.get(p.id)
-        n = counts.loc[p.id].to_dict() if p.id in counts.index else none
+        n = counts[p.id]
         target = targets.site_target(p, layers, per_region)
         if target is not None:
             kind = KIND_SITES

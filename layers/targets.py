@@ -93,17 +93,7 @@ def located_mask(frame: pd.DataFrame, layers: dict[str, Layer]) -> pd.Series:
 def known_area_mask(frame: pd.DataFrame, layers: dict[str, Layer]) -> pd.Series:
     """True for active sites known only to an area (desa, kecamatan or region): never located.
 
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        A :func:`layers.sites.site_frame` table.
-    layers : dict of str to layers.model.Layer
-        The layer registry.
-
-    Returns
-    -------
-    pandas.Series of bool
-        Aligned with ``frame``.
+    Takes and returns what :func:`located_mask` does.
     """
     return active_mask(frame) & ~located_mask(frame, layers)
 
@@ -252,23 +242,23 @@ def target_table(catalog: Catalog, layers: dict[str, Layer], frame: pd.DataFrame
         ``progress_share``.
     """
     per_region = kecamatan_per_region(kecamatan)
-    counts = program_counts(frame, layers)
     rows = []
     for p in catalog.programs:
         target = site_target(p, layers, per_region)
-        if target is None:
-            continue
-        n = counts.loc[p.id].to_dict() if p.id in counts.index else dict.fromkeys(COUNT_COLUMNS, 0)
-        rows.append(
-            {
-                "program": p.id, "program_name": p.name, "document": p.document, "region": p.region,
-                "misi": p.misi, "sasaran": p.sasaran, "layer": p.layer, "region_wide": region_wide(p),
-                "target_sites": target, "target_qty": p.target_qty, "target_unit": p.target_unit, **n,
-                "remaining": remaining(target, n["located"]), "progress_share": progress_share(n["built"], target),
-            }
-        )  # fmt: skip
-    table = pd.DataFrame(rows, columns=TARGET_COLUMNS)
-    return table.astype({c: "int64" for c in ["target_sites", *COUNT_COLUMNS, "remaining"]} | {"region_wide": bool})
+        if target is not None:
+            rows.append(
+                {
+                    "program": p.id, "program_name": p.name, "document": p.document, "region": p.region,
+                    "misi": p.misi, "sasaran": p.sasaran, "layer": p.layer, "region_wide": region_wide(p),
+                    "target_sites": target, "target_qty": p.target_qty, "target_unit": p.target_unit,
+                }
+            )  # fmt: skip
+    table = pd.DataFrame(rows, columns=TARGET_COLUMNS[: TARGET_COLUMNS.index("registered")])
+    counts = program_counts(frame, layers).reindex(table["program"], fill_value=0).reset_index(drop=True)
+    table = pd.concat([table, counts], axis=1)
+    table["remaining"] = [remaining(t, n) for t, n in zip(table["target_sites"], table["located"])]
+    table["progress_share"] = [progress_share(b, t) for b, t in zip(table["built"], table["target_sites"])]
+    return table[TARGET_COLUMNS].astype({c: "int64" for c in ["target_sites", *COUNT_COLUMNS, "remaining"]} | {"region_wide": bool})
 
 
 def program_target(catalog: Catalog, layers: dict[str, Layer], frame: pd.DataFrame, kecamatan: pd.DataFrame, program_id: str) -> pd.Series:

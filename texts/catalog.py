@@ -609,7 +609,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "sites_here": "Lokasi di sini",
         "sites_here_value": "{n} ({built} selesai)",
         "targets_open": "Target wilayah belum berlokasi",
-        "targets_open_value": "{units} unit dari {programs} program",
+        "targets_open_value": "{programs} program; tiap target dalam satuannya sendiri, tidak dijumlahkan",
         "share_of": "{here} dari {target}",
         "sites_n": "{n} lokasi",
         "programs_title": "Program dengan lokasi di {name}",
@@ -668,6 +668,11 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "col_sites_counted": "Lokasi bertitik dihitung",
         "col_covered": "Penduduk terjangkau",
         "col_covered_pct": "Terjangkau (%)",
+        # --- targets ---
+        "targets_open_undefined": "Tidak ada",
+        "not_located_undefined": "Dokumen {region} tidak menetapkan target jumlah lokasi untuk seluruh wilayah tanpa menyebut kecamatannya; target per kecamatan ada di tabel program beserta progresnya.",
+        "target_remaining": "{name}: {remaining} belum berlokasi",
+        "col_known_area": "Hanya diketahui wilayahnya",
     },
     "en": {
         **VOCABULARY["en"],
@@ -686,7 +691,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "sites_here": "Sites here",
         "sites_here_value": "{n} ({built} built)",
         "targets_open": "Regional targets not yet located",
-        "targets_open_value": "{units} units in {programs} programmes",
+        "targets_open_value": "{programs} programmes; each target in its own unit, not added up",
         "share_of": "{here} of {target}",
         "sites_n": "{n} site(s)",
         "programs_title": "Programmes with sites in {name}",
@@ -745,6 +750,11 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "col_sites_counted": "Exact-point sites counted",
         "col_covered": "Population within reach",
         "col_covered_pct": "Within reach (%)",
+        # --- targets ---
+        "targets_open_undefined": "None set",
+        "not_located_undefined": "The {region} document sets no site-count target for the whole region without naming its districts; per-district targets are in the programme table with their progress.",
+        "target_remaining": "{name}: {remaining} not yet located",
+        "col_known_area": "Known to an area only",
     },
 }
 
