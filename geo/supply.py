@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import geopandas as gpd
 import numpy as np
@@ -74,6 +75,13 @@ KINDS = {
 COUNTERPARTS = {"smp_baru": ("smp_negeri",), "puskesmas": ("puskesmas",), "rs": ("rs",), "pasar": ("pasar",), "tod": ("krl",)}
 
 SCHOOL_KINDS = {"SD": "sd", "SMA": "sma_smk", "SMK": "sma_smk"}  # SMP splits by status; SLB etc. are not supply here
+
+
+def kind_label(kind_id: str, t: Callable[[str], str]) -> str:
+    """A kind's name (``t`` translates ``supply_kind_<id>``) with its source and year, and "incomplete" for OSM extracts."""
+    kind = KINDS[kind_id]
+    text = f"{t('supply_kind_' + kind_id)} ({kind.source}, {kind.year})"
+    return f"{text} \u2014 {t('incomplete')}" if kind.incomplete else text
 
 
 def _frame(kind: pd.Series, ids, names, status, lon: pd.Series, lat: pd.Series, admin: pd.DataFrame, flags: pd.Series) -> gpd.GeoDataFrame:

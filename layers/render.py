@@ -315,13 +315,6 @@ class _PointRows(MacroElement):
         self.rows, self.style = rows, style
 
 
-def supply_label(kind_id: str, t: Translate) -> str:
-    """A supply kind's name with its source and year (and "incomplete" for OSM extracts), unescaped."""
-    kind = existing_supply.KINDS[kind_id]
-    text = f"{t('supply_kind_' + kind_id)} ({kind.source}, {kind.year})"
-    return f"{text} \u2014 {t('incomplete')}" if kind.incomplete else text
-
-
 def supply_layers(m, supply: gpd.GeoDataFrame, t: Translate, show: tuple[str, ...] = ()) -> list[str]:
     """One toggleable layer of small circle markers per kind of existing facility; returns the legend rows.
 
@@ -336,7 +329,7 @@ def supply_layers(m, supply: gpd.GeoDataFrame, t: Translate, show: tuple[str, ..
         points = drawn[drawn["kind"] == kind_id]
         if points.empty:
             continue
-        label = html_text(supply_label(kind_id, t))
+        label = html_text(existing_supply.kind_label(kind_id, t))
         icon = f'<i class="fa-solid fa-{html_text(kind.icon)}" style="color:{html_text(kind.color)};width:1.3em"></i>'
         group = folium.FeatureGroup(name=f"{icon}{label} ({len(points)})", show=kind_id in show)
         # [lon, lat, escaped name] per point, made into circle markers in the browser (as FastMarkerCluster does).

@@ -25,6 +25,7 @@ from layers import targets
 from layers.catalog import Catalog, load_catalog
 from layers.model import Layer, Precision, SiteStatus
 from layers.progress import program_progress, status_counts
+from reports.briefing_supply import supply_table
 from texts.numbers import format_number
 from texts.catalog import REPORT_LABELS as LABELS
 from layers.registry import load_layers
@@ -99,6 +100,7 @@ class Briefing:
     generated: str  # ISO date
     attributions: tuple[str, ...]
     lang: str = "id"
+    supply: pd.DataFrame | None = None  # existing facilities per kecamatan (reports.briefing_supply)
 
 
 def load_briefing_inputs(store: SiteStore, lang: str = "id", root: Path | None = None) -> BriefingInputs:
@@ -123,13 +125,16 @@ def kecamatan_briefing(
     inputs: BriefingInputs,
     coverage: pd.DataFrame | None = None,
     today: str | None = None,
+    supply: gpd.GeoDataFrame | None = None,
 ) -> Briefing:
     """The briefing for a kecamatan (7-digit BPS code) or a whole region (4-digit code).
 
     ``coverage`` is an optional table with a ``kode_kec`` column (e.g. service
     coverage per kecamatan); its rows for the area are passed through as they
     are. ``today`` (ISO date) fixes the generated date, for reproducible
-    files. Raises :class:`DataError` for a code outside Tangsel and Kabupaten
+    files. ``supply`` (existing facilities, :func:`geo.supply.load_supply`)
+    adds their counts per kecamatan (:mod:`reports.briefing_supply`).
+    Raises :class:`DataError` for a code outside Tangsel and Kabupaten
     Tangerang, the two regions with a program document.
     """
     code = str(code_or_region).strip()
@@ -183,6 +188,7 @@ def kecamatan_briefing(
         map_units=_map_units(kec, area_codes),
         coverage=_area_coverage(coverage, area_codes),
         generated=today or date.today().isoformat(),
+        supply=None if supply is None else supply_table(supply, kec, area_codes, lang),
         attributions=(citation, *ATTRIBUTIONS),
         lang=lang,
     )

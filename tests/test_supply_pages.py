@@ -59,3 +59,11 @@ def test_janji_vs_kebutuhan_for_smp(tmp_path, monkeypatch, lang):
     kecamatan = [d.value for d in at.dataframe if d.value.shape[1] == 9][0]
     assert {"Fasilitas", "Facilities"} & set(kecamatan.columns)
 
+
+
+def test_briefing_page_shows_existing_facilities(tmp_path, monkeypatch):
+    at = run(tmp_path, monkeypatch, {"hal": "ringkasan", "area": "3674030"})
+    assert "Fasilitas yang sudah ada" in [h.value for h in at.subheader]
+    [table] = [t.value for t in at.table if "SMP negeri" in t.value.columns]
+    assert list(table["Kecamatan"]) == ["Pamulang"]
+    assert any("Kemendikbud" in c.value and "2019" in c.value for c in at.caption)

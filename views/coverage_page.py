@@ -12,7 +12,7 @@ from geo import sources, supply as existing_supply
 from geo.errors import DataError
 from layers import proposals as model, targets
 from layers.registry import program_layers
-from layers.render import build_coverage_map, supply_label
+from layers.render import build_coverage_map
 from texts.safe import markdown_text
 from texts.numbers import format_number
 from views import data, need_view
@@ -184,7 +184,7 @@ def supply_note(layer_id: str, result, t: Callable[[str], str]) -> None:
         return
     frame = data.supply()
     flagged = int((existing_supply.flagged(frame)["kind"].isin(kinds)).sum())
-    names = "; ".join(supply_label(k, t) for k in kinds)
+    names = "; ".join(existing_supply.kind_label(k, t) for k in kinds)
     st.caption(markdown_text(t("coverage_supply_note").format(n=result.supply_counted, kinds=names, flagged=flagged)))
 
 

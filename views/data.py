@@ -228,7 +228,7 @@ def _briefing_key(code: str, lang: str) -> tuple[str, float, str, str, str]:
 def _briefing(path: str, revision: int, code: str, lang: str, today: str) -> Briefing:
     a = admin()
     inputs = BriefingInputs(catalog(), layers(), a["kecamatan"], a["population"], _sites(path, revision), _progress(path, revision, lang), lang)
-    return kecamatan_briefing(code, inputs, coverage=_briefing_coverage(path, revision, lang), today=today)
+    return kecamatan_briefing(code, inputs, coverage=_briefing_coverage(path, revision, lang), today=today, supply=supply())
 
 
 def _briefing_coverage(path: str, revision: int, lang: str) -> pd.DataFrame | None:
