@@ -60,10 +60,12 @@ def _pct(share: float) -> str:
     return f"{100 * share:.1f}%".replace(".", ",")
 
 
-def population_note(t: Callable[[str], str]) -> str:
-    """Years and confidence of the population behind the demand grid."""
+def population_note(t: Callable[[str], str], regions: tuple[str, ...] | None = None) -> str:
+    """Years and confidence of the population behind the demand grid (of ``regions``, default all)."""
     parts = []
     for s in data.demand().sources:
+        if regions is not None and s.kode_kab not in regions:
+            continue
         years = ", ".join(str(y) for y in s.years)
         shares = ", ".join(str(y) if y else t("year_unknown") for y in s.share_years)
         parts.append(t("demand_source").format(region=s.region, years=years, confidence=", ".join(s.confidence), shares=shares))
@@ -118,7 +120,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
         proposal_table(proposal, t)
     kecamatan_table(result, t)
     if layer_id in need_view.PANELS:
-        need_view.panel(layer_id, radius, t, lang, population_note(t))
+        need_view.panel(layer_id, radius, t, lang, population_note(t, (data.catalog().program(need_view.PANELS[layer_id]).region,)))
 
 
 def proposal_controls(t: Callable[[str], str], lang: str, layer_id: str, radius: float, layer_sites: pd.DataFrame):
