@@ -165,3 +165,27 @@ def test_install_refuses_a_broken_school_list(source_copy, tmp_path):
         install.install(source_copy, tmp_path / "installed")
     assert supply.SCHOOLS in str(exc.value) and f"npsn {frame.loc[0, 'npsn']}" in str(exc.value)
     assert not (tmp_path / "installed" / "reference").exists()
+
+
+def test_supply_layers_draw_usable_points_only_as_escaped_text():
+    import folium
+
+    from layers.nearby import nearby_supply
+    from layers.render import supply_layers
+    from texts.catalog import translator
+
+    rows = supply_frame([("ok", "smp_negeri", "", point(1, 1)), ("tricky", "smp_negeri", "", point(1.2, 1)),
+                         ("placeholder", "smp_negeri", "point_shared_by_12", point(1.5, 5.5))]).to_crs("EPSG:4326")  # fmt: skip
+    rows.loc[1, "name"] = "{{ 7*7 }}</script><img src=x onerror=alert(1)>"
+    rows.loc[2, "name"] = "SMP TITIK PENGGANTI"
+    m = folium.Map()
+    legend = supply_layers(m, rows, translator("id"))
+    folium.LayerControl().add_to(m)
+    html = m.get_root().render()
+    assert "SMP TITIK PENGGANTI" not in html and "(2)" in html  # two drawn, the flagged one is not
+    # Not evaluated as a template (folium runs scripts through Jinja), not markup: braces and tags arrive as text.
+    assert "\\u007b\\u007b 7*7 \\u007d\\u007d&lt;/script&gt;&lt;img src=x" in html and "<img src=x" not in html
+    assert legend == [l for l in legend if "SMP negeri (Kemendikbud (Dapodik), 2019)" in l]
+    lat, lon = rows.geometry.iloc[0].y, rows.geometry.iloc[0].x
+    near = nearby_supply(rows.assign(kecamatan="Kec 010"), lat, lon, 10_000)
+    assert near["id"].tolist() == ["ok", "tricky"] and near["distance_m"].iloc[0] == pytest.approx(0, abs=0.01)
