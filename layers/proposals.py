@@ -264,8 +264,9 @@ def program_proposal(
         Sites to place; default the program's remaining target
         (:func:`layers.targets.target_table`).
     in_named, quotas : bool
-        Restrict candidates to the named kecamatan; require a site in each
-        known-area site's area.
+        Restrict candidates to the kecamatan the program names (no
+        restriction where it names none); require a new site in the area of
+        each of its sites known only to an area.
     supply : geopandas.GeoDataFrame, optional
         Existing facilities of the layer's kind, kept fixed (see
         :func:`propose_sites`).
@@ -286,7 +287,7 @@ def program_proposal(
     existing = targets.active_sites(frame[(frame["layer"] == layer_id) & (frame["kode_kab"] == program.region)])
     if n_new is None and model != "lscp":
         n_new = int(targets.program_target(catalog, layers, frame, kecamatan, program_id)["remaining"])
-    candidates = candidate_sites(cells, kecamatan=program.kecamatan if in_named else None)
+    candidates = candidate_sites(cells, kecamatan=program.kecamatan if in_named and program.kecamatan else None)
     own = existing[(existing["program"] == program_id) & targets.known_area_mask(existing, layers)]
     return propose_sites(
         cells, existing, radius_m, n_new=n_new, model=model, candidates=candidates,

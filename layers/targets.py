@@ -271,7 +271,7 @@ def program_target(catalog: Catalog, layers: dict[str, Layer], frame: pd.DataFra
     """
     table = target_table(catalog, layers, frame[frame["program"] == program_id], kecamatan).set_index("program", drop=False)
     if program_id not in table.index:
-        raise DataError(f"Program {program_id} states no number of sites to place")
+        raise DataError(key="targets.no_site_target", program=program_id)
     return table.loc[program_id]
 
 

@@ -164,8 +164,8 @@ def kecamatan_briefing(
         (inputs.sites["precision"] == Precision.REGION.value) & (inputs.sites["kode_kab"] == region)
     ]
     table = targets.target_table(inputs.catalog, inputs.layers, inputs.sites, kec)
-    open_targets, region_targets = targets.open_region_targets(table, region)
-    not_located = open_targets.rename(columns={"program_name": "name", "remaining": "not_located"}).merge(
+    open_rows, region_targets = targets.open_region_targets(table, region)
+    not_located = open_rows.rename(columns={"program_name": "name", "remaining": "not_located"}).merge(
         progress[["id", "progress_text"]].rename(columns={"id": "program"}), on="program", how="left"
     )
     return Briefing(

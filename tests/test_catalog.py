@@ -370,11 +370,13 @@ def test_layers_registry_matches_catalog(catalog, layers_raw):
     used = {p.layer for p in catalog.programs if p.layer}
     assert used <= set(program_layers), used - set(program_layers)
     for lid, layer in program_layers.items():
-        assert set(layer) == LAYER_FIELDS, lid
+        assert set(layer) - {"desa_locates"} == LAYER_FIELDS, lid
         fed = [p.id for p in catalog.programs if p.layer == lid]
         assert fed, f"{lid} is fed by no program"
         assert len(layer["programs"]) == len(set(layer["programs"])), lid
         assert set(layer["programs"]) == set(fed), lid
+    # A desa counts as a location only for many small items delivered per neighbourhood (layers.targets).
+    assert {lid for lid, layer in program_layers.items() if layer.get("desa_locates")} == {"pju", "wifi"}
     for lid, layer in reference.items():
         assert set(layer) == REFERENCE_FIELDS, lid
         assert layer["programs"] == []

@@ -243,8 +243,9 @@ def test_program_proposal_places_the_remaining_target_with_active_point_sites_fi
     assert len(result.sites) == 14 - 2  # the target minus the two located posko
     assert (result.sites["kode_kec"] == "3674020").sum() == 1  # the quota: one in the placeholder's kecamatan
     assert result.left_out.to_dict("list") == {"precision": ["kecamatan"], "sites": [1], "reason": [LEFT_OUT_REASONS["kecamatan"]]}
-    with pytest.raises(DataError, match="states no number of sites"):
+    with pytest.raises(DataError) as refused:
         proposals.program_proposal(cells, frame, kecamatan, catalog, layers, "posko_bencana", "tsl-4-2-11", RADIUS)
+    assert refused.value.key == "targets.no_site_target" and "tsl-4-2-11" in refused.value.text("en")
 
 
 def test_imprecise_quotas():

@@ -193,3 +193,14 @@ def test_a_region_without_region_wide_targets_says_so(inputs):
     text = pdf_text(briefing_pdf(teluknaga))
     assert "0 unit dari 0 program" not in text and "sudah punya lokasi" not in text
     assert "tidak menetapkan target jumlah lokasi untuk seluruh wilayah" in text
+
+
+def test_a_desa_locates_a_street_light_but_not_a_tps3r(catalog, layers, kecamatan, desa):
+    code = desa.loc[desa["kode_kab"] == TANGSEL, "kode_desa"].iloc[0]
+    sites = [
+        Site("pju-1", "tsl-4-2-10", "pju", "PJU", Precision.DESA, admin_code=code),
+        Site("tps-1", "tsl-4-6-01a", "tps3r", "TPS-3R", Precision.DESA, admin_code=code),
+    ]
+    table = targets.target_table(catalog, layers, site_frame(sites, catalog, kecamatan, desa), kecamatan).set_index("program")
+    assert table.loc["tsl-4-2-10", ["located", "known_area", "remaining"]].tolist() == [1, 0, 9_999]
+    assert table.loc["tsl-4-6-01a", ["located", "known_desa", "remaining"]].tolist() == [0, 1, 38]

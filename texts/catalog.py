@@ -795,6 +795,7 @@ PROGRESS_PHRASES: dict[str, dict[str, str]] = {
 MESSAGES: dict[str, dict[str, str]] = {
     "id": {
         # --- targets ---
+        "targets.no_site_target": "Program {program} tidak menyebut jumlah lokasi yang harus ditempatkan (targetnya panjang, porsi, atau tidak ada).",
         # --- register ---
         # --- safetext ---
         # --- auth ---
@@ -805,6 +806,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "en": {
         # --- targets ---
+        "targets.no_site_target": "Programme {program} states no number of sites to place (its target is a length, a share, or none).",
         # --- register ---
         # --- safetext ---
         # --- auth ---
