@@ -15,25 +15,12 @@ import pytest
 
 from geo import boundaries, config, install, supply, validate
 from geo.coverage import coverage
-from geo.demand import demand_cells
 from geo.errors import DataError
 from layers import need
 from layers.proposals import propose_sites
-from tests.test_coverage import desa_frame, point, sites_frame
+from tests.test_coverage import cells, point, sites_frame  # noqa: F401 (cells: the fixture)
 
 QUARTER = math.pi * 500**2 / 4
-
-
-@pytest.fixture(scope="module")
-def cells() -> gpd.GeoDataFrame:
-    desa = desa_frame(
-        [
-            ("3674010001", "3674010", (0, 0, 2, 2), 4000),
-            ("3674010002", "3674010", (0, 5, 3, 6), 3000),
-            ("3674020001", "3674020", (20, 0, 21, 1), 1000),
-        ]
-    )
-    return demand_cells(desa, 1000)
 
 
 def supply_frame(rows: list[tuple[str, str, str, object]]) -> gpd.GeoDataFrame:
