@@ -41,8 +41,8 @@ NO_COORDINATE, OUTSIDE, OTHER_REGION, SHARED, DUPLICATE = (
 )  # fmt: skip
 PROBLEMS = (NO_COORDINATE, OUTSIDE, OTHER_REGION, SHARED, DUPLICATE)
 
-COLUMNS = ["kind", "id", "name", "status", "kode_kab", "kode_kec", "kecamatan", "kode_desa", "desa", "qa_flags",
-           "problem", "source", "year", "geometry"]  # fmt: skip
+ADMIN = ["kode_kab", "kode_kec", "kecamatan", "kode_desa", "desa"]
+COLUMNS = ["kind", "id", "name", "status", *ADMIN, "qa_flags", "problem", "source", "year", "geometry"]
 
 
 @dataclass(frozen=True)
@@ -85,10 +85,11 @@ def kind_label(kind_id: str, t: Callable[[str], str]) -> str:
 
 
 def _frame(kind: pd.Series, ids, names, status, lon: pd.Series, lat: pd.Series, admin: pd.DataFrame, flags: pd.Series) -> gpd.GeoDataFrame:
+    """Facilities in :data:`COLUMNS` (without ``problem``); no geometry where a coordinate is missing."""
     points = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
     geometry = gpd.GeoSeries(np.where(lon.notna() & lat.notna(), points, None), index=lon.index, crs="EPSG:4326")
     out = gpd.GeoDataFrame(
-        {"kind": kind, "id": ids, "name": names, "status": status, **{c: admin[c] for c in COLUMNS[4:9]}, "qa_flags": flags.fillna("")},
+        {"kind": kind, "id": ids, "name": names, "status": status, **{c: admin[c] for c in ADMIN}, "qa_flags": flags.fillna("")},
         geometry=geometry,
         crs="EPSG:4326",
     )
