@@ -151,14 +151,20 @@ def promise_vs_need(
     Returns
     -------
     list of Option
-        Keys ``"promised"``, ``"planned"`` (when ``planned`` is not empty),
-        then ``"model_<n>"`` for each count.
+        Keys ``"promised"`` and ``"planned"`` (each when it has areas), then
+        ``"model_<n>"`` for each count.
     """
-    options = [area_option("promised", cells, fixed, radius_m, promised)]
+    options = [area_option("promised", cells, fixed, radius_m, promised)] if promised else []
     if planned:
         options.append(area_option("planned", cells, fixed, radius_m, planned))
     options += [model_option(f"model_{n}", cells, fixed, radius_m, n) for n in model_counts]
     return options
+
+
+def stated_count(text: str, word: str) -> int | None:
+    """The number a target text states for ``word``: ``"… RS swasta: 29, puskesmas 35"`` gives 35 for "puskesmas"; None without one."""
+    found = re.search(rf"\b{re.escape(word)}\b\s*:?\s*(\d+)", text or "", flags=re.IGNORECASE)
+    return int(found.group(1)) if found else None
 
 
 def planned_desa(

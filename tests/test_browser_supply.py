@@ -22,7 +22,7 @@ def test_smp_janji_vs_kebutuhan_panel_renders(server, browser):  # noqa: F811
     heading.wait_for(timeout=400_000)  # computed on first visit: every candidate position in 6 areas and two MCLP runs
     page.get_by_text("seluruh penduduk (tidak ada data per kelompok umur)", exact=False).wait_for(timeout=10_000)
     # The per-area expander follows the comparison table once both are computed.
-    page.get_by_text("Per wilayah (satu SMP saja)").wait_for(timeout=400_000)
+    page.get_by_text("Per wilayah (satu fasilitas saja)").wait_for(timeout=400_000)
     assert page.get_by_text("Menghitung janji vs kebutuhan").count() == 0
     heading.scroll_into_view_if_needed()
     page.wait_for_timeout(1500)

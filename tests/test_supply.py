@@ -121,6 +121,12 @@ def test_planned_desa_from_evidence_places(desa, data_root):
     assert found == ({"3674040001": "Sarua", "3674040002": "Jombang"}, ["ev-1"])
 
 
+def test_stated_count_reads_the_number_after_the_word():
+    assert need.stated_count("3 RSUD, RS swasta: 29, puskesmas 35", "puskesmas") == 35
+    assert need.stated_count("3 RSUD, RS swasta: 29, puskesmas 35", "RS swasta") == 29
+    assert need.stated_count("4 unit sekolah baru SMP", "puskesmas") is None
+
+
 def test_installed_supply(data_root, desa):
     frame = supply.load_supply(data_root, desa)
     counts = supply.kind_counts(frame).set_index("kind")

@@ -61,6 +61,15 @@ def test_janji_vs_kebutuhan_for_smp(tmp_path, monkeypatch, lang):
 
 
 
+def test_janji_vs_kebutuhan_for_puskesmas_counts_the_gap(tmp_path, monkeypatch):
+    # tsl-1-2-06 names "puskesmas 35" and no place; the 2019 list places 21 in Tangsel: the model places the other 14.
+    at = run(tmp_path, monkeypatch, {"hal": "cakupan", "lap": "puskesmas", "bahasa": "en"}, timeout=600)
+    captions = " ".join(c.value for c in at.caption)
+    assert "puskesmas 35" in captions and "hold 21 in this region, so the model places 14" in captions
+    [table] = [d.value for d in at.dataframe if d.value.shape[1] == 4 and "Option" in d.value.columns]
+    assert list(table["New facilities"]) == [14] and "Kota Tangerang Selatan" in table["Option"].iloc[0]
+
+
 def test_briefing_page_shows_existing_facilities(tmp_path, monkeypatch):
     at = run(tmp_path, monkeypatch, {"hal": "ringkasan", "area": "3674030"})
     assert "Fasilitas yang sudah ada" in [h.value for h in at.subheader]

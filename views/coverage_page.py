@@ -120,7 +120,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
         proposal_table(proposal, t)
     kecamatan_table(result, t)
     if layer_id in need_view.PANELS:
-        need_view.panel(layer_id, radius, t, lang, population_note(t, (data.catalog().program(need_view.PANELS[layer_id]).region,)))
+        need_view.panel(layer_id, radius, t, lang, population_note(t, (data.catalog().program(need_view.PANELS[layer_id].program).region,)))
 
 
 def proposal_controls(t: Callable[[str], str], lang: str, layer_id: str, radius: float, layer_sites: pd.DataFrame):

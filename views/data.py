@@ -136,23 +136,23 @@ def evidence_rows() -> pd.DataFrame | None:
     return pd.read_csv(path, dtype=str) if path.is_file() else None
 
 
-def promise_need(program_id: str, radius_m: float) -> tuple[list[need.Option], list[str]]:
-    """Promise vs need for a program (:func:`layers.need.promise_vs_need`) and the evidence ids of its planned sites (cached)."""
-    return _promise_need(*_key(), program_id, float(radius_m))
+def promise_need(program_id: str, layer_id: str, radius_m: float, model_counts: tuple[int, ...]) -> tuple[list[need.Option], list[str]]:
+    """Promise vs need for a program against a layer's facilities (:func:`layers.need.promise_vs_need`) and the evidence ids of its planned sites (cached)."""
+    return _promise_need(*_key(), program_id, layer_id, float(radius_m), model_counts)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _promise_need(path: str, revision: int, program_id: str, radius_m: float) -> tuple[list[need.Option], list[str]]:
+def _promise_need(path: str, revision: int, program_id: str, layer_id: str, radius_m: float, model_counts: tuple[int, ...]):
     program, a = catalog().program(program_id), admin()
     cells = demand().cells
     frame = _sites(path, revision)
-    promised_sites = targets.coverage_sites(frame[frame["layer"] == program.layer])
-    fixed = pd.concat([existing_supply.counterpart_sites(supply(), program.layer)[["id", "geometry"]], promised_sites[["id", "geometry"]]])
+    promised_sites = targets.coverage_sites(frame[frame["layer"] == layer_id])
+    fixed = pd.concat([existing_supply.counterpart_sites(supply(), layer_id)[["id", "geometry"]], promised_sites[["id", "geometry"]]])
     names = a["kecamatan"].set_index("kode_kec")["kecamatan"]
     evidence = evidence_rows()
     planned, ids = need.planned_desa(evidence, program_id, program.region, a["desa"], a["crosswalk"]) if evidence is not None else ({}, [])
     options = need.promise_vs_need(
-        cells[cells["kode_kab"] == program.region], fixed, radius_m, {c: names[c] for c in program.kecamatan}, planned
+        cells[cells["kode_kab"] == program.region], fixed, radius_m, {c: names[c] for c in program.kecamatan}, planned, model_counts
     )
     return options, ids
 
