@@ -685,6 +685,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "evidence.missing_claim": "klaim kosong: {columns}",
         "evidence.control_character": "karakter kendali di {columns}",
         # --- evregister ---
+        "evregister.unknown": "Tidak ada bukti dengan id {id!r} di register.",
+        "evregister.empty": "Tidak ada yang disimpan: impor tidak berisi bukti.",
+        "evregister.not_stored": "Bukti tidak disimpan:\n  {problems}",
+        "evregister.exists": "Bukti tidak disimpan: id ini sudah ada di register: {ids}",
+        "evregister.twice": "id muncul dua kali dalam batch ini",
+        "evregister.conflict": "Bukti {id} sudah diubah oleh {who} pada {at} (versi {version}); muat ulang lalu ulangi.",
+        "evregister.needs_reason": "Bukti {id} tidak diubah: perubahan perlu alasan (tautan atau catatan asal).",
+        "evregister.version": "Bukti {id} tidak diubah: sertakan nomor versi saat bukti dibaca.",
+        "evregister.retired": "Bukti {id} sudah ditarik: batalkan penarikannya dulu sebelum mengubahnya.",
+        "evregister.unchanged": "Bukti {id} tidak diubah: nilai barunya sama dengan yang tersimpan.",
+        "evregister.not_changed": "Bukti {id} tidak diubah: {problems}",
+        "evregister.changes": "Bukti {id} tidak diubah: perubahan harus berupa kolom dengan nilai teks.",
+        "evregister.fields": "Kolom ini tidak dapat diubah: {fields} (yang dapat diubah: {editable})",
         # --- supply ---
         # --- catalog ---
     },
@@ -704,6 +717,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "evidence.missing_claim": "claim is empty: {columns}",
         "evidence.control_character": "control character in {columns}",
         # --- evregister ---
+        "evregister.unknown": "There is no evidence item with id {id!r} in the register.",
+        "evregister.empty": "Nothing stored: the import holds no evidence.",
+        "evregister.not_stored": "Evidence not stored:\n  {problems}",
+        "evregister.exists": "Evidence not stored: these ids are already in the register: {ids}",
+        "evregister.twice": "the id appears twice in this batch",
+        "evregister.conflict": "Evidence {id} was changed by {who} at {at} (version {version}); reload and try again.",
+        "evregister.needs_reason": "Evidence {id} not changed: a change needs a reason (a link or a note on where it comes from).",
+        "evregister.version": "Evidence {id} not changed: give the version number it was read at.",
+        "evregister.retired": "Evidence {id} is retired: undo its retirement before changing it.",
+        "evregister.unchanged": "Evidence {id} not changed: the new values are the stored ones.",
+        "evregister.not_changed": "Evidence {id} not changed: {problems}",
+        "evregister.changes": "Evidence {id} not changed: a change maps fields to text values.",
+        "evregister.fields": "These fields cannot be changed: {fields} (changeable: {editable})",
         # --- supply ---
         # --- catalog ---
     },

@@ -16,7 +16,7 @@ from layers.catalog import Catalog, load_catalog
 from layers import proposals as location_models
 from layers.model import Layer
 from layers.registry import load_layers, reference_layers
-from register.seed import ensure_seeded
+from register.seed import ensure_evidence_seeded, ensure_seeded
 from layers.sites import site_frame
 from register.store import SiteStore
 from register.open import open_store, store_setting
@@ -71,9 +71,11 @@ def _references(root: str) -> dict[str, gpd.GeoDataFrame]:
 
 @st.cache_resource(show_spinner=False)
 def _store(setting: str) -> SiteStore:
-    """The site register ``setting`` names (see :func:`register.open.open_store`), seeded on first use with what the documents place."""
+    """The site register ``setting`` names (see :func:`register.open.open_store`), seeded on first use with what the
+    documents place and with the installed evidence."""
     s = open_store(setting)
     ensure_seeded(s, catalog(), admin()["kecamatan"])
+    ensure_evidence_seeded(s, catalog(), config.data_dir())
     return s
 
 
