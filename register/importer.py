@@ -349,14 +349,30 @@ def _shapefile_members(names: list[str]) -> dict[str, str]:
 # --- reading --------------------------------------------------------------------------------------
 
 
-def read_upload(data: bytes) -> ImportPreview:
-    """Read an upload into an unchecked preview; DataError if it cannot be read at all or breaks a limit."""
+def read_table(data: bytes) -> tuple[str, _Parsed]:
+    """An upload's format and parsed rows, within the limits; DataError if it cannot be read at all or breaks a limit."""
     if len(data) > MAX_BYTES:
         raise DataError(f"Berkas {_mb(len(data))} melebihi batas {_mb(MAX_BYTES)}")
     fmt = sniff(data)
     parsed = READERS[fmt](data)
     if not parsed.rows:
         raise DataError("Berkas tidak berisi fitur atau baris data")
+    return fmt, parsed
+
+
+def is_evidence_table(fmt: str, headers) -> bool:
+    """True for a CSV whose header is that of the evidence file (it has an ``evidence_id`` column)."""
+    return fmt == "csv" and "evidence_id" in {_key(h) for h in headers}
+
+
+def read_upload(data: bytes) -> ImportPreview:
+    """Read an upload of sites into an unchecked preview; DataError if it cannot be read at all or breaks a limit.
+
+    An evidence CSV is refused: :mod:`register.evidence_import` reads it (the planner page's Bukti tab).
+    """
+    fmt, parsed = read_table(data)
+    if is_evidence_table(fmt, parsed.records.columns):
+        raise DataError(key="evregister.evidence_upload")
     _check_vertices(parsed.geometry)
     columns, file_problems = _map_columns(list(parsed.records.columns))
     rows = gpd.GeoDataFrame(

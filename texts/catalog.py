@@ -698,6 +698,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "evregister.not_changed": "Bukti {id} tidak diubah: {problems}",
         "evregister.changes": "Bukti {id} tidak diubah: perubahan harus berupa kolom dengan nilai teks.",
         "evregister.fields": "Kolom ini tidak dapat diubah: {fields} (yang dapat diubah: {editable})",
+        "evregister.evidence_upload": "Berkas ini CSV bukti (ada kolom evidence_id), bukan data lokasi; impor di tab Bukti.",
+        "evregister.not_evidence": "Berkas ini bukan CSV bukti: baris judulnya perlu kolom evidence_id, program_id, event_date, status, claim_id, claim_en, place, precision, quantity, url, publisher dan note.",
+        "evregister.missing_columns": "kolom {columns} tidak ditemukan",
+        "evregister.row": "baris {row} ({id})",
+        "evregister.row_exists": "id ini sudah ada di register",
+        "evregister.row_twice": "id ini sudah dipakai baris sebelumnya",
+        "evregister.unchecked": "Baris belum diperiksa atau berubah sejak diperiksa; periksa ulang sebelum menyimpan.",
+        "evregister.import_blocked": "Impor bukti dibatalkan, tidak ada yang disimpan: {rows} baris yang dipilih atau berkasnya bermasalah; perbaiki atau buang barisnya:\n  {problems}",
+        "evregister.nothing_kept": "Tidak ada baris yang dipilih untuk diimpor.",
         # --- supply ---
         # --- catalog ---
     },
@@ -730,6 +739,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "evregister.not_changed": "Evidence {id} not changed: {problems}",
         "evregister.changes": "Evidence {id} not changed: a change maps fields to text values.",
         "evregister.fields": "These fields cannot be changed: {fields} (changeable: {editable})",
+        "evregister.evidence_upload": "This is an evidence CSV (it has an evidence_id column), not site data; import it in the Evidence tab.",
+        "evregister.not_evidence": "This is not an evidence CSV: its header needs the columns evidence_id, program_id, event_date, status, claim_id, claim_en, place, precision, quantity, url, publisher and note.",
+        "evregister.missing_columns": "column(s) {columns} not found",
+        "evregister.row": "row {row} ({id})",
+        "evregister.row_exists": "this id is already in the register",
+        "evregister.row_twice": "this id is used by an earlier row",
+        "evregister.unchecked": "The rows were not checked or changed since; check them again before saving.",
+        "evregister.import_blocked": "Evidence import cancelled, nothing stored: {rows} chosen row(s) or the file have problems; fix or drop the rows:\n  {problems}",
+        "evregister.nothing_kept": "No row is chosen for import.",
         # --- supply ---
         # --- catalog ---
     },

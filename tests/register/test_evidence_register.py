@@ -53,9 +53,14 @@ def test_seeding_adds_the_installed_evidence_once_and_never_overwrites_a_planner
     assert ensure_evidence_seeded(store, catalog, data_root) == 0  # present, retired ones too
     assert store.get_evidence("ev-001")["note"] == "diperiksa ulang" and store.get_evidence("ev-002")["retired"]
     assert [b["kind"] for b in store.batches()] == ["evidence_retire", "evidence_edit", "seed"]
-    with pytest.raises(DataError, match="Nothing to undo"):  # a seed is not undoable
-        for _ in range(3):
-            store.undo_last(planner)
+    store.undo_last(planner)
+    store.undo_last(planner)
+    restored = store.get_evidence("ev-001")
+    assert (restored["note"], restored["version"]) == (installed.set_index("evidence_id").at["ev-001", "note"], 3)
+    assert not store.get_evidence("ev-002")["retired"]
+    with pytest.raises(DataError) as caught:  # a seed is not undoable
+        store.undo_last(planner)
+    assert caught.value.text("en").startswith("Nothing to undo")
 
 
 def test_add_edit_retire_and_history(store, planner, catalog):
@@ -145,22 +150,22 @@ def test_a_batch_with_one_bad_or_existing_item_stores_nothing_and_names_it(store
     assert (store_state(store), store.evidence(include_retired=True)) == before
 
 
-def test_undo_reverts_evidence_imports_edits_and_retirements_newest_first(store, planner, other_planner, catalog):
+def test_undo_reverts_evidence_imports_edits_and_retirements_newest_first(store, planner, catalog):
     first = store.add_evidence([item("ev-901")], catalog, planner)
     store.add_evidence([item("ev-902"), item("ev-903")], catalog, planner)
     store.update_evidence("ev-901", {"status": "gagal", "note": "dibatalkan"}, 1, "https://example.org/batal", catalog, planner)
     store.retire_evidence("ev-901", 2, "salah program", planner)
-    store.undo_last(other_planner)  # the retirement
+    store.undo_last(planner)  # the retirement
     restored = store.get_evidence("ev-901")
-    assert (restored["retired"], restored["version"], restored["status"], restored["recorded_by"]) == (False, 4, "gagal", "budi")
-    store.undo_last(other_planner)  # the edit
+    assert (restored["retired"], restored["version"], restored["status"], restored["recorded_by"]) == (False, 4, "gagal", "rina")
+    store.undo_last(planner)  # the edit
     restored = store.get_evidence("ev-901")
     assert (restored["status"], restored["note"], restored["version"]) == ("dalam_proses", "", 5)
-    store.undo_last(other_planner)  # the second import: its items leave, their ids are free again
+    store.undo_last(planner)  # the second import: its items leave, their ids are free again
     assert [r["evidence_id"] for r in store.evidence(include_retired=True)] == ["ev-901"]
     assert store.evidence_history("ev-902")[-1] | {"at": None} == {
         "batch": str(int(first) + 6), "kind": "undo", "evidence_id": "ev-902", "field": "evidence", "old": "added",
-        "new": "removed", "reason": f"undo of batch {int(first) + 1}", "who": "budi", "at": None,
+        "new": "removed", "reason": f"undo of batch {int(first) + 1}", "who": "rina", "at": None,
     }  # fmt: skip
     store.add_evidence([item("ev-902")], catalog, planner)
     assert [b["undone_by"] is not None for b in store.batches(8)][-4:] == [True, True, True, False]
