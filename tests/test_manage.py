@@ -59,7 +59,7 @@ def test_wrong_password_is_refused(page):
 
 def test_planner_edits_a_site_and_history_records_it(page):
     log_in(page)
-    assert [t.label for t in page.tabs] == ["Impor berkas", "Ubah lokasi", "Status janji", "Riwayat & batalkan"]
+    assert [t.label for t in page.tabs] == ["Impor berkas", "Ubah lokasi", "Status janji", "Bukti", "Riwayat & batalkan"]
     edit_status(page, "dalam_pembangunan", "Berita acara 2026")
     assert "Tersimpan (versi 2)" in page.success[0].value
     last = open_store().history(SMP_SETU)[-1]
