@@ -303,6 +303,25 @@ class Schema:
     evidence_changes: Table
 
 
+def _history_table(metadata: MetaData, name: str, record: str, why: str, record_index: str) -> Table:
+    """A history table: one row per changed field of a record (id column ``record``), in a batch, with its reason ``why``.
+
+    No foreign key to the records: the history of one removed by an undone import stays.
+    """
+    return Table(
+        name, metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("batch", Integer, ForeignKey("batches.id"), nullable=False),
+        Column(record, Text, nullable=False),
+        Column("field", Text, nullable=False),
+        Column("old", Text),
+        Column("new", Text),
+        Column(why, Text, nullable=False),
+        Index(record_index, record),
+        Index(f"{name}_batch_idx", "batch"),
+    )  # fmt: skip
+
+
 def build_schema(geometry: Column, *site_extras) -> Schema:
     """The register's tables, with the backend's geometry column (key ``geometry``) and extra site-table items."""
     metadata = MetaData()
@@ -332,19 +351,7 @@ def build_schema(geometry: Column, *site_extras) -> Schema:
         Column("note", Text, nullable=False),
         Column("undone_by", Integer, ForeignKey("batches.id")),
     )  # fmt: skip
-    # No foreign key to sites: the history of a site removed by an undone import stays.
-    changes = Table(
-        "changes", metadata,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("batch", Integer, ForeignKey("batches.id"), nullable=False),
-        Column("site_id", Text, nullable=False),
-        Column("field", Text, nullable=False),
-        Column("old", Text),
-        Column("new", Text),
-        Column("evidence", Text, nullable=False),
-        Index("changes_site_idx", "site_id"),
-        Index("changes_batch_idx", "batch"),
-    )  # fmt: skip
+    changes = _history_table(metadata, "changes", "site_id", "evidence", "changes_site_idx")
     program_status = Table(
         "program_status", metadata,
         Column("program_id", Text, nullable=False),
@@ -365,20 +372,8 @@ def build_schema(geometry: Column, *site_extras) -> Schema:
         Column("recorded_at", Text, nullable=False),  # ISO time in WIB of the latest change
         Index("evidence_program_idx", "program_id"),
     )  # fmt: skip
-    # Evidence history apart from site history: the two id spaces are separate. No foreign key to evidence,
-    # so the history of an item removed by an undone import stays.
-    evidence_changes = Table(
-        "evidence_changes", metadata,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("batch", Integer, ForeignKey("batches.id"), nullable=False),
-        Column("evidence_id", Text, nullable=False),
-        Column("field", Text, nullable=False),
-        Column("old", Text),
-        Column("new", Text),
-        Column("reason", Text, nullable=False),
-        Index("evidence_changes_item_idx", "evidence_id"),
-        Index("evidence_changes_batch_idx", "batch"),
-    )  # fmt: skip
+    # Evidence history apart from site history: the two id spaces are separate.
+    evidence_changes = _history_table(metadata, "evidence_changes", "evidence_id", "reason", "evidence_changes_item_idx")
     return Schema(metadata, sites, batches, changes, program_status, evidence, evidence_changes)
 
 
@@ -468,14 +463,12 @@ class SQLStore(ABC):
         with self.engine.connect() as conn:
             return self._get(conn, site_id)
 
-    def _history_query(self):
-        """Change rows with their batch's kind, planner and time, oldest first."""
-        b, c = self.schema.batches, self.schema.changes
-        return (
-            select(c.c.batch, b.c.kind, c.c.site_id, c.c.field, c.c.old, c.c.new, c.c.evidence, b.c.who, b.c.at)
-            .join(b, b.c.id == c.c.batch)
-            .order_by(c.c.id)
-        )
+    def _history_query(self, changes: Table | None = None):
+        """Rows of a history table (default: the sites') with their batch's kind, planner and time, oldest first."""
+        b = self.schema.batches
+        c = self.schema.changes if changes is None else changes
+        own = [column for column in c.c if column.name not in ("id", "batch")]  # record id, field, old, new, why
+        return select(c.c.batch, b.c.kind, *own, b.c.who, b.c.at).join(b, b.c.id == c.c.batch).order_by(c.c.id)
 
     def history(self, site_id: str) -> list[dict]:
         """Changes to one site, oldest first: batch, kind, site_id, field, old, new, evidence, who, at."""
@@ -534,7 +527,7 @@ class SQLStore(ABC):
                 for r in conn.execute(self._program_status_query())
             ]
             evidence = self._read_evidence(conn, include_retired=True)
-            evidence_history = [{**r._mapping, "batch": str(r.batch)} for r in conn.execute(self._evidence_history_query())]
+            evidence_history = [{**r._mapping, "batch": str(r.batch)} for r in conn.execute(self._history_query(self.schema.evidence_changes))]
         return Snapshot(sites, history, statuses, evidence, evidence_history)
 
     # -- writing ---------------------------------------------------------------------------------
@@ -544,10 +537,19 @@ class SQLStore(ABC):
         values = {"kind": kind, "who": who, "at": at or _now(), "note": note}
         return conn.execute(insert(self.schema.batches).values(values)).inserted_primary_key[0]
 
-    def _record(self, conn: Connection, batch: int, rows: list[tuple]) -> None:
-        """History rows ``(site_id, field, old, new, evidence)`` of a batch."""
-        keys = ("site_id", "field", "old", "new", "evidence")
-        conn.execute(insert(self.schema.changes), [{"batch": batch, **dict(zip(keys, r))} for r in rows])
+    def _record(self, conn: Connection, batch: int, rows: list[tuple], changes: Table | None = None) -> None:
+        """History rows ``(record id, field, old, new, why)`` of a batch, in a history table (default: the sites')."""
+        table = self.schema.changes if changes is None else changes
+        keys = [column.name for column in table.c if column.name not in ("id", "batch")]
+        conn.execute(insert(table), [{"batch": batch, **dict(zip(keys, r))} for r in rows])
+
+    def _old_values(self, conn: Connection, record: Column, batch: int) -> dict[str, dict[str, str | None]]:
+        """Record id -> field -> its value before ``batch``, from the history table of ``record`` (its id column)."""
+        c = record.table.c
+        old: dict[str, dict[str, str | None]] = {}
+        for r in conn.execute(select(record, c.field, c.old).where(c.batch == batch).order_by(c.id)):
+            old.setdefault(r[0], {})[r.field] = r.old
+        return old
 
     def _ids(self, conn: Connection) -> set[str]:
         """Every site id in the register, retired ones included."""
@@ -693,10 +695,8 @@ class SQLStore(ABC):
 
     def _revert(self, conn: Connection, batch: int, undo: int) -> None:
         """Undo the site changes of ``batch`` as batch ``undo``."""
-        c, sites = self.schema.changes, self.schema.sites
-        old: dict[str, dict[str, str | None]] = {}
-        for r in conn.execute(select(c.c.site_id, c.c.field, c.c.old).where(c.c.batch == batch).order_by(c.c.id)):
-            old.setdefault(r.site_id, {})[r.field] = r.old
+        sites = self.schema.sites
+        old = self._old_values(conn, self.schema.changes.c.site_id, batch)
         evidence = f"undo of batch {batch}"
         added = [site_id for site_id, fields in old.items() if SITE in fields]
         if added:
@@ -761,25 +761,12 @@ class SQLStore(ABC):
         with self.engine.connect() as conn:
             return self._get_evidence(conn, evidence_id)
 
-    def _evidence_history_query(self):
-        """Evidence change rows with their batch's kind, planner and time, oldest first."""
-        b, c = self.schema.batches, self.schema.evidence_changes
-        return (
-            select(c.c.batch, b.c.kind, c.c.evidence_id, c.c.field, c.c.old, c.c.new, c.c.reason, b.c.who, b.c.at)
-            .join(b, b.c.id == c.c.batch)
-            .order_by(c.c.id)
-        )
-
     def evidence_history(self, evidence_id: str) -> list[dict]:
         """Changes to one evidence item, oldest first: batch, kind, evidence_id, field, old, new, reason, who, at."""
         with self.engine.connect() as conn:
-            rows = conn.execute(self._evidence_history_query().where(self.schema.evidence_changes.c.evidence_id == evidence_id))
+            c = self.schema.evidence_changes
+            rows = conn.execute(self._history_query(c).where(c.c.evidence_id == evidence_id))
             return [{**r._mapping, "batch": str(r.batch)} for r in rows]
-
-    def _record_evidence(self, conn: Connection, batch: int, rows: list[tuple]) -> None:
-        """Evidence history rows ``(evidence_id, field, old, new, reason)`` of a batch."""
-        keys = ("evidence_id", "field", "old", "new", "reason")
-        conn.execute(insert(self.schema.evidence_changes), [{"batch": batch, **dict(zip(keys, r))} for r in rows])
 
     def _evidence_ids(self, conn: Connection) -> set[str]:
         """Every evidence id in the register, retired ones included."""
@@ -790,7 +777,7 @@ class SQLStore(ABC):
         batch = self._new_batch(conn, kind, who, note)
         stamp = {"version": 1, "retired": False, "recorded_by": who, "recorded_at": _now()}
         conn.execute(insert(self.schema.evidence), [evidence_fields(i) | stamp for i in items])
-        self._record_evidence(conn, batch, [(i.evidence_id, EVIDENCE_ITEM, None, ADDED, i.url) for i in items])
+        self._record(conn, batch, [(i.evidence_id, EVIDENCE_ITEM, None, ADDED, i.url) for i in items], self.schema.evidence_changes)
         return batch
 
     def add_evidence(self, items: Iterable[EvidenceItem], catalog: Catalog, actor: object, note: str = "") -> str:
@@ -847,9 +834,8 @@ class SQLStore(ABC):
         )
         if done.rowcount != 1:  # the optimistic check in SQL itself, as for sites
             raise self._evidence_conflict(conn, old["evidence_id"])
-        self._record_evidence(
-            conn, batch, [(old["evidence_id"], f, _text(f, old[f]), _text(f, new[f]), reason) for f in values]
-        )  # fmt: skip
+        rows = [(old["evidence_id"], f, _text(f, old[f]), _text(f, new[f]), reason) for f in values]
+        self._record(conn, batch, rows, self.schema.evidence_changes)
         return new
 
     def _change_evidence(
@@ -898,15 +884,13 @@ class SQLStore(ABC):
 
     def _revert_evidence(self, conn: Connection, batch: int, undo: int, who: str) -> None:
         """Undo the evidence changes of ``batch`` as batch ``undo``: added items leave, changed ones get their old values back."""
-        c, e = self.schema.evidence_changes, self.schema.evidence
-        old: dict[str, dict[str, str | None]] = {}
-        for r in conn.execute(select(c.c.evidence_id, c.c.field, c.c.old).where(c.c.batch == batch).order_by(c.c.id)):
-            old.setdefault(r.evidence_id, {})[r.field] = r.old
+        e = self.schema.evidence
+        old = self._old_values(conn, self.schema.evidence_changes.c.evidence_id, batch)
         reason = f"undo of batch {batch}"
         added = [i for i, fields in old.items() if EVIDENCE_ITEM in fields]
         if added:
             conn.execute(delete(e).where(e.c.evidence_id == bindparam("item")), [{"item": i} for i in added])
-            self._record_evidence(conn, undo, [(i, EVIDENCE_ITEM, ADDED, REMOVED, reason) for i in added])
+            self._record(conn, undo, [(i, EVIDENCE_ITEM, ADDED, REMOVED, reason) for i in added], self.schema.evidence_changes)
         for evidence_id, fields in old.items():
             if EVIDENCE_ITEM not in fields:
                 restored = {f: (t == "true" if f == "retired" else t) for f, t in fields.items()}

@@ -14,23 +14,9 @@ from geo.errors import DataError
 from layers.evidence import COLUMNS, EvidenceItem
 from register import evidence_import, importer
 from register.seed import ensure_evidence_seeded
+from test_evidence_register import item, store  # noqa: F401 (store is a fixture: an empty register on each backend)
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "import"
-
-
-@pytest.fixture
-def store(any_store):
-    return any_store
-
-
-def item(evidence_id: str, **fields) -> EvidenceItem:
-    """A well-formed evidence item (fictitious: tests only)."""
-    values = dict(
-        program_id="tsl-1-2-08", event_date="2025-09-01", status="rencana", claim_id="Uji: Griya Sehat direncanakan.",
-        claim_en="Test: a Griya Sehat is planned.", place="Kec. Setu", precision="kecamatan", quantity="",
-        url="https://example.org/griya", publisher="Contoh", note="",
-    )  # fmt: skip
-    return EvidenceItem(evidence_id, **(values | fields))
 
 
 def evidence_csv(items: list[EvidenceItem], header: tuple[str, ...] = COLUMNS) -> bytes:
