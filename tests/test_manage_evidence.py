@@ -10,6 +10,11 @@ from register.open import open_store
 from test_manage import button, log_in, page  # noqa: F401 (page is a fixture)
 
 
+def shown(elements) -> list[str]:
+    """Messages as read on the page (they are Markdown-escaped)."""
+    return [e.value.replace("\\", "") for e in elements]
+
+
 def text_field(at, label: str):
     """The text box with this label; text areas first (the status form has a "Catatan" input too)."""
     return next(w for w in [*at.text_area, *at.text_input] if w.label == label)
@@ -32,11 +37,10 @@ def test_a_planner_adds_evidence_only_when_it_passes_the_check(page):  # noqa: F
     seeded = len(open_store().evidence())
     assert seeded == 172
     add_evidence(page, "javascript:alert(1)")
-    shown = [e.value.replace("\\", "") for e in page.error]  # Markdown-escaped on the page
-    assert shown == ["ev-p001: url 'javascript:alert(1)' bukan tautan http(s)"]
+    assert shown(page.error) == ["ev-p001: url 'javascript:alert(1)' bukan tautan http(s)"]
     assert len(open_store().evidence()) == seeded
     add_evidence(page, "https://example.org/uji")
-    assert any("Bukti ev-p001 tersimpan" in s.value for s in page.success)
+    assert any("Bukti ev-p001 tersimpan" in m for m in shown(page.success))
     stored = open_store().get_evidence("ev-p001")
     assert (stored["url"], stored["event_date"], stored["recorded_by"]) == ("https://example.org/uji", "2025-10", "rina")
 
@@ -49,16 +53,16 @@ def test_a_planner_edits_and_retires_evidence_and_a_stale_save_is_refused(page, 
     text_field(page, "Alasan perubahan (tautan atau catatan)").input("cek halaman sumber")
     page.button(key="evidence_edit_save").click().run()
     assert not page.exception, page.exception
-    assert any("Bukti ev-010 tersimpan (versi 2)" in s.value for s in page.success)
+    assert shown(page.success) == ["Bukti ev-010 tersimpan (versi 2)."]
     store = open_store()
     last = store.evidence_history("ev-010")[-1]
     assert (last["field"], last["new"], last["who"], last["reason"]) == ("note", "diperiksa ulang", "rina", "cek halaman sumber")
     store.update_evidence("ev-010", {"quantity": "oleh budi"}, 2, "laporan budi", catalog, other_planner)
     text_field(page, "Catatan").input("catatan rina")
     page.button(key="evidence_edit_save").click().run()
-    assert any("sudah diubah oleh budi" in e.value for e in page.error)
+    assert any("sudah diubah oleh budi" in m for m in shown(page.error))
     assert store.get_evidence("ev-010")["note"] == "diperiksa ulang"  # budi's save stands, rina's is not stored
     page.button(key="evidence_reload").click().run()
     button(page, "Tarik bukti ini").click().run()
-    assert any("Bukti ev-010 ditarik" in s.value for s in page.success)
+    assert shown(page.success) == ["Bukti ev-010 ditarik dari daftar; riwayatnya tetap."]
     assert store.get_evidence("ev-010")["retired"]

@@ -222,8 +222,25 @@ EVIDENCE_MAX_CHARS = 2000  # per field: far above a paraphrase of at most 25 wor
 PLANNER_PREFIX = "ev-p"  # planners' ids never clash with the research file's ev-NNN
 
 
+def _evidence_commit(action: Callable[[], str], lang: str) -> None:
+    """Run an evidence write and keep its outcome for this tab's next run (the shared messages land in the first tab)."""
+    try:
+        st.session_state["evidence_ok"] = action()
+    except DataError as exc:
+        st.session_state["evidence_error"] = exc.text(lang)
+    except PermissionError as exc:
+        st.session_state["evidence_error"] = str(exc)
+
+
+def _evidence_outcome() -> None:
+    for key, show in (("evidence_ok", st.success), ("evidence_error", st.error)):
+        message = st.session_state.pop(key, None)
+        if message:
+            show(markdown_text(message))  # they quote ids and values a planner typed
+
+
 def evidence_section(t: Callable[[str], str], lang: str, planner) -> None:
-    _outcome()
+    _evidence_outcome()
     st.caption(t("evidence_help"))
     task = st.radio(t("evidence_task"), ["edit", "add", "import"], format_func=lambda k: t(f"evidence_task_{k}"),
                     horizontal=True, key="evidence_task")  # fmt: skip
@@ -289,8 +306,8 @@ def _evidence_add(t: Callable[[str], str], lang: str, planner) -> None:
         item = EvidenceItem(evidence_id.strip(), **{k: v.strip() for k, v in values.items()})
         if _evidence_problems(item, lang):
             return
-        _commit(lambda: t("evidence_added").format(id=item.evidence_id,
-                                                   batch=store.add_evidence([item], data.catalog(), planner, note=item.evidence_id)))  # fmt: skip
+        _evidence_commit(lambda: t("evidence_added").format(id=item.evidence_id,
+                                                   batch=store.add_evidence([item], data.catalog(), planner, note=item.evidence_id)), lang)  # fmt: skip
         st.rerun()
 
 
@@ -326,11 +343,11 @@ def _evidence_edit(t: Callable[[str], str], lang: str, planner) -> None:
             st.session_state["evidence_loaded"] = (evidence_id, saved["version"])
             return t("evidence_saved").format(id=evidence_id, version=saved["version"])
 
-        _commit(_save)
+        _evidence_commit(_save, lang)
         st.rerun()
     if st.button(t("evidence_retire"), key="evidence_retire"):
-        _commit(lambda: t("evidence_retired").format(
-            id=store.retire_evidence(evidence_id, expected, t("retired_by_planner"), planner)["evidence_id"]))  # fmt: skip
+        _evidence_commit(lambda: t("evidence_retired").format(
+            id=store.retire_evidence(evidence_id, expected, t("retired_by_planner"), planner)["evidence_id"]), lang)  # fmt: skip
         st.rerun()
     st.dataframe(pd.DataFrame(store.evidence_history(evidence_id)), hide_index=True, width="stretch")
 
@@ -382,5 +399,5 @@ def _evidence_import(t: Callable[[str], str], lang: str, planner) -> None:
             st.session_state.pop("evidence_preview", None)
             return t("evidence_import_done").format(n=kept, batch=batch)
 
-        _commit(_store)
+        _evidence_commit(_store, lang)
         st.rerun()
