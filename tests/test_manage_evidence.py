@@ -6,8 +6,11 @@ AppTest cannot drive a file uploader: the evidence import is tested at the libra
 
 from __future__ import annotations
 
+from streamlit.testing.v1 import AppTest
+
+from layers.evidence import EvidenceItem
 from register.open import open_store
-from test_manage import button, log_in, page  # noqa: F401 (page is a fixture)
+from test_manage import APP, button, log_in, page  # noqa: F401 (page is a fixture)
 
 
 def shown(elements) -> list[str]:
@@ -66,3 +69,17 @@ def test_a_planner_edits_and_retires_evidence_and_a_stale_save_is_refused(page, 
     button(page, "Tarik bukti ini").click().run()
     assert shown(page.success) == ["Bukti ev-010 ditarik dari daftar; riwayatnya tetap."]
     assert store.get_evidence("ev-010")["retired"]
+
+
+def test_the_promise_page_shows_the_registers_evidence_with_a_planners_changes(tmp_path, monkeypatch, planner, catalog):
+    monkeypatch.setenv("PETA_STORE", str(tmp_path / "sites.sqlite"))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["hal"], at.query_params["program"] = "janji", "tsl-1-2-08"
+    at.run()  # seeds the register
+    store = open_store()
+    store.add_evidence([EvidenceItem("ev-p001", "tsl-1-2-08", "2026-01-15", "rencana", "Uji: Griya Sehat pertama direncanakan.",
+                                     "Test: the first Griya Sehat is planned.", "Kec. Setu", "kecamatan", "", "https://example.org/gs",
+                                     "Contoh", "")], catalog, planner)  # fmt: skip
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Griya Sehat pertama direncanakan" in m.value for m in at.markdown), [m.value for m in at.markdown]

@@ -24,7 +24,7 @@ from reports import briefing_pdf as briefing_pdf_export, briefing_xlsx as briefi
 from reports.briefing import Briefing, BriefingInputs, coverage_table, kecamatan_briefing
 from layers.model import Precision
 from layers.progress import program_progress
-from layers.evidence import load_evidence, load_searched
+from layers.evidence import COLUMNS as EVIDENCE_COLUMNS, load_searched
 from layers.evidence_places import resolve_places
 from layers.program_status import apply_judgement, judge
 
@@ -177,13 +177,14 @@ def _progress(path: str, revision: int, lang: str) -> pd.DataFrame:
 
 
 def evidence() -> pd.DataFrame:
-    """The evidence events (:data:`layers.evidence.COLUMNS`), read from the installed file."""
-    return _evidence(str(config.data_dir()))
+    """The evidence events (:data:`layers.evidence.COLUMNS`) the register holds, retired ones left out: the installed
+    file as seeded, with the planners' additions and edits; re-read whenever the register changes."""
+    return _evidence(*_key())
 
 
-@st.cache_resource(show_spinner=False)
-def _evidence(root: str) -> pd.DataFrame:
-    return load_evidence(root, catalog())
+@st.cache_data(show_spinner=False, max_entries=4)
+def _evidence(path: str, revision: int) -> pd.DataFrame:
+    return pd.DataFrame(_store(path).evidence(), columns=list(EVIDENCE_COLUMNS))
 
 
 def searched() -> pd.DataFrame:
@@ -198,11 +199,11 @@ def _searched(root: str) -> pd.DataFrame:
 
 def evidence_places() -> tuple[pd.DataFrame, pd.DataFrame]:
     """The areas the evidence names and the rows not placed (:func:`layers.evidence_places.resolve_places`)."""
-    return _evidence_places(str(config.data_dir()))
+    return _evidence_places(*_key())
 
 
-@st.cache_resource(show_spinner=False)
-def _evidence_places(root: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+@st.cache_data(show_spinner=False, max_entries=4)
+def _evidence_places(path: str, revision: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     a = admin()
     return resolve_places(evidence(), catalog(), a["desa"], a["kecamatan"], a["crosswalk"])
 
