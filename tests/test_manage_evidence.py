@@ -48,7 +48,7 @@ def test_a_planner_adds_evidence_only_when_it_passes_the_check(page):  # noqa: F
     assert (stored["url"], stored["event_date"], stored["recorded_by"]) == ("https://example.org/uji", "2025-10", "rina")
 
 
-def test_a_planner_edits_and_retires_evidence_and_a_stale_save_is_refused(page, other_planner, catalog):  # noqa: F811
+def test_a_planner_edits_retires_and_undoes_evidence_and_a_stale_save_is_refused(page, other_planner, catalog):  # noqa: F811
     log_in(page)
     page.radio(key="evidence_task").set_value("edit").run()
     page.selectbox(key="evidence_edit_item").set_value("ev-010").run()
@@ -69,6 +69,11 @@ def test_a_planner_edits_and_retires_evidence_and_a_stale_save_is_refused(page, 
     button(page, "Tarik bukti ini").click().run()
     assert shown(page.success) == ["Bukti ev-010 ditarik dari daftar; riwayatnya tetap."]
     assert store.get_evidence("ev-010")["retired"]
+    history = next(tab for tab in page.tabs if tab.label == "Riwayat & batalkan")
+    assert list(history.dataframe[0].value["Jenis"][:3]) == ["Penarikan bukti", "Perubahan bukti", "Perubahan bukti"]
+    button(page, "Batalkan impor/perubahan terakhir").click().run()  # the retirement, from the shared history tab
+    assert not page.exception, page.exception
+    assert not store.get_evidence("ev-010")["retired"]
 
 
 def test_the_promise_page_shows_the_registers_evidence_with_a_planners_changes(tmp_path, monkeypatch, planner, catalog):
