@@ -12,9 +12,9 @@ import io
 
 import pytest
 
-from conftest import PLANNER_PASSWORD
 from layers.evidence import COLUMNS
 from test_browser import ARTIFACTS, browser, server  # noqa: F401  (fixtures)
+from test_browser_manage import planner_page
 
 pytestmark = pytest.mark.browser
 
@@ -34,15 +34,7 @@ def test_planner_imports_an_evidence_csv(server, browser, tmp_path):  # noqa: F8
     csv.writer(out, lineterminator="\n").writerows([COLUMNS, *ROWS])
     upload = tmp_path / "bukti.csv"
     upload.write_text(out.getvalue(), encoding="utf-8")
-    page = browser.new_page(viewport={"width": 1400, "height": 1200})
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"{server}/?hal=kelola")
-    page.get_by_text("Halaman ini untuk perencana").wait_for(timeout=90_000)
-    page.get_by_text("Masuk sebagai perencana").click()
-    page.get_by_label("Nama pengguna").fill("rina")
-    page.get_by_label("Kata sandi").fill(PLANNER_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    page, dialogs = planner_page(server, browser)
     page.get_by_role("tab", name="Bukti").click()
     page.get_by_text("Impor CSV bukti").click()
     uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Berkas CSV bukti")
