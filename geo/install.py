@@ -1,6 +1,7 @@
-"""Install the third-party data from the data source directory, checked first.
+"""Install the third-party data and the evidence dataset from the data source directory, checked first.
 
-Run as ``python -m geo.install``. The source (``PETA_DATA_SOURCE``, default
+Run as ``python -m geo.install``. Boundaries and reference layers are checked
+by :mod:`geo.validate`; every evidence row by :func:`layers.evidence.check_evidence`. The source (``PETA_DATA_SOURCE``, default
 ``../shared/data``) is validated before anything is copied; files are copied
 into a temporary folder and swapped in only when all of them are there, so a
 failed install leaves an earlier installation untouched.

@@ -26,8 +26,8 @@ Then, from the events that count (latest last):
 * an event done ("terpenuhi") whose stated figure, in the target's unit, reaches
   the whole target (and is not "X dari Y"): **Terpenuhi**;
 * otherwise **Dalam proses**: partly done (a "terpenuhi" event that does not
-  cover the whole target, or a target the text cannot measure), under way, or
-  planned/budgeted in the term.
+  cover the whole target), done for a target the document does not quantify
+  (only a planner can confirm it), under way, or planned/budgeted in the term.
 
 A planner's recorded status (the register's ``program_statuses``, kept with its
 evidence in the history) overrides the proposal; both are kept, and the reason
@@ -48,7 +48,7 @@ from layers.catalog import Catalog
 from layers.evidence import EvidenceStatus, date_precision
 from layers.model import Program, ProgramStatus
 from texts.catalog import translator
-from texts.numbers import format_number
+from texts.numbers import format_number, format_partial_date
 
 # (first day of delivery, last day or None while the term runs), per region.
 TERMS = {config.TANGSEL: (date(2025, 2, 20), None), config.KAB_TANGERANG: (date(2019, 1, 1), date(2023, 12, 31))}
@@ -184,18 +184,11 @@ def _propose(program: Program, events: pd.DataFrame, counted: pd.DataFrame, sear
     if len(whole):
         return ProgramStatus.FULFILLED, "fulfilled", params | {"date": whole.iloc[-1]["event_date"]}
     if len(done):
-        return ProgramStatus.IN_PROGRESS, "partial", params | {"date": done.iloc[-1]["event_date"]}
+        reason = "partial" if program.target_qty else "done_unmeasured"
+        return ProgramStatus.IN_PROGRESS, reason, params | {"date": done.iloc[-1]["event_date"]}
     if (counted["status"] == EvidenceStatus.IN_PROGRESS.value).any():
         return ProgramStatus.IN_PROGRESS, "under_way", params
     return ProgramStatus.IN_PROGRESS, "planned", params
-
-
-def month_label(year_month: str, lang: str) -> str:
-    """``2026-02`` as "Februari 2026" / "February 2026"."""
-    if not year_month or len(year_month) < 7:
-        return year_month
-    year, month = year_month[:4], int(year_month[5:7])
-    return f"{translator(lang)(f'ev_month_{month}')} {year}"
 
 
 def reason_text(row: dict, lang: str = "id") -> str:
@@ -203,8 +196,9 @@ def reason_text(row: dict, lang: str = "id") -> str:
     t = translator(lang)
     params = dict(row["params"])
     excluded = params.pop("excluded", {})
-    if "as_of" in params:
-        params["as_of"] = month_label(params["as_of"], lang)
+    for key in ("as_of", "date"):
+        if date_precision(params.get(key, "")):
+            params[key] = format_partial_date(params[key], lang)
     if "n" in params:
         params["n"] = format_number(params["n"], lang)
     text = t(f"ev_reason_{row['reason']}").format(**params)

@@ -4,21 +4,7 @@ from __future__ import annotations
 
 import json
 
-from streamlit.testing.v1 import AppTest
-
-from geo.config import PROJECT_ROOT
-
-APP = str(PROJECT_ROOT / "app.py")
-
-
-def fresh(tmp_path, monkeypatch, **query) -> AppTest:
-    monkeypatch.setenv("PETA_STORE", str(tmp_path / "sites.sqlite"))
-    at = AppTest.from_file(APP, default_timeout=120)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+from tests.test_app import fresh
 
 
 def texts(at) -> str:

@@ -69,12 +69,16 @@ def test_the_file_names_each_bad_row_by_its_id(catalog, tmp_path):
     good = list(dataclasses.astuple(GOOD))
     bad_program = list(dataclasses.astuple(dataclasses.replace(GOOD, evidence_id="ev-901", program_id="tsl-0")))
     bad_url = list(dataclasses.astuple(dataclasses.replace(GOOD, evidence_id="ev-902", url="javascript:x")))
-    path = _write(tmp_path / "evidence.csv", [good, bad_program, bad_url, good])
+    bad_date = list(dataclasses.astuple(dataclasses.replace(GOOD, evidence_id="ev-903", event_date="2025-13-01")))
+    bad_status = list(dataclasses.astuple(dataclasses.replace(GOOD, evidence_id="ev-904", status="done")))
+    path = _write(tmp_path / "evidence.csv", [good, bad_program, bad_url, bad_date, bad_status, good])
     with pytest.raises(DataError) as caught:
         read_evidence(path, catalog)
     text = str(caught.value)
     assert "ev-901: program 'tsl-0' is not in the catalog" in text
     assert "ev-902: url 'javascript:x' is not an http(s) link" in text
+    assert "ev-903: date '2025-13-01' is not a valid YYYY, YYYY-MM or YYYY-MM-DD" in text
+    assert "ev-904: status 'done' is unknown" in text
     assert "evidence_id repeated: ev-900" in text
 
 
@@ -140,6 +144,12 @@ def test_a_partial_completion_is_in_progress(catalog):
     assert verdict(catalog, event(1, status="terpenuhi", quantity="2 dari 4 unit"))[0] == "dalam_proses"
     status, reason, text = verdict(catalog, event(1, status="terpenuhi", quantity="4 unit"))
     assert (status, reason) == ("terpenuhi", "fulfilled") and "4 unit sekolah baru SMP" in text
+
+
+def test_done_without_a_measurable_target_waits_for_a_planner(catalog):
+    # kab-04-02 ("beroperasinya RSUD di wilayah barat") states no quantity the evidence could be checked against
+    status, reason, text = verdict(catalog, event(1, "kab-04-02", "2023-12-18", "terpenuhi"), program="kab-04-02")
+    assert (status, reason) == ("dalam_proses", "done_unmeasured") and "18 December 2023" in text
 
 
 def test_the_whole_target_needs_its_unit(catalog):

@@ -21,8 +21,8 @@ from layers.nearby import nearby_sites
 from layers.registry import program_layers
 from layers.render import build_near_map, esc
 from reports.briefing_evidence import area_evidence
-from texts.safe import markdown_text
 from texts.numbers import format_number
+from texts.safe import markdown_text
 from views import data
 from views.promise_page import evidence_table
 from views.state import Param

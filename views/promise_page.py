@@ -17,10 +17,10 @@ from streamlit_folium import st_folium
 from geo import sources
 from geo.boundaries import REGION_NAMES
 from layers.evidence import date_precision
-from layers.program_status import COUNTED, event_roles, month_label
+from layers.program_status import COUNTED, event_roles
 from layers.promise_map import build_promise_map
 from reports.briefing import label
-from texts.numbers import format_number
+from texts.numbers import format_number, format_partial_date
 from texts.safe import http_url, markdown_text
 from views import data
 
@@ -33,14 +33,12 @@ def _back() -> None:
 
 
 def date_label(value: str, lang: str, t: Callable[[str], str]) -> str:
-    """An event date as people read it, with its precision: "15 Desember 2025", "Desember 2025 (bulan saja)", "2025 (tahun saja)"."""
+    """An event date as people read it, with its precision: "15 Desember 2025", "Desember 2025 (hanya bulan)", "2025 (hanya tahun)"."""
     kind = date_precision(value)
     if kind is None:
         return t("ev_date_unknown")
-    if kind == "year":
-        return f"{value} ({t('ev_date_year')})"
-    month = month_label(value[:7], lang)
-    return f"{month} ({t('ev_date_month')})" if kind == "month" else f"{int(value[8:10])} {month}"
+    text = format_partial_date(value, lang)
+    return text if kind == "day" else f"{text} ({t('ev_date_' + kind)})"
 
 
 def promise_link(program_id: str, lang: str, base: str = "./") -> str:
