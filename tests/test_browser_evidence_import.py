@@ -53,5 +53,8 @@ def test_planner_imports_an_evidence_csv(server, browser, tmp_path):  # noqa: F8
     page.get_by_text("2 bukti tersimpan").wait_for(timeout=30_000)
     page.get_by_role("button", name="Simpan semua baris terpilih").wait_for(state="detached", timeout=30_000)  # stored once
     page.screenshot(path=str(ARTIFACTS / "evidence-import-done.png"), full_page=True)
+    page.get_by_text("Ubah atau tarik bukti").click()
+    page.get_by_text("Versi 1, terakhir diubah oleh seed").wait_for(timeout=30_000)  # the first item, ev-001
+    page.screenshot(path=str(ARTIFACTS / "evidence-edit.png"), full_page=True)
     assert dialogs == []
     assert page.locator("img[src='x']").count() == 0

@@ -33,7 +33,7 @@ def planner_page(server, browser):  # noqa: F811
     page.get_by_label("Nama pengguna").fill("rina")
     page.get_by_label("Kata sandi").fill(PLANNER_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
-    page.get_by_text("Impor berkas").wait_for(timeout=30_000)
+    page.get_by_role("tab", name="Impor berkas").wait_for(timeout=30_000)
     return page, dialogs
 
 
