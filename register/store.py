@@ -667,9 +667,10 @@ class SQLStore(ABC):
 
         An import's sites are deleted (their ids become free for a corrected
         import; their history stays), an edit's or retirement's old values come
-        back as a new version, a program status record stops counting. The undo
+        back as a new version, a program status record stops counting; evidence
+        imports, edits and retirements are undone the same way. The undo
         is a batch of its own, with history rows. Batches are undone newest
-        first, so the sites involved are as the batch left them. DataError if
+        first, so the records involved are as the batch left them. DataError if
         there is nothing to undo; ConflictError if ``expected_batch`` is given
         and is no longer the latest (someone saved in between), or if another
         planner made the latest batch and ``others`` (the planner chose to undo
