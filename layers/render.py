@@ -16,6 +16,7 @@ import html
 import json
 import math
 from typing import Callable
+from urllib.parse import urlencode
 
 import folium
 import geopandas as gpd
@@ -29,6 +30,7 @@ from geo.config import METRIC_CRS, PROGRAM_REGIONS
 from geo.display import GRID_DEGREES
 from layers import assets
 from layers.model import Layer, Precision
+from texts.numbers import format_number
 from texts.safe import html_text
 
 Translate = Callable[[str], str]
@@ -76,12 +78,12 @@ def fill_for(value, breaks: list[float]) -> str:
     return PALETTE[-1]
 
 
-def class_labels(breaks: list[float], exact: bool) -> list[str]:
-    """Legend text per class: the value itself for value classes, else 'lower – upper'."""
+def class_labels(breaks: list[float], exact: bool, lang: str = "id") -> list[str]:
+    """Legend text per class in the UI's number format: the value itself for value classes, else 'lower – upper'."""
     if exact:
-        return [esc(b) for b in breaks]
+        return [html_text(format_number(b, lang)) for b in breaks]
     lowers = [0.0] + breaks[:-1]
-    return [f"{esc(lo)} \u2013 {esc(hi)}" for lo, hi in zip(lowers, breaks)]
+    return [f"{html_text(format_number(lo, lang))} \u2013 {html_text(format_number(hi, lang))}" for lo, hi in zip(lowers, breaks)]
 
 
 class _Script(MacroElement):
@@ -136,30 +138,39 @@ def _boundaries(m, kecamatan, metrics, metric, t: Translate, site_lists: dict[st
     )
     # Site lists are built from escaped labels joined with <br>: the one place markup is intended.
     props["lokasi"] = [site_lists.get(code, esc(t("none"))) for code in kecamatan["kode_kec"]]
+    props["tautan"] = _program_links(kecamatan, t)
+    fields = ["kecamatan", "wilayah", "nilai", "penduduk", "lokasi"]
+    aliases = [esc(t("kecamatan")), esc(t("region")), esc(t(f"metric_{metric}")), esc(t("population")), esc(t("sites_here"))]
     folium.GeoJson(
         props.__geo_interface__,
         name=t("layer_kecamatan"),
         style_function=lambda f: {"fillColor": f["properties"]["_fill"], "color": "#555", "weight": 1, "fillOpacity": 0.55},
         highlight_function=lambda f: {"weight": 3, "color": "#000"},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["kecamatan", "wilayah", "nilai", "penduduk", "lokasi"],
-            aliases=[esc(t("kecamatan")), esc(t("region")), esc(t(f"metric_{metric}")), esc(t("population")), esc(t("sites_here"))],
-            sticky=True,
-        ),
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
+        popup=folium.GeoJsonPopup(fields=[*fields, "tautan"], aliases=[*aliases, esc(t("map_more"))]),
         control=False,
     ).add_to(m)
-    return breaks, in_scope.dropna().nunique() <= len(PALETTE)
+    # Which classes the legend needs: a missing value in a program kecamatan, and context kecamatan.
+    present = {"no_data": bool(in_scope.reindex(kecamatan.loc[program_rows, "kode_kec"]).isna().any()), "context": bool((~program_rows).any())}
+    return breaks, in_scope.dropna().nunique() <= len(PALETTE), present
 
 
 def _admin_lines(m, frame, t: Translate, level: str, weight: float):
     """Unfilled admin outlines (``level`` "desa" or "kecamatan") with a name tooltip."""
     columns = {"nama": lambda r: r[level], "kecamatan": lambda r: r["kecamatan"]} if level == "desa" else {"nama": lambda r: r["kecamatan"], "wilayah": lambda r: r["kabupaten_kota"]}
     aliases = [esc(t(level)), esc(t("kecamatan") if level == "desa" else t("region"))]
+    props = _props(frame, columns)
+    popup = None
+    if level == "kecamatan":
+        # The outline is clickable along its line: the popup names the kecamatan and links its pages.
+        props["tautan"] = _program_links(frame, t)
+        popup = folium.GeoJsonPopup(fields=[*columns, "tautan"], aliases=[*aliases, esc(t("map_more"))])
     folium.GeoJson(
-        _props(frame, columns).__geo_interface__,
+        props.__geo_interface__,
         name=t(f"layer_{level}"),
         style_function=lambda f: {"color": "#666", "weight": weight, "fill": False},
         tooltip=folium.GeoJsonTooltip(fields=list(columns), aliases=aliases),
+        popup=popup,
     ).add_to(m)
 
 
@@ -206,6 +217,12 @@ def _area_steps(areas: pd.DataFrame, layer_order: list[str]) -> pd.Series:
     return pd.Series([lookup[(c, lid)] for c, lid in zip(codes, areas["layer"])], index=areas.index)
 
 
+def _area_style(color: str, dash: str) -> dict:
+    """A desa-level site's outline is strong; a kecamatan-level one (a placeholder for 'somewhere here') stays light."""
+    light = dash == AREA_DASH[Precision.KECAMATAN.value]
+    return {"color": color, "weight": 1.3 if light else 2.5, "opacity": 0.7 if light else 1, "dashArray": dash, "fill": False}
+
+
 def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object], steps: pd.Series, t: Translate, lang: str):
     count = len(sites)
     group = folium.FeatureGroup(name=f'<i class="fa-solid fa-{esc(layer.icon)}" style="color:{esc(layer.color)}"></i> {esc(layer.label(lang))} ({count})')
@@ -220,7 +237,7 @@ def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object
         props["_dash"] = [AREA_DASH[p] for p in areas["precision"]]
         folium.GeoJson(
             props.__geo_interface__,
-            style_function=lambda f, c=layer.color: {"color": c, "weight": 3, "dashArray": f["properties"]["_dash"], "fill": False},
+            style_function=lambda f, c=layer.color: _area_style(c, f["properties"]["_dash"]),
             tooltip=folium.GeoJsonTooltip(fields=["nama", "presisi"], aliases=_popup_aliases(t)[:1] + [esc(t("precision"))]),
             popup=folium.GeoJsonPopup(fields=fields, aliases=_popup_aliases(t)),
         ).add_to(group)
@@ -255,14 +272,14 @@ def _swatch(color: str) -> str:
     return f'<span class="sw" style="background:{color}"></span>'
 
 
-def _class_rows(breaks: list[float], exact: bool) -> list[str]:
-    return [f"{_swatch(fill_for(upper, breaks))}{label}" for upper, label in zip(breaks, class_labels(breaks, exact))]
+def _class_rows(breaks: list[float], exact: bool, lang: str = "id") -> list[str]:
+    return [f"{_swatch(fill_for(upper, breaks))}{label}" for upper, label in zip(breaks, class_labels(breaks, exact, lang))]
 
 
 PRECISION_ROWS = (
     ('<svg width="18" height="14"><circle cx="9" cy="7" r="5" fill="#888" stroke="#222" stroke-width="2"/></svg>', "precision_titik"),
     ('<svg width="18" height="14"><rect x="2" y="2" width="14" height="10" fill="none" stroke="#444" stroke-width="2" stroke-dasharray="3 2"/></svg>', "precision_desa"),
-    ('<svg width="18" height="14"><rect x="2" y="2" width="14" height="10" fill="none" stroke="#444" stroke-width="2" stroke-dasharray="6 3"/></svg>', "precision_kecamatan"),
+    ('<svg width="18" height="14"><rect x="2" y="2" width="14" height="10" fill="none" stroke="#444" stroke-width="1.3" stroke-dasharray="6 3"/></svg>', "precision_kecamatan"),
 )
 
 
@@ -279,6 +296,7 @@ padding:5px 8px;font:11px/1.3 sans-serif;border-radius:4px;box-shadow:0 1px 4px 
 .pjt-legend .sw{display:inline-block;width:14px;height:10px;margin-right:5px;border:1px solid #999;vertical-align:middle}
 .pjt-legend .note{color:#555;font-size:10px;margin:2px 0 4px}</style>"""
     m.get_root().html.add_child(Element(f'{style}<details class="pjt-legend" open><summary>{esc(t("legend"))}</summary>{body}</details>'))
+    m.add_child(_LegendControl())
 
 
 def _layer_rows(layers: list[Layer], lang: str) -> list[str]:
@@ -288,9 +306,10 @@ def _layer_rows(layers: list[Layer], lang: str) -> list[str]:
     ]
 
 
-def _legend(m, breaks: list[float], exact: bool, metric: str, present: list[Layer], region_count: int, t: Translate, lang: str, pop_note: str,
-            supply_rows: list[str] | None = None):
-    choropleth = _class_rows(breaks, exact) + [f"{_swatch(NO_DATA_FILL)}{esc(t('no_data'))}", f"{_swatch(CONTEXT_FILL)}{esc(t('context_only'))}"]
+def _legend(m, breaks: list[float], exact: bool, classes: dict[str, bool], metric: str, present: list[Layer], region_count: int, t: Translate,
+            lang: str, pop_note: str, supply_rows: list[str] | None = None):
+    extra = {"no_data": f"{_swatch(NO_DATA_FILL)}{esc(t('no_data'))}", "context": f"{_swatch(CONTEXT_FILL)}{esc(t('context_only'))}"}
+    choropleth = _class_rows(breaks, exact, lang) + [row for key, row in extra.items() if classes[key]]
     precision = [f"{svg} {esc(t(key))}" for svg, key in PRECISION_ROWS]
     _legend_box(m, t, [
         (t(f"metric_{metric}"), choropleth, pop_note),
@@ -351,6 +370,7 @@ def base_map(attributions: list[str]) -> folium.Map:
     m.add_child(_Script("L.Icon.Default.imagePath = %s;" % _js_string(assets.ICON_IMAGE_PATH)))
     _attribution(m, attributions)
     m.get_root().html.add_child(Element(MAP_CSS))
+    m.add_child(_PageLinks())
     return m
 
 
@@ -381,6 +401,7 @@ def build_map(
     references: dict[str, gpd.GeoDataFrame] | None = None,
     focus: gpd.GeoDataFrame | None = None,
     supply: gpd.GeoDataFrame | None = None,
+    desa_names: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """The dashboard map.
 
@@ -389,10 +410,12 @@ def build_map(
     with. ``t`` translates label keys; ``lang`` picks layer labels. The view
     fits ``focus`` (default: both program regions). ``supply`` (existing
     facilities, :func:`geo.supply.load_supply`) adds one layer per kind.
+    Kecamatan and region names are always on the map; ``desa_names`` (desa
+    boundaries) adds their names, shown when zoomed in.
     """
     m = base_map(attributions)
     site_lists = _site_lists(sites, layers, lang)
-    breaks, exact = _boundaries(m, kecamatan, metrics, metric, t, site_lists)
+    breaks, exact, classes = _boundaries(m, kecamatan, metrics, metric, t, site_lists)
     if desa is not None:
         _admin_lines(m, desa, t, "desa", 0.6)
     present = _site_layers(m, sites, layers, outlines or {}, t, lang)
@@ -400,12 +423,12 @@ def build_map(
         _reference_layer(m, frame, layers[lid], t, lang)
     supply_rows = supply_layers(m, supply, t, show=SUPPLY_SHOWN) if supply is not None else None
     region_count = int((sites["precision"] == Precision.REGION.value).sum())
-    _legend(m, breaks, exact, metric, present, region_count, t, lang, pop_note, supply_rows)
+    _legend(m, breaks, exact, classes, metric, present, region_count, t, lang, pop_note, supply_rows)
     folium.LayerControl(collapsed=True).add_to(m)
+    map_labels(m, region_label_rows(kecamatan) + _kecamatan_label_rows(kecamatan) + (label_rows(desa_names, "desa", "desa") if desa_names is not None else []))
     if focus is None or focus.empty:
         focus = kecamatan[kecamatan["kode_kab"].isin(PROGRAM_REGIONS)]
-    bounds = focus.total_bounds
-    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    fit_clear_of_legend(m, focus.total_bounds)
     return m
 
 
@@ -431,22 +454,31 @@ def build_near_map(
     location: tuple[float, float] | None = None,
     radius_m: float = 3000,
     supply: gpd.GeoDataFrame | None = None,
+    place: pd.Series | None = None,
 ) -> folium.Map:
     """The "near me" map: the radius circle around ``location``, the given sites and existing facilities (``supply``).
 
-    It has a geolocation button; a position it finds is passed on as a map
-    click, so the app receives it the same way as a click on the map.
+    ``place`` (:func:`geo.locate.locate` of the location) has its desa and
+    kecamatan outlined and named. Kecamatan names and a legend of what is
+    drawn are always there. It has a geolocation button; a position it finds
+    is passed on as a map click, so the app receives it the same way as a
+    click on the map.
     """
     m = base_map(attributions)
     _admin_lines(m, kecamatan, t, "kecamatan", 1)
+    home_rows = _home_outlines(m, place, outlines, t) if place is not None else {}
     if location is not None:
         # Drawn before the sites, so a site at the very same spot stays on top and clickable.
         folium.Circle(location, radius=radius_m, color="#c62828", weight=2, fill=True, fill_opacity=0.04).add_to(m)
         folium.CircleMarker(location, radius=9, color="#c62828", weight=3, fill=True, fill_color="#ffffff", fill_opacity=1).add_to(m)
     if supply is not None:
-        supply_layers(m, supply, t, show=tuple(existing_supply.KINDS))
-    _site_layers(m, sites, layers, outlines, t, lang)
+        supply_rows = supply_layers(m, supply, t, show=tuple(existing_supply.KINDS))
+    else:
+        supply_rows = []
+    present = _site_layers(m, sites, layers, outlines, t, lang)
     folium.LayerControl(collapsed=True).add_to(m)
+    _near_legend(m, t, lang, location is not None, home_rows, sites, present, supply_rows)
+    map_labels(m, list(home_rows.values()) + _kecamatan_label_rows(kecamatan))
     control = assets.locate_control(position="topleft", setView="once", flyTo=False, strings={"title": t("locate_me")})
     control.add_to(m)
     name = m.get_name()
@@ -456,13 +488,12 @@ def build_near_map(
         "%s.on('locationfound', function (e) { %s.fire('click', {latlng: e.latlng}); });" % (control.get_name(), name, name)
     ))
     if location is None:
-        bounds = kecamatan[kecamatan["kode_kab"].isin(PROGRAM_REGIONS)].total_bounds
-        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+        fit_clear_of_legend(m, kecamatan[kecamatan["kode_kab"].isin(PROGRAM_REGIONS)].total_bounds)
         return m
     lat, lon = location
     dlat = radius_m / 111_320
     dlon = dlat / math.cos(math.radians(lat))
-    m.fit_bounds([[lat - dlat, lon - dlon], [lat + dlat, lon + dlon]])
+    fit_clear_of_legend(m, (lon - dlon, lat - dlat, lon + dlon, lat + dlat))
     return m
 
 
@@ -524,7 +555,7 @@ def build_coverage_map(
         props["_fill"] = [fill_for(round(v), breaks) for v in values["uncovered"]]
         tooltip = folium.GeoJsonTooltip(fields=["desa", "kecamatan", "tidak", "porsi"],
                                         aliases=[esc(t("desa")), esc(t("kecamatan")), esc(t("uncovered_people")), esc(t("covered_pct"))])
-        rows, title = _class_rows(breaks, False), t("map_uncovered")
+        rows, title = _class_rows(breaks, False, lang), t("map_uncovered")
     folium.GeoJson(
         props.__geo_interface__, name=title, control=False,
         style_function=lambda f: {"fillColor": f["properties"]["_fill"], "color": "#999", "weight": 0.3, "fillOpacity": 0.6},
@@ -548,9 +579,9 @@ def build_coverage_map(
         (t("supply_title"), supply_rows, t("supply_legend_note") if supply_rows else ""),
     ])
     folium.LayerControl(collapsed=True).add_to(m)
+    map_labels(m, _kecamatan_label_rows(kecamatan))
     focus = kecamatan if focus is None or focus.empty else focus
-    bounds = focus.total_bounds
-    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    fit_clear_of_legend(m, focus.total_bounds)
     return m
 
 
@@ -600,3 +631,192 @@ def build_import_map(*, rows: gpd.GeoDataFrame, kecamatan: gpd.GeoDataFrame, t: 
     _legend_box(m, t, [(t("import_preview"), [f"{_swatch(IMPORT_OK)}{esc(t('import_ok'))}", f"{_swatch(IMPORT_PROBLEM)}{esc(t('import_problems'))}",
                                               f"{_swatch(IMPORT_DROPPED)}{esc(t('import_dropped'))}"], "")])
     return m
+
+
+# --- Names, a legend clear of the program area and kecamatan popups ---
+
+# Zoom range per kind of name; within a range, names that would overlap one drawn earlier are hidden.
+LABEL_ZOOMS = (("home", 0, 19), ("region", 0, 10), ("kecamatan", 10, 19), ("desa", 13, 19))
+LABEL_CSS = """<style>.leaflet-tooltip.pjt-label{background:none;border:0;box-shadow:none;padding:0;color:#222;white-space:nowrap;
+font:600 11px/1.1 sans-serif;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}.leaflet-tooltip.pjt-label:before{display:none}
+.pjt-label-region{font-size:15px!important;color:#4a4a4a!important;letter-spacing:.04em;text-transform:uppercase}
+.pjt-label-desa{font-weight:400!important;font-size:10px!important;color:#333!important}
+.pjt-label-home{color:#ad1457!important;font-size:12px!important}
+.leaflet-control.pjt-legend{position:relative;left:auto;bottom:auto;margin-bottom:6px}</style>"""
+HOME_DESA, HOME_KECAMATAN = "#ad1457", "#37474f"
+
+
+def _js_data(value) -> str:
+    """A JSON array for a script: '</' broken and braces escaped, since folium runs scripts through Jinja again."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/").replace("{", "\\u007b").replace("}", "\\u007d")
+
+
+class _Labels(MacroElement):
+    """Permanent names from ``[lat, lon, text, kind]`` rows, set as text (never HTML), shown per zoom and without overlaps."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}(function (map, rows, zooms) {"
+        " var pane = map.createPane('pjtLabels'); pane.style.zIndex = 450; pane.style.pointerEvents = 'none';"
+        " var range = {}; zooms.forEach(function (z) { range[z[0]] = [z[1], z[2]]; });"
+        " var labels = rows.map(function (r) { var el = document.createElement('span'); el.textContent = r[2];"
+        "  return {kind: r[3], tip: L.tooltip({permanent: true, direction: 'center', interactive: false, pane: 'pjtLabels',"
+        "  className: 'pjt-label pjt-label-' + r[3]}).setLatLng([r[0], r[1]]).setContent(el).addTo(map)}; });"
+        " function place() { var z = map.getZoom(), taken = [];"
+        "  labels.forEach(function (l) { var el = l.tip.getElement(); if (!el) return; var r = range[l.kind] || [0, 19];"
+        "   el.style.display = z >= r[0] && z <= r[1] ? '' : 'none'; if (el.style.display) return;"
+        "   var b = el.getBoundingClientRect();"
+        "   var hit = taken.some(function (o) { return b.left < o.right && b.right > o.left && b.top < o.bottom && b.bottom > o.top; });"
+        "   if (hit) el.style.display = 'none'; else taken.push(b); }); }"
+        " map.on('zoomend', function () { setTimeout(place, 0); }); map.whenReady(function () { setTimeout(place, 0); });"
+        "})({{ this._parent.get_name() }}, {{ this.rows }}, {{ this.zooms }});{% endmacro %}"
+    )
+
+    def __init__(self, rows: str, zooms: str):
+        super().__init__()
+        self._name = "Labels"
+        self.rows, self.zooms = rows, zooms
+
+
+def label_rows(frame: gpd.GeoDataFrame, column: str, kind: str) -> list[list]:
+    """``[lat, lon, name, kind]`` per area, at a point inside it (rounded to about 1 m)."""
+    points = frame.geometry.representative_point()
+    return [[round(p.y, 5), round(p.x, 5), str(name), kind] for p, name in zip(points, frame[column])]
+
+
+def region_label_rows(kecamatan: gpd.GeoDataFrame) -> list[list]:
+    """One caption per region, at a point inside the region (its kecamatan dissolved)."""
+    regions = kecamatan.dissolve(by="kabupaten_kota", as_index=False)[["kabupaten_kota", "geometry"]]
+    return label_rows(regions, "kabupaten_kota", "region")
+
+
+def map_labels(m, rows: list[list]) -> None:
+    """Names on the map (:class:`_Labels`); rows earlier in the list win where names overlap."""
+    m.get_root().html.add_child(Element(LABEL_CSS))
+    m.add_child(_Labels(_js_data(rows), _js_data([list(z) for z in LABEL_ZOOMS])))
+
+
+class _FitClear(MacroElement):
+    """Fit ``bounds`` beside or above the legend (whichever allows the closer zoom); the legend is folded on narrow maps."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}(function (map, b) {"
+        " function fit() { var box = map.getContainer().querySelector('.pjt-legend');"
+        "  if (!box) { map.fitBounds(b); return; }"
+        "  if (map.getSize().x < 600) box.open = false;"
+        "  var c = map.getContainer().getBoundingClientRect(), r = box.getBoundingClientRect();"
+        "  var side = {paddingTopLeft: [r.right - c.left + 8, 8], paddingBottomRight: [8, 8]};"
+        "  var below = {paddingTopLeft: [8, 8], paddingBottomRight: [8, c.bottom - r.top + 8]};"
+        "  function zoom(o) { return map.getBoundsZoom(b, false, L.point(o.paddingTopLeft).add(o.paddingBottomRight)); }"
+        "  map.fitBounds(b, zoom(below) > zoom(side) ? below : side); }"
+        " map.whenReady(function () { setTimeout(fit, 0); });"
+        "})({{ this._parent.get_name() }}, {{ this.bounds }});{% endmacro %}"
+    )
+
+    def __init__(self, bounds: str):
+        super().__init__()
+        self._name = "FitClear"
+        self.bounds = bounds
+
+
+def fit_clear_of_legend(m, bounds) -> None:
+    """Show ``bounds`` (minx, miny, maxx, maxy in degrees) whole, with no part of it under the legend."""
+    minx, miny, maxx, maxy = (float(b) for b in bounds)
+    m.fit_bounds([[miny, minx], [maxy, maxx]])  # the view before scripts run (and without them)
+    m.add_child(_FitClear(_js_data([[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]])))
+
+
+class _LegendControl(MacroElement):
+    """The legend moved into a bottom-left Leaflet control, so it stacks above the scale bar and clicks stay on it."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}(function (map) {"
+        " var box = document.querySelector('.pjt-legend'); if (!box) return;"
+        " var control = L.control({position: 'bottomleft'});"
+        " control.onAdd = function () { box.classList.add('leaflet-control'); L.DomEvent.disableClickPropagation(box);"
+        "  L.DomEvent.disableScrollPropagation(box); return box; };"
+        " control.addTo(map);"
+        "})({{ this._parent.get_name() }});{% endmacro %}"
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "LegendControl"
+
+
+class _PageLinks(MacroElement):
+    """Links in popups carry their query in ``data-q``; they open the app (the page around the map's frame) in a new tab."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}(function (map) {"
+        " var base; try { base = window.parent.location.href; } catch (e) { base = document.referrer || location.href; }"
+        " map.on('popupopen', function (e) { e.popup.getElement().querySelectorAll('a[data-q]').forEach(function (a) {"
+        "  a.href = new URL('?' + a.getAttribute('data-q'), base).href; }); });"
+        "})({{ this._parent.get_name() }});{% endmacro %}"
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "PageLinks"
+
+
+def page_link(query: dict[str, str], text: str) -> str:
+    """An escaped link to an app page (see :class:`_PageLinks`)."""
+    return f'<a data-q="{html_text(urlencode(query))}" target="_blank" rel="noopener">{html_text(text)}</a>'
+
+
+def _program_links(kecamatan: pd.DataFrame, t: Translate) -> list[str]:
+    """Per kecamatan: links to its briefing and to the promise list filtered to it (a dash outside the program regions)."""
+    return [
+        page_link({"hal": "ringkasan", "area": code}, t("map_open_briefing")) + " \u00b7 "
+        + page_link({"hal": "janji", "j_kec": code}, t("map_open_promises"))
+        if kab in PROGRAM_REGIONS else "\u2014"
+        for code, kab in zip(kecamatan["kode_kec"], kecamatan["kode_kab"])
+    ]
+
+
+def _kecamatan_label_rows(kecamatan: gpd.GeoDataFrame) -> list[list]:
+    """Kecamatan names, the program regions' first (they win where names would overlap)."""
+    program = kecamatan["kode_kab"].isin(PROGRAM_REGIONS)
+    return label_rows(kecamatan[program], "kecamatan", "kecamatan") + label_rows(kecamatan[~program], "kecamatan", "kecamatan")
+
+
+def _home_outlines(m, place: pd.Series, outlines: dict[str, object], t: Translate) -> dict[str, list]:
+    """Outline the resident's desa and kecamatan; returns per level drawn its name's label row."""
+    spots = {}
+    for level, code, color, weight in (("desa", place["kode_desa"], HOME_DESA, 3), ("kecamatan", place["kode_kec"], HOME_KECAMATAN, 2.5)):
+        shape = outlines.get(code)
+        if shape is None:
+            continue
+        frame = gpd.GeoDataFrame({"nama": [html_text(place[level])]}, geometry=[shape], crs="EPSG:4326")
+        folium.GeoJson(
+            frame.__geo_interface__, name=html_text(t(f"near_home_{level}")),
+            style_function=lambda f, c=color, w=weight: {"color": c, "weight": w, "fill": False, "opacity": 0.9},
+            tooltip=folium.GeoJsonTooltip(fields=["nama"], aliases=[esc(t(level))]),
+        ).add_to(m)
+        point = shape.representative_point()
+        spots[level] = [round(point.y, 5), round(point.x, 5), str(place[level]), "home"]
+    return spots
+
+
+def _near_legend(m, t: Translate, lang: str, located: bool, home_rows: dict, sites: pd.DataFrame, present: list[Layer], supply_rows: list[str]) -> None:
+    """The near-me legend: only what this map draws."""
+    def line(color: str, width: float, dash: str = "") -> str:
+        return (f'<svg width="18" height="14"><rect x="2" y="2" width="14" height="10" fill="none" stroke="{color}" '
+                f'stroke-width="{width}" stroke-dasharray="{dash}"/></svg>')
+
+    you = []
+    if located:
+        you = [
+            f'<svg width="18" height="14"><circle cx="9" cy="7" r="5" fill="#fff" stroke="#c62828" stroke-width="2.5"/></svg> {esc(t("near_legend_you"))}',
+            f'<svg width="18" height="14"><circle cx="9" cy="7" r="6" fill="#c62828" fill-opacity=".08" stroke="#c62828" stroke-width="1.5"/></svg> {esc(t("near_legend_radius"))}',
+        ]
+    you += [f"{line(c, 2.5)} {esc(t(f'near_home_{lvl}'))}" for c, lvl in ((HOME_DESA, "desa"), (HOME_KECAMATAN, "kecamatan")) if lvl in home_rows]
+    drawn = set(sites["precision"]) if len(sites) else set()
+    precision = [f"{svg} {esc(t(key))}" for (svg, key), p in zip(PRECISION_ROWS, (Precision.EXACT, Precision.DESA, Precision.KECAMATAN))
+                 if p.value in drawn]
+    _legend_box(m, t, [
+        (t("near_legend_title"), you, ""),
+        (t("precision"), precision, t("near_legend_area_note") if len(precision) > (Precision.EXACT.value in drawn) else ""),
+        (t("layers"), _layer_rows(present, lang), ""),
+        (t("supply_title"), supply_rows, ""),
+    ])

@@ -262,6 +262,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "briefing_supply_note": "Jumlah fasilitas dengan posisi yang dapat dipakai per kecamatan; posisi bertanda tidak dihitung. Sumber dan tahun di tiap kolom.",
         # --- catalog ---
         # --- readmaps ---
+        "map_more": "Lihat juga",
+        "map_open_briefing": "Ringkasan kecamatan",
+        "map_open_promises": "Daftar janji",
+        "near_home_desa": "Desa/kelurahan Anda",
+        "near_home_kecamatan": "Kecamatan Anda",
+        "near_legend_title": "Lokasi Anda",
+        "near_legend_you": "Titik lokasi Anda",
+        "near_legend_radius": "Radius pencarian",
+        "near_legend_area_note": "Garis putus-putus: lokasi ada di suatu tempat dalam desa/kecamatan itu, titiknya belum diketahui.",
+        "near_region_wide_title": "Berlaku untuk seluruh {region}",
+        "near_region_wide_help": "Target program ini tidak menyebut kecamatan: berlaku untuk semua warga wilayah ini, termasuk Anda.",
+        "near_region_wide_none": "Tidak ada target program untuk seluruh wilayah ini.",
         # --- trackbrief ---
         # --- scaleregister ---
         # --- scalemap ---
@@ -683,6 +695,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "briefing_supply_note": "Facilities with a usable position per district; flagged positions are not counted. Source and year in each column.",
         # --- catalog ---
         # --- readmaps ---
+        "map_more": "See also",
+        "map_open_briefing": "District briefing",
+        "map_open_promises": "Promise list",
+        "near_home_desa": "Your village",
+        "near_home_kecamatan": "Your district",
+        "near_legend_title": "Your location",
+        "near_legend_you": "Your location",
+        "near_legend_radius": "Search radius",
+        "near_legend_area_note": "Dashed outline: the site is somewhere in that village/district; its point is not known yet.",
+        "near_region_wide_title": "Applies to all of {region}",
+        "near_region_wide_help": "These program targets name no district: they apply to everyone in the region, you included.",
+        "near_region_wide_none": "No program target applies to the whole region.",
         # --- trackbrief ---
         # --- scaleregister ---
         # --- scalemap ---

@@ -91,7 +91,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
     st.session_state.setdefault("r_area", None)
     code = st.selectbox(
         t("briefing_pick"), list(labels), format_func=labels.get, key="r_area",
-        placeholder=t("briefing_pick_placeholder"),
+        placeholder=t("briefing_pick_placeholder"), filter_mode="contains",
     )  # fmt: skip
     if code is None:
         st.info(t("briefing_none"))

@@ -104,6 +104,8 @@ def render(t: Callable[[str], str], lang: str) -> None:
         references=data.references() if show_ref else None,
         focus=focus,
         supply=data.supply() if show_supply else None,
+        # Desa names when the desa are drawn or a kecamatan is chosen (the map is zoomed in then).
+        desa_names=admin["desa_display"][admin["desa_display"]["kode_kec"].isin(focus["kode_kec"])] if show_desa or selection.kecamatan else None,
     )
     st.caption(t("map_help"))
     st_folium(fmap, key="map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])

@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import sources
+from geo.boundaries import REGION_NAMES
 from geo.errors import DataError
 from geo.locate import locate, parse_coordinates, search_desa
 from layers.filters import SiteFilter
@@ -71,7 +72,7 @@ def location_inputs(t: Callable[[str], str], lang: str) -> None:
         elif query:
             labels = {r.kode_desa: f"{r.desa} \u2014 Kec. {r.kecamatan}, {r.kabupaten_kota}" for r in found.itertuples()}
             st.selectbox(t("desa_pick"), list(labels), format_func=labels.get, key="n_desa", index=None,
-                         on_change=_from_desa, placeholder=t("desa_pick_placeholder"))
+                         on_change=_from_desa, placeholder=t("desa_pick_placeholder"), filter_mode="contains")
     with right:
         st.text_input(t("coordinates"), key="n_coord", placeholder="-6.2745, 106.7180", on_change=_from_coordinates,
                       help=t("coordinates_help"))
@@ -85,6 +86,15 @@ def render(t: Callable[[str], str], lang: str) -> None:
     """Draw the whole page."""
     st.subheader(t("near_title"))
     lat, lon = st.session_state.get("n_lat"), st.session_state.get("n_lon")
+    admin = data.admin()
+    place = None
+    if lat is not None and lon is not None:
+        try:
+            place = locate(lat, lon, admin["desa"])
+        except DataError as exc:
+            st.warning(str(exc))
+    if place is not None:
+        _sync_picker(place)
     with st.expander(t("near_set_location"), expanded=lat is None):
         st.caption(t("near_help"))
         location_inputs(t, lang)
@@ -92,14 +102,9 @@ def render(t: Callable[[str], str], lang: str) -> None:
     if problem:
         st.error(problem)
     radius_m = float(st.session_state.get("n_r", DEFAULT_RADIUS_KM)) * 1000
-    admin, layers = data.admin(), data.layers()
+    layers = data.layers()
     sites = SiteFilter(layers=tuple(st.session_state.get("n_layer", ()))).apply(data.sites())
-    place, result = None, None
-    if lat is not None and lon is not None:
-        try:
-            place = locate(lat, lon, admin["desa"])
-        except DataError as exc:
-            st.warning(str(exc))
+    result = None
     if place is not None:
         result = nearby_sites(sites, lat, lon, radius_m, place)
         drawn = sites[sites["id"].isin(set(result.within["id"]) | set(result.in_area["id"]))]
@@ -109,7 +114,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
     fmap = build_near_map(
         kecamatan=admin["kecamatan_display"], sites=drawn, layers=layers, t=t, lang=lang,
         attributions=list(sources.MAP_ATTRIBUTIONS), outlines=admin["outlines"],
-        location=(lat, lon) if place is not None else None, radius_m=radius_m, supply=facilities,
+        location=(lat, lon) if place is not None else None, radius_m=radius_m, supply=facilities, place=place,
     )
     clicked = st_folium(fmap, key="near_map", height=460, use_container_width=True, returned_objects=["last_clicked"])
     click = (clicked or {}).get("last_clicked")
@@ -123,8 +128,40 @@ def render(t: Callable[[str], str], lang: str) -> None:
     st.markdown(t("near_place").format(desa=esc(place["desa"]), kec=esc(place["kecamatan"]), region=esc(place["kabupaten_kota"]),
                                       lat=f"{lat:.5f}", lon=f"{lon:.5f}"))
     site_list(result, t, lang)
+    region_wide_targets(place, t, lang)
     supply_list(facilities, t, lang)
     evidence_here(place, t, lang)
+
+
+def _sync_picker(place: pd.Series) -> None:
+    """Show the located desa in the desa picker, however the location was set (runs before the widgets exist)."""
+    if st.session_state.get("n_desa") == place["kode_desa"]:
+        return
+    st.session_state["n_q"] = place["desa"]
+    found = search_desa(place["desa"], data.admin()["desa"], data.crosswalk())
+    st.session_state["n_desa"] = place["kode_desa"] if place["kode_desa"] in set(found["kode_desa"]) else None
+
+
+def region_wide_targets(place: pd.Series, t: Callable[[str], str], lang: str) -> None:
+    """The targets set for the whole region (no kecamatan named): they apply to this resident too."""
+    table = data.targets_table()
+    wide = table[(table["region"] == place["kode_kab"]) & table["region_wide"]]
+    wide = SiteFilter(layers=tuple(st.session_state.get("n_layer", ()))).apply(wide)
+    st.markdown(f"#### {t('near_region_wide_title').format(region=esc(REGION_NAMES[place['kode_kab']]))} ({len(wide)})")
+    if wide.empty:
+        st.caption(t("near_region_wide_none"))
+        return
+    st.caption(t("near_region_wide_help"))
+    layers = data.layers()
+    st.dataframe(
+        pd.DataFrame({
+            t("program"): wide["program_name"],
+            t("layer"): [layers[lid].label(lang) for lid in wide["layer"]],
+            t("target"): [f"{format_number(q, lang)} {u}".strip() for q, u in zip(wide["target_sites"], wide["target_unit"])],
+            t("located"): wide["located"],
+        }),
+        hide_index=True, width="stretch",
+    )  # fmt: skip
 
 
 def _distance(m: float, lang: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any, Callable
 import streamlit as st
 
 TEXT_MAX = 100  # longest free-text value taken from a link
+NUMBER_DECIMALS = 5  # about 1 m in a latitude or longitude
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def _format(param: Param, value: Any) -> str | None:
     if param.kind == "flag":
         return "1" if value else None
     if param.kind == "number":
-        return f"{value:g}"
+        return f"{round(float(value), NUMBER_DECIMALS):.{NUMBER_DECIMALS}f}".rstrip("0").rstrip(".")
     return str(value)
 
 

@@ -13,4 +13,5 @@ def multiselect(label: str, options: dict[str, str], key: str, placeholder: str,
     """
     if key in st.session_state:
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
-    return tuple(st.multiselect(label, list(options), format_func=options.get, key=key, placeholder=placeholder, help=help))
+    # Typed text matches where it appears in a label ("Curug" finds Curug only), not fuzzily.
+    return tuple(st.multiselect(label, list(options), format_func=options.get, key=key, placeholder=placeholder, help=help, filter_mode="contains"))
