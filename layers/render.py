@@ -220,7 +220,7 @@ def _area_steps(areas: pd.DataFrame, layer_order: list[str]) -> pd.Series:
 def _area_style(color: str, dash: str) -> dict:
     """A desa-level site's outline is strong; a kecamatan-level one (a placeholder for 'somewhere here') stays light."""
     light = dash == AREA_DASH[Precision.KECAMATAN.value]
-    return {"color": color, "weight": 1.3 if light else 2.5, "opacity": 0.7 if light else 1, "dashArray": dash, "fill": False}
+    return {"color": color, "weight": 1.2 if light else 2.5, "opacity": 0.6 if light else 1, "dashArray": dash, "fill": False}
 
 
 def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object], steps: pd.Series, t: Translate, lang: str):
@@ -425,7 +425,10 @@ def build_map(
     region_count = int((sites["precision"] == Precision.REGION.value).sum())
     _legend(m, breaks, exact, classes, metric, present, region_count, t, lang, pop_note, supply_rows)
     folium.LayerControl(collapsed=True).add_to(m)
-    map_labels(m, region_label_rows(kecamatan) + _kecamatan_label_rows(kecamatan) + (label_rows(desa_names, "desa", "desa") if desa_names is not None else []))
+    program = kecamatan["kode_kab"].isin(PROGRAM_REGIONS)
+    # Program kecamatan first, so a region caption or a context name gives way to them where names would overlap.
+    map_labels(m, label_rows(kecamatan[program], "kecamatan", "kecamatan") + region_label_rows(kecamatan)
+               + label_rows(kecamatan[~program], "kecamatan", "kecamatan") + (label_rows(desa_names, "desa", "desa") if desa_names is not None else []))
     if focus is None or focus.empty:
         focus = kecamatan[kecamatan["kode_kab"].isin(PROGRAM_REGIONS)]
     fit_clear_of_legend(m, focus.total_bounds)
@@ -636,7 +639,7 @@ def build_import_map(*, rows: gpd.GeoDataFrame, kecamatan: gpd.GeoDataFrame, t: 
 # --- Names, a legend clear of the program area and kecamatan popups ---
 
 # Zoom range per kind of name; within a range, names that would overlap one drawn earlier are hidden.
-LABEL_ZOOMS = (("home", 0, 19), ("region", 0, 10), ("kecamatan", 10, 19), ("desa", 13, 19))
+LABEL_ZOOMS = (("home", 0, 19), ("region", 0, 12), ("kecamatan", 10, 19), ("desa", 12, 19))
 LABEL_CSS = """<style>.leaflet-tooltip.pjt-label{background:none;border:0;box-shadow:none;padding:0;color:#222;white-space:nowrap;
 font:600 11px/1.1 sans-serif;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}.leaflet-tooltip.pjt-label:before{display:none}
 .pjt-label-region{font-size:15px!important;color:#4a4a4a!important;letter-spacing:.04em;text-transform:uppercase}
@@ -700,14 +703,19 @@ class _FitClear(MacroElement):
 
     _template = Template(
         "{% macro script(this, kwargs) %}(function (map, b) {"
-        " function fit() { var box = map.getContainer().querySelector('.pjt-legend');"
+        " function fit() { var box = map.getContainer().querySelector('.pjt-legend'), size = map.getSize();"
         "  if (!box) { map.fitBounds(b); return; }"
-        "  if (map.getSize().x < 600) box.open = false;"
+        "  box.style.maxHeight = Math.round(size.y * 0.6) + 'px'; box.style.overflowY = 'auto';"
+        "  if (size.x < 600) box.open = false;"
         "  var c = map.getContainer().getBoundingClientRect(), r = box.getBoundingClientRect();"
         "  var side = {paddingTopLeft: [r.right - c.left + 8, 8], paddingBottomRight: [8, 8]};"
         "  var below = {paddingTopLeft: [8, 8], paddingBottomRight: [8, c.bottom - r.top + 8]};"
+        "  function room(o) { var p = L.point(o.paddingTopLeft).add(o.paddingBottomRight); return size.x - p.x > 80 && size.y - p.y > 80; }"
         "  function zoom(o) { return map.getBoundsZoom(b, false, L.point(o.paddingTopLeft).add(o.paddingBottomRight)); }"
-        "  map.fitBounds(b, zoom(below) > zoom(side) ? below : side); }"
+        "  var options = [side, below].filter(room);"
+        "  if (!options.length && box.open) { box.open = false; fit(); return; }"
+        "  if (!options.length) { map.fitBounds(b); return; }"
+        "  map.fitBounds(b, options.length > 1 && zoom(below) > zoom(side) ? below : options[0]); }"
         " map.whenReady(function () { setTimeout(fit, 0); });"
         "})({{ this._parent.get_name() }}, {{ this.bounds }});{% endmacro %}"
     )
