@@ -87,3 +87,43 @@ def test_class_breaks_and_fill():
     assert class_breaks(__import__("pandas").Series([0, 1, 1, 3])) == [0.0, 1.0, 3.0]
     assert fill_for(0, [0.0, 1.0, 3.0]) == PALETTE[0] and fill_for(3, [0.0, 1.0, 3.0]) == PALETTE[-1]
     assert esc(None) == "\u2014" and esc(2.50) == "2.5" and esc('"a"&<b>') == "&quot;a&quot;&amp;&lt;b&gt;"
+
+
+def test_kecamatan_and_region_names_are_text_data_on_the_map(catalog, layers, kecamatan, desa, display, data_root):
+    html = render([], catalog, layers, kecamatan, desa, display, data_root)
+    for name, kind in (("Pondok Aren", "kecamatan"), ("Curug", "kecamatan"), ("Kabupaten Tangerang", "region"), ("Kota Tangerang", "region")):
+        assert f'"{name}","{kind}"' in html
+    assert "el.textContent = r[2]" in html  # names are set as text, never parsed as HTML
+
+
+def test_label_data_cannot_end_the_script_or_reach_the_template():
+    from layers.render import _js_data
+
+    text = _js_data([[1, 2, "</script>{{ 7*7 }}{% x %}", "desa"]])
+    assert "</" not in text and "{" not in text and "}" not in text
+    assert json.loads(text)[0][2] == "</script>{{ 7*7 }}{% x %}"
+
+
+def test_legend_lists_only_classes_present_in_the_locale_number_format(catalog, layers, kecamatan, desa, display, data_root):
+    from layers.render import class_labels
+
+    html = render([], catalog, layers, kecamatan, desa, display, data_root)
+    assert "Tidak ada data penduduk" not in html  # every program kecamatan has a value
+    assert "konteks saja" in html  # Kota Tangerang is drawn as context
+    assert class_labels([15459.0, 40000.5], False, "id") == ["0 \u2013 15.459", "15.459 \u2013 40.000,5"]
+    assert class_labels([15459.0], False, "en") == ["0 \u2013 15,459"]
+
+
+def test_kecamatan_popup_links_its_briefing_and_promises(catalog, layers, kecamatan, desa, display, data_root):
+    html = render([], catalog, layers, kecamatan, desa, display, data_root)
+    # In the GeoJSON, the escaped query reads "hal=ringkasan\\u0026amp;area=..." (JSON-encoded "&amp;").
+    links = {json.loads(f'"{q}"') for q in re.findall(r'data-q=\\"(.{0,60}?)\\"', html)}
+    assert {"hal=ringkasan&amp;area=3674060", "hal=janji&amp;j_kec=3674060"} <= links
+
+
+def test_shared_numbers_keep_5_decimals():
+    from views.state import Param, _format
+
+    lon = Param("lon", "n_lon", "number", bounds=(-180, 180))
+    assert _format(lon, 106.718054) == "106.71805" and _format(lon, 106.718) == "106.718"
+    assert _format(Param("r", "n_r", "number", bounds=(0.5, 10), default=3.0), 2.5) == "2.5"
