@@ -667,6 +667,7 @@ class _Labels(MacroElement):
         " function place() { var z = map.getZoom(), taken = [];"
         "  labels.forEach(function (l) { var el = l.tip.getElement(); if (!el) return; var r = range[l.kind] || [0, 19];"
         "   el.style.display = z >= r[0] && z <= r[1] ? '' : 'none'; if (el.style.display) return;"
+        "   l.tip.update();"  # centre it on its width now that it is shown (a hidden label measures 0 wide)
         "   var b = el.getBoundingClientRect();"
         "   var hit = taken.some(function (o) { return b.left < o.right && b.right > o.left && b.top < o.bottom && b.bottom > o.top; });"
         "   if (hit) el.style.display = 'none'; else taken.push(b); }); }"
@@ -714,8 +715,9 @@ class _FitClear(MacroElement):
         "  function zoom(o) { return map.getBoundsZoom(b, false, L.point(o.paddingTopLeft).add(o.paddingBottomRight)); }"
         "  var options = [side, below].filter(room);"
         "  if (!options.length && box.open) { box.open = false; fit(); return; }"
-        "  if (!options.length) { map.fitBounds(b); return; }"
-        "  map.fitBounds(b, options.length > 1 && zoom(below) > zoom(side) ? below : options[0]); }"
+        "  if (!options.length) { map.fitBounds(b, {animate: false}); return; }"
+        "  var chosen = options.length > 1 && zoom(below) > zoom(side) ? below : options[0];"
+        "  map.fitBounds(b, L.extend({animate: false}, chosen)); }"
         " map.whenReady(function () { setTimeout(fit, 0); });"
         "})({{ this._parent.get_name() }}, {{ this.bounds }});{% endmacro %}"
     )
