@@ -38,6 +38,7 @@ def open_page(page, server, query: str, lang: str, ready: str, is_map: bool):  #
         frame.locator(".pjt-label").first.wait_for(state="attached", timeout=30_000)
     else:
         page.get_by_text(ready).first.wait_for(timeout=120_000)
+    page.get_by_role("button", name="Stop").wait_for(state="detached", timeout=120_000)  # the script run has finished
     page.wait_for_timeout(1500)  # the map fits its view once its legend is measured
 
 
@@ -109,6 +110,7 @@ def test_click_on_a_kecamatan_names_it_and_links_its_briefing_and_promises(serve
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert any(h.startswith(server) and "hal=ringkasan&area=3603" in h for h in hrefs), hrefs
     assert any("hal=janji&j_kec=3603" in h for h in hrefs), hrefs
+    page.wait_for_timeout(500)  # the popup's fade-in
     page.screenshot(path=str(ARTIFACTS / "map-kecamatan-popup.png"))
     with page.context.expect_page(timeout=30_000) as opened:
         popup.get_by_text("Ringkasan kecamatan").click()
