@@ -296,7 +296,7 @@ padding:5px 8px;font:11px/1.3 sans-serif;border-radius:4px;box-shadow:0 1px 4px 
 .pjt-legend .sw{display:inline-block;width:14px;height:10px;margin-right:5px;border:1px solid #999;vertical-align:middle}
 .pjt-legend .note{color:#555;font-size:10px;margin:2px 0 4px}</style>"""
     m.get_root().html.add_child(Element(f'{style}<details class="pjt-legend" open><summary>{esc(t("legend"))}</summary>{body}</details>'))
-    m.add_child(_LegendControl())
+    m.add_child(_MapCall("LegendControl", LEGEND_CONTROL_JS))
 
 
 def _layer_rows(layers: list[Layer], lang: str) -> list[str]:
@@ -370,7 +370,7 @@ def base_map(attributions: list[str]) -> folium.Map:
     m.add_child(_Script("L.Icon.Default.imagePath = %s;" % _js_string(assets.ICON_IMAGE_PATH)))
     _attribution(m, attributions)
     m.get_root().html.add_child(Element(MAP_CSS))
-    m.add_child(_PageLinks())
+    m.add_child(_MapCall("PageLinks", PAGE_LINKS_JS))
     return m
 
 
@@ -654,31 +654,38 @@ def _js_data(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/").replace("{", "\\u007b").replace("}", "\\u007d")
 
 
-class _Labels(MacroElement):
-    """Permanent names from ``[lat, lon, text, kind]`` rows, set as text (never HTML), shown per zoom and without overlaps."""
+class _MapCall(MacroElement):
+    """Runs ``(js)(map, *args)`` once the map exists; ``args`` are JSON texts from :func:`_js_data`.
 
-    _template = Template(
-        "{% macro script(this, kwargs) %}(function (map, rows, zooms) {"
-        " var pane = map.createPane('pjtLabels'); pane.style.zIndex = 450; pane.style.pointerEvents = 'none';"
-        " var range = {}; zooms.forEach(function (z) { range[z[0]] = [z[1], z[2]]; });"
-        " var labels = rows.map(function (r) { var el = document.createElement('span'); el.textContent = r[2];"
-        "  return {kind: r[3], tip: L.tooltip({permanent: true, direction: 'center', interactive: false, pane: 'pjtLabels',"
-        "  className: 'pjt-label pjt-label-' + r[3]}).setLatLng([r[0], r[1]]).setContent(el).addTo(map)}; });"
-        " function place() { var z = map.getZoom(), taken = [];"
-        "  labels.forEach(function (l) { var el = l.tip.getElement(); if (!el) return; var r = range[l.kind] || [0, 19];"
-        "   el.style.display = z >= r[0] && z <= r[1] ? '' : 'none'; if (el.style.display) return;"
-        "   l.tip.update();"  # centre it on its width now that it is shown (a hidden label measures 0 wide)
-        "   var b = el.getBoundingClientRect();"
-        "   var hit = taken.some(function (o) { return b.left < o.right && b.right > o.left && b.top < o.bottom && b.bottom > o.top; });"
-        "   if (hit) el.style.display = 'none'; else taken.push(b); }); }"
-        " map.on('zoomend', function () { setTimeout(place, 0); }); map.whenReady(function () { setTimeout(place, 0); });"
-        "})({{ this._parent.get_name() }}, {{ this.rows }}, {{ this.zooms }});{% endmacro %}"
-    )
+    ``js`` is a JavaScript function expression written here (it becomes part of
+    a Jinja template, so it holds no data); data only ever comes in ``args``.
+    """
 
-    def __init__(self, rows: str, zooms: str):
+    def __init__(self, name: str, js: str, *args: str):
         super().__init__()
-        self._name = "Labels"
-        self.rows, self.zooms = rows, zooms
+        self._name = name
+        self.args = "".join(", " + a for a in args)
+        self._template = Template("{% macro script(this, kwargs) %}(" + js + ")({{ this._parent.get_name() }}{{ this.args }});{% endmacro %}")
+
+
+# Permanent names from [lat, lon, text, kind] rows, set as text (never HTML), shown per zoom and without overlaps.
+LABELS_JS = (
+    "function (map, rows, zooms) {"
+    " var pane = map.createPane('pjtLabels'); pane.style.zIndex = 450; pane.style.pointerEvents = 'none';"
+    " var range = {}; zooms.forEach(function (z) { range[z[0]] = [z[1], z[2]]; });"
+    " var labels = rows.map(function (r) { var el = document.createElement('span'); el.textContent = r[2];"
+    "  return {kind: r[3], tip: L.tooltip({permanent: true, direction: 'center', interactive: false, pane: 'pjtLabels',"
+    "  className: 'pjt-label pjt-label-' + r[3]}).setLatLng([r[0], r[1]]).setContent(el).addTo(map)}; });"
+    " function place() { var z = map.getZoom(), taken = [];"
+    "  labels.forEach(function (l) { var el = l.tip.getElement(); if (!el) return; var r = range[l.kind] || [0, 19];"
+    "   el.style.display = z >= r[0] && z <= r[1] ? '' : 'none'; if (el.style.display) return;"
+    "   l.tip.update();"  # centre it on its width now that it is shown (a hidden label measures 0 wide)
+    "   var b = el.getBoundingClientRect();"
+    "   var hit = taken.some(function (o) { return b.left < o.right && b.right > o.left && b.top < o.bottom && b.bottom > o.top; });"
+    "   if (hit) el.style.display = 'none'; else taken.push(b); }); }"
+    " map.on('zoomend', function () { setTimeout(place, 0); }); map.whenReady(function () { setTimeout(place, 0); });"
+    "}"
+)
 
 
 def label_rows(frame: gpd.GeoDataFrame, column: str, kind: str) -> list[list]:
@@ -694,84 +701,65 @@ def region_label_rows(kecamatan: gpd.GeoDataFrame) -> list[list]:
 
 
 def map_labels(m, rows: list[list]) -> None:
-    """Names on the map (:class:`_Labels`); rows earlier in the list win where names overlap."""
+    """Names on the map (:data:`LABELS_JS`); rows earlier in the list win where names overlap."""
     m.get_root().html.add_child(Element(LABEL_CSS))
-    m.add_child(_Labels(_js_data(rows), _js_data([list(z) for z in LABEL_ZOOMS])))
+    m.add_child(_MapCall("Labels", LABELS_JS, _js_data(rows), _js_data([list(z) for z in LABEL_ZOOMS])))
 
 
-class _FitClear(MacroElement):
-    """Fit ``bounds`` beside or above the legend (whichever allows the closer zoom); the legend is folded on narrow maps."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}(function (map, b) {"
-        " function fit() { var box = map.getContainer().querySelector('.pjt-legend'), size = map.getSize();"
-        "  if (!box) { map.fitBounds(b); return; }"
-        "  box.style.maxHeight = Math.round(size.y * 0.6) + 'px'; box.style.overflowY = 'auto';"
-        "  if (size.x < 600) box.open = false;"
-        "  var c = map.getContainer().getBoundingClientRect(), r = box.getBoundingClientRect();"
-        "  var side = {paddingTopLeft: [r.right - c.left + 8, 8], paddingBottomRight: [8, 8]};"
-        "  var below = {paddingTopLeft: [8, 8], paddingBottomRight: [8, c.bottom - r.top + 8]};"
-        "  function room(o) { var p = L.point(o.paddingTopLeft).add(o.paddingBottomRight); return size.x - p.x > 80 && size.y - p.y > 80; }"
-        "  function zoom(o) { return map.getBoundsZoom(b, false, L.point(o.paddingTopLeft).add(o.paddingBottomRight)); }"
-        "  var options = [side, below].filter(room);"
-        "  if (!options.length && box.open) { box.open = false; fit(); return; }"
-        "  if (!options.length) { map.fitBounds(b, {animate: false}); return; }"
-        "  var chosen = options.length > 1 && zoom(below) > zoom(side) ? below : options[0];"
-        "  map.fitBounds(b, L.extend({animate: false}, chosen)); }"
-        " map.whenReady(function () { setTimeout(fit, 0); });"
-        "})({{ this._parent.get_name() }}, {{ this.bounds }});{% endmacro %}"
-    )
-
-    def __init__(self, bounds: str):
-        super().__init__()
-        self._name = "FitClear"
-        self.bounds = bounds
+# Fit ``bounds`` beside or above the legend (whichever allows the closer zoom); the legend is folded on narrow maps.
+FIT_CLEAR_JS = (
+    "function (map, b) {"
+    " function fit() { var box = map.getContainer().querySelector('.pjt-legend'), size = map.getSize();"
+    "  if (!box) { map.fitBounds(b); return; }"
+    "  box.style.maxHeight = Math.round(size.y * 0.6) + 'px'; box.style.overflowY = 'auto';"
+    "  if (size.x < 600) box.open = false;"
+    "  var c = map.getContainer().getBoundingClientRect(), r = box.getBoundingClientRect();"
+    "  var side = {paddingTopLeft: [r.right - c.left + 8, 8], paddingBottomRight: [8, 8]};"
+    "  var below = {paddingTopLeft: [8, 8], paddingBottomRight: [8, c.bottom - r.top + 8]};"
+    "  function room(o) { var p = L.point(o.paddingTopLeft).add(o.paddingBottomRight); return size.x - p.x > 80 && size.y - p.y > 80; }"
+    "  function zoom(o) { return map.getBoundsZoom(b, false, L.point(o.paddingTopLeft).add(o.paddingBottomRight)); }"
+    "  var options = [side, below].filter(room);"
+    "  if (!options.length && box.open) { box.open = false; fit(); return; }"
+    "  if (!options.length) { map.fitBounds(b, {animate: false}); return; }"
+    "  var chosen = options.length > 1 && zoom(below) > zoom(side) ? below : options[0];"
+    "  map.fitBounds(b, L.extend({animate: false}, chosen)); }"
+    " map.whenReady(function () { setTimeout(fit, 0); });"
+    "}"
+)
 
 
 def fit_clear_of_legend(m, bounds) -> None:
     """Show ``bounds`` (minx, miny, maxx, maxy in degrees) whole, with no part of it under the legend."""
     minx, miny, maxx, maxy = (float(b) for b in bounds)
     m.fit_bounds([[miny, minx], [maxy, maxx]])  # the view before scripts run (and without them)
-    m.add_child(_FitClear(_js_data([[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]])))
+    m.add_child(_MapCall("FitClear", FIT_CLEAR_JS, _js_data([[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]])))
 
 
-class _LegendControl(MacroElement):
-    """The legend moved into a bottom-left Leaflet control, so it stacks above the scale bar and clicks stay on it."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}(function (map) {"
-        " var box = document.querySelector('.pjt-legend'); if (!box) return;"
-        " var control = L.control({position: 'bottomleft'});"
-        " control.onAdd = function () { box.classList.add('leaflet-control'); L.DomEvent.disableClickPropagation(box);"
-        "  L.DomEvent.disableScrollPropagation(box); return box; };"
-        " control.addTo(map);"
-        "})({{ this._parent.get_name() }});{% endmacro %}"
-    )
-
-    def __init__(self):
-        super().__init__()
-        self._name = "LegendControl"
+# The legend moved into a bottom-left Leaflet control, so it stacks above the scale bar and clicks stay on it.
+LEGEND_CONTROL_JS = (
+    "function (map) {"
+    " var box = document.querySelector('.pjt-legend'); if (!box) return;"
+    " var control = L.control({position: 'bottomleft'});"
+    " control.onAdd = function () { box.classList.add('leaflet-control'); L.DomEvent.disableClickPropagation(box);"
+    "  L.DomEvent.disableScrollPropagation(box); return box; };"
+    " control.addTo(map);"
+    "}"
+)
 
 
-class _PageLinks(MacroElement):
-    """Links in popups carry their query in ``data-q``; they open the app (the page around the map's frame) in a new tab."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}(function (map) {"
-        " var base; try { base = window.parent.location.href; } catch (e) { base = document.referrer || location.href; }"
-        " map.on('popupopen', function (e) { e.popup.getElement().querySelectorAll('a[data-q]').forEach(function (a) {"
-        "  a.href = new URL('?' + a.getAttribute('data-q'), base).href; }); });"
-        "})({{ this._parent.get_name() }});{% endmacro %}"
-    )
-
-    def __init__(self):
-        super().__init__()
-        self._name = "PageLinks"
+# Links in popups carry their query in ``data-q``; they open the app (the page around the map's frame) in a new tab.
+PAGE_LINKS_JS = (
+    "function (map) {"
+    " var base; try { base = window.parent.location.href; } catch (e) { base = document.referrer || location.href; }"
+    " map.on('popupopen', function (e) { e.popup.getElement().querySelectorAll('a[data-q]').forEach(function (a) {"
+    "  a.href = new URL('?' + a.getAttribute('data-q'), base).href; a.target = '_blank'; a.rel = 'noopener'; }); });"
+    "}"
+)
 
 
 def page_link(query: dict[str, str], text: str) -> str:
-    """An escaped link to an app page (see :class:`_PageLinks`)."""
-    return f'<a data-q="{html_text(urlencode(query))}" target="_blank" rel="noopener">{html_text(text)}</a>'
+    """An escaped link to an app page (see :data:`PAGE_LINKS_JS`)."""
+    return f'<a data-q="{html_text(urlencode(query))}">{html_text(text)}</a>'
 
 
 def _program_links(kecamatan: pd.DataFrame, t: Translate) -> list[str]:
