@@ -723,7 +723,13 @@ FIT_CLEAR_JS = (
     "  if (!options.length) { map.fitBounds(b, {animate: false}); return; }"
     "  var chosen = options.length > 1 && zoom(below) > zoom(side) ? below : options[0];"
     "  map.fitBounds(b, L.extend({animate: false}, chosen)); }"
-    " map.whenReady(function () { setTimeout(fit, 0); });"
+    # The legend's markup may arrive after this script: wait for it (up to 3 s).
+    " function start(n) { if (document.querySelector('.pjt-legend') || n > 60) fit(); else setTimeout(function () { start(n + 1); }, 50); }"
+    " map.whenReady(function () { setTimeout(function () { start(0); }, 0); });"
+    # The frame may still change size after the first fit: fit again until the visitor has moved the map.
+    " var touched = false; ['mousedown', 'touchstart', 'wheel', 'keydown'].forEach(function (name) {"
+    "  map.getContainer().addEventListener(name, function () { touched = true; }, {passive: true}); });"
+    " map.on('resize', function () { if (!touched) fit(); });"
     "}"
 )
 
@@ -731,18 +737,20 @@ FIT_CLEAR_JS = (
 def fit_clear_of_legend(m, bounds) -> None:
     """Show ``bounds`` (minx, miny, maxx, maxy in degrees) whole, with no part of it under the legend."""
     minx, miny, maxx, maxy = (float(b) for b in bounds)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])  # the view before scripts run (and without them)
+    # No folium fit_bounds as well: its animated zoom would end after this fit and undo it.
     m.add_child(_MapCall("FitClear", FIT_CLEAR_JS, _js_data([[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]])))
 
 
 # The legend moved into a bottom-left Leaflet control, so it stacks above the scale bar and clicks stay on it.
 LEGEND_CONTROL_JS = (
     "function (map) {"
-    " var box = document.querySelector('.pjt-legend'); if (!box) return;"
-    " var control = L.control({position: 'bottomleft'});"
-    " control.onAdd = function () { box.classList.add('leaflet-control'); L.DomEvent.disableClickPropagation(box);"
-    "  L.DomEvent.disableScrollPropagation(box); return box; };"
-    " control.addTo(map);"
+    " function attach(n) { var box = document.querySelector('.pjt-legend');"
+    "  if (!box) { if (n < 60) setTimeout(function () { attach(n + 1); }, 50); return; }"  # its markup may come later
+    "  var control = L.control({position: 'bottomleft'});"
+    "  control.onAdd = function () { box.classList.add('leaflet-control'); L.DomEvent.disableClickPropagation(box);"
+    "   L.DomEvent.disableScrollPropagation(box); return box; };"
+    "  control.addTo(map); }"
+    " attach(0);"
     "}"
 )
 
