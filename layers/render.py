@@ -741,7 +741,8 @@ def fit_clear_of_legend(m, bounds) -> None:
     m.add_child(_MapCall("FitClear", FIT_CLEAR_JS, _js_data([[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]])))
 
 
-# The legend moved into a bottom-left Leaflet control, so it stacks above the scale bar and clicks stay on it.
+# The legend moved into a bottom-left Leaflet control, so it stacks above the scale bar and clicks stay on it;
+# it folds while a popup is open.
 LEGEND_CONTROL_JS = (
     "function (map) {"
     " function attach(n) { var box = document.querySelector('.pjt-legend');"
@@ -749,7 +750,11 @@ LEGEND_CONTROL_JS = (
     "  var control = L.control({position: 'bottomleft'});"
     "  control.onAdd = function () { box.classList.add('leaflet-control'); L.DomEvent.disableClickPropagation(box);"
     "   L.DomEvent.disableScrollPropagation(box); return box; };"
-    "  control.addTo(map); }"
+    "  control.addTo(map);"
+    # A popup opens above the map but below the controls: fold the legend while one is open.
+    "  var folded = false;"
+    "  map.on('popupopen', function () { folded = box.open; box.open = false; });"
+    "  map.on('popupclose', function () { if (folded) box.open = true; folded = false; }); }"
     " attach(0);"
     "}"
 )

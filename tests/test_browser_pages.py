@@ -110,6 +110,7 @@ def test_click_on_a_kecamatan_names_it_and_links_its_briefing_and_promises(serve
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert any(h.startswith(server) and "hal=ringkasan&area=3603" in h for h in hrefs), hrefs
     assert any("hal=janji&j_kec=3603" in h for h in hrefs), hrefs
+    assert frame.locator(".pjt-legend").get_attribute("open") is None  # folded, so it hides no part of the popup
     page.wait_for_timeout(500)  # the popup's fade-in
     page.screenshot(path=str(ARTIFACTS / "map-kecamatan-popup.png"))
     with page.context.expect_page(timeout=30_000) as opened:
