@@ -9,6 +9,7 @@ import streamlit as st
 from geo.errors import DataError
 from views import briefing_page, coverage_page, data, login, manage_page, map_page, near_page, state, tracker_page
 from texts.catalog import LANGUAGES, translator
+from texts.safe import markdown_text
 
 st.set_page_config(page_title="Peta Janji Tangerang", page_icon=":world_map:", layout="wide")
 # Static CSS only: a smaller title on phones leaves room for the map.
@@ -40,9 +41,9 @@ login.sidebar(t)
 st.title(t("app_title"))
 st.caption(t("app_caption"))
 if ignored:
-    st.warning(t("ignored_params").format(names=", ".join(ignored)))
+    st.warning(t("ignored_params").format(names=state.ignored_names(ignored)))
 if problem is not None:
-    st.error(f"**{t('data_error')}**: {problem}")
+    st.error(f"**{t('data_error')}**: {markdown_text(problem)}")
     st.info(t("data_error_help"))
     st.stop()
 

@@ -13,6 +13,7 @@ from geo.errors import DataError
 from layers import proposals as model
 from layers.registry import program_layers
 from layers.render import build_coverage_map
+from texts.safe import markdown_text
 from views import data
 from views.state import Param
 
@@ -71,7 +72,7 @@ def population_note(t: Callable[[str], str]) -> str:
     for s in data.demand().sources:
         years = ", ".join(str(y) for y in s.years)
         shares = ", ".join(str(y) if y else t("year_unknown") for y in s.share_years)
-        parts.append(t("demand_source").format(region=s.region, years=years, confidence=", ".join(s.confidence), shares=shares))
+        parts.append(t("demand_source").format(region=markdown_text(s.region), years=years, confidence=markdown_text(", ".join(s.confidence)), shares=shares))
     return " ".join(parts)
 
 
@@ -133,7 +134,7 @@ def proposal_controls(t: Callable[[str], str], lang: str, layer_id: str, radius:
     program_id = st.selectbox(t("program"), programs, format_func=lambda p: catalog.program(p).name, key="c_program")
     program = catalog.program(program_id)
     needed = model.sites_needed(program, data.sites(), data.admin()["kecamatan"])
-    st.caption(t("sites_needed").format(n=needed, region=data.region_name(program.region)))
+    st.caption(t("sites_needed").format(n=needed, region=markdown_text(data.region_name(program.region))))
     left, right, restrict = st.columns([1, 1, 2])
     chosen = left.radio(t("model"), MODELS, format_func=lambda m: t(f"model_{m}"), key="c_model")
     st.session_state.setdefault("c_n", float(max(needed, 1)))
@@ -148,7 +149,7 @@ def proposal_controls(t: Callable[[str], str], lang: str, layer_id: str, radius:
         with st.spinner(t("computing_proposals")):
             proposal = data.proposal(layer_id, program_id, radius, chosen, int(n_new), in_named and named, quotas)
     except DataError as exc:
-        st.error(str(exc))
+        st.error(markdown_text(str(exc)))
         return None
     return proposal
 

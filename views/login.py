@@ -7,6 +7,7 @@ from typing import Callable
 import streamlit as st
 
 from register import auth
+from texts.safe import markdown_text
 
 
 def planner() -> auth.Planner | None:
@@ -37,7 +38,7 @@ def sidebar(t: Callable[[str], str]) -> auth.Planner | None:
         if notice:
             st.info(t(notice))
         if current is not None:
-            st.write(t("logged_in_as").format(name=current.username))
+            st.write(t("logged_in_as").format(name=markdown_text(current.username)))
             if st.button(t("logout"), key="logout"):
                 del st.session_state["planner"]
                 st.rerun()
@@ -48,5 +49,5 @@ def sidebar(t: Callable[[str], str]) -> auth.Planner | None:
             st.form_submit_button(t("login"), on_click=_submit)
         error = st.session_state.pop("login_error", None)
         if error:
-            st.error(error)
+            st.error(markdown_text(error))
     return None

@@ -20,6 +20,7 @@ from geo.locate import parse_coordinates
 from register import importer
 from layers.model import Precision, ProgramStatus, SiteStatus
 from layers.render import build_import_map
+from texts.safe import markdown_text
 from views import data, login
 from views.state import Param
 
@@ -53,7 +54,7 @@ def _commit(action) -> None:
     try:
         message = action()
     except (DataError, PermissionError) as exc:
-        st.session_state["manage_error"] = str(exc)
+        st.session_state["manage_error"] = markdown_text(str(exc))
     else:
         st.session_state["manage_ok"] = message
         st.session_state.pop("import_preview", None)
@@ -79,7 +80,7 @@ def import_section(t: Callable[[str], str], lang: str, planner) -> None:
             st.session_state["import_preview"] = importer.read_upload(upload.getvalue())
         except DataError as exc:
             st.session_state.pop("import_preview", None)
-            st.error(t("import_refused").format(problem=exc))
+            st.error(t("import_refused").format(problem=markdown_text(str(exc))))
             return
     preview = st.session_state.get("import_preview")
     if preview is None:
@@ -87,7 +88,7 @@ def import_section(t: Callable[[str], str], lang: str, planner) -> None:
     store = data.store()
     checked = importer.check_rows(preview, data.catalog(), data.layers(), data.admin()["desa"], store.sites(include_retired=True))
     for problem in checked.file_problems:
-        st.error(problem)
+        st.error(markdown_text(problem))
     rows = checked.rows
     fmap = build_import_map(rows=rows, kecamatan=data.admin()["kecamatan_display"], t=t, attributions=list(sources.MAP_ATTRIBUTIONS))
     st_folium(fmap, key="import_map", height=420, use_container_width=True, returned_objects=[])
@@ -130,7 +131,7 @@ def edit_section(t: Callable[[str], str], planner) -> None:
     if loaded is None or loaded[0] != site_id or st.button(t("reload"), key="edit_reload"):
         st.session_state["edit_loaded"] = loaded = (site_id, site.version)
     expected = loaded[1]
-    st.caption(t("edit_version").format(version=expected, updated=site.updated))
+    st.caption(t("edit_version").format(version=expected, updated=markdown_text(site.updated)))
     with st.form("edit_form"):
         status = st.selectbox(t("status"), [s.value for s in SiteStatus], index=list(SiteStatus).index(site.status),
                               format_func=lambda s: t(f"status_{s}"))
@@ -144,7 +145,7 @@ def edit_section(t: Callable[[str], str], planner) -> None:
         try:
             changes = _changes(site, status, evidence, precision, place)
         except DataError as exc:
-            st.error(str(exc))
+            st.error(markdown_text(str(exc)))
             return
 
         def _save() -> str:
@@ -155,7 +156,7 @@ def edit_section(t: Callable[[str], str], planner) -> None:
         _commit(_save)
         st.rerun()
     if st.button(t("retire"), key="retire_site"):
-        _commit(lambda: t("retire_done").format(name=store.retire(site_id, expected, t("retired_by_planner"), planner).name))
+        _commit(lambda: t("retire_done").format(name=markdown_text(store.retire(site_id, expected, t("retired_by_planner"), planner).name)))
         st.rerun()
     st.dataframe(pd.DataFrame(store.history(site_id)), hide_index=True, width="stretch")
 
@@ -206,5 +207,5 @@ def history_section(t: Callable[[str], str], planner) -> None:
     batches = store.batches(20)
     st.dataframe(pd.DataFrame(batches), hide_index=True, width="stretch")
     if batches and st.button(t("undo_last"), key="undo_last"):
-        _commit(lambda: t("undo_done").format(what=store.undo_last(planner)))
+        _commit(lambda: t("undo_done").format(what=markdown_text(store.undo_last(planner))))
         st.rerun()
