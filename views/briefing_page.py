@@ -129,7 +129,7 @@ def facts(briefing: Briefing, lang: str) -> None:
     else:
         population.metric(
             f"{label('population', lang)} ({briefing.population_year})", format_number(briefing.population, lang),
-            help=label("population_detail", lang, year=briefing.population_year, confidence=briefing.population_confidence),
+            help=label("population_detail", lang, year=briefing.population_year, confidence=markdown_text(briefing.population_confidence)),
         )  # fmt: skip
     programs_here.metric(label("programs_here", lang), format_number(len(briefing.programs), lang))
     sites_here.metric(
@@ -143,7 +143,7 @@ def facts(briefing: Briefing, lang: str) -> None:
                    programs=format_number(len(briefing.not_located), lang)),
     )  # fmt: skip
     if briefing.population is not None:
-        detail = label("population_detail", lang, year=briefing.population_year, confidence=briefing.population_confidence)
+        detail = label("population_detail", lang, year=briefing.population_year, confidence=markdown_text(briefing.population_confidence))
         st.caption(f"{label('population', lang)} {format_number(briefing.population, lang)} ({detail}). "
                    f"{label('population_source', lang)}: {markdown_text(briefing.population_source)}")  # fmt: skip
 
