@@ -43,6 +43,7 @@ from geo.coverage import QUAD_SEGS, check_radius, counted_sites, covered_share, 
 from geo.demand import DEFAULT_CELL_M, grid_indices
 from geo.errors import DataError
 from layers.model import Placement, Precision, Program
+from texts.safe import csv_bytes
 
 MODEL_NAMES = {"mclp": "MCLP", "lscp": "LSCP", "pmedian": "p-median"}
 LABEL = "Usulan model ({name})"
@@ -507,7 +508,7 @@ def to_csv(proposal: Proposal) -> bytes:
     bytes
         One row per proposed site, columns ``EXPORT_COLUMNS``.
     """
-    return _export_frame(proposal)[EXPORT_COLUMNS].to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(_export_frame(proposal)[EXPORT_COLUMNS])
 
 
 def to_geojson(proposal: Proposal) -> bytes:

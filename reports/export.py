@@ -7,7 +7,6 @@ sheet; the briefing workbook (:mod:`reports.briefing_xlsx`) uses it too. Every C
 
 from __future__ import annotations
 
-import csv
 import io
 
 import geopandas as gpd
@@ -21,19 +20,11 @@ from layers.catalog import Catalog
 from layers.progress import COLUMNS as PROGRESS_COLUMNS
 from layers.progress import misi_status_counts, status_counts
 from layers.sites import COLUMNS
-from texts.safe import cell_frame, cell_text
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with BOM (so spreadsheet programs detect the encoding); text neutralised and quoted.
-
-    Quoting every text cell keeps a cell whole where a spreadsheet splits on ";" (the Indonesian list separator).
-    """
-    return cell_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
+from texts.safe import cell_frame, cell_text, csv_bytes
 
 
 def to_csv(sites: gpd.GeoDataFrame) -> bytes:
-    """The table columns of the sites as CSV (:func:`csv_bytes`)."""
+    """The table columns of the sites as CSV (:func:`texts.safe.csv_bytes`)."""
     return csv_bytes(sites[COLUMNS])
 
 
@@ -72,7 +63,7 @@ def workbook_bytes(workbook: Workbook) -> bytes:
 
 
 def tracker_to_csv(progress: pd.DataFrame) -> bytes:
-    """The promise tracker (:func:`layers.progress.program_progress`) as CSV (:func:`csv_bytes`)."""
+    """The promise tracker (:func:`layers.progress.program_progress`) as CSV (:func:`texts.safe.csv_bytes`)."""
     return csv_bytes(progress[PROGRESS_COLUMNS])
 
 

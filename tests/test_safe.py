@@ -12,7 +12,7 @@ import re
 import pandas as pd
 import pytest
 
-from texts.safe import MISSING, cell_frame, cell_text, has_control, html_text, http_url, markdown_link, markdown_text
+from texts.safe import MISSING, cell_frame, cell_text, csv_bytes, has_control, html_text, http_url, markdown_link, markdown_text
 
 WJ = "\u2060"  # word joiner: invisible, splits what Streamlit would rewrite after parsing
 PAYLOAD = "[x](http://evil.example) ![i](http://127.0.0.1:9/b.png)"
@@ -174,3 +174,9 @@ def test_cell_frame_neutralises_text_columns_only():
     assert out["n"].tolist() == [-1, 2, 3] and out["n"].dtype == frame["n"].dtype
     assert out["mixed"].tolist() == ["'@x", 4, "ok"]
     assert frame["name"].iloc[0] == "=1+1"  # the input is left as it was
+
+
+def test_csv_bytes_neutralises_and_quotes_text_and_leaves_numbers_bare():
+    frame = pd.DataFrame({"name": ["a;=1+1", "=2"], "n": [1.5, float("nan")], "k": [3, 4]})
+    assert csv_bytes(frame).decode("utf-8-sig").splitlines() == ['"name","n","k"', '"a;=1+1",1.5,3', '"\'=2","",4']
+    assert csv_bytes(frame).startswith("\ufeff".encode())

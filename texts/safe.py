@@ -6,6 +6,7 @@ Every data-bearing text goes through one of these; each context has exactly one 
 
 from __future__ import annotations
 
+import csv
 import html
 import math
 import re
@@ -78,6 +79,14 @@ def cell_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if not (pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_datetime64_any_dtype(out[column])):
             out[column] = out[column].map(cell_text)
     return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as UTF-8 CSV with BOM (so spreadsheet programs detect the encoding), every cell :func:`cell_text`.
+
+    Text cells are quoted, so a cell stays whole where a spreadsheet splits on ";" (the Indonesian list separator).
+    """
+    return cell_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
 
 
 def http_url(value: object) -> str | None:
