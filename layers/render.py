@@ -12,7 +12,6 @@ region-level site is not drawn at all and is listed under the map instead.
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Callable
 
@@ -28,7 +27,7 @@ from geo.display import GRID_DEGREES
 from layers import assets
 from layers.model import Layer, Precision
 from texts.numbers import format_number
-from texts.safe import html_text
+from texts.safe import html_text, script_string
 
 Translate = Callable[[str], str]
 
@@ -81,12 +80,7 @@ class _Script(MacroElement):
 
 def _attribution(m: folium.Map, sources: list[str]) -> None:
     text = " | ".join(html_text(s) for s in sources)
-    m.add_child(_Script("%s.attributionControl.addAttribution(%s);" % (m.get_name(), _js_string(text))))
-
-
-def _js_string(text: str) -> str:
-    """A JavaScript string literal (JSON-encoded, with '</' broken so it cannot end a script)."""
-    return json.dumps(text).replace("</", "<\\/")
+    m.add_child(_Script("%s.attributionControl.addAttribution(%s);" % (m.get_name(), script_string(text))))
 
 
 def _props(frame: pd.DataFrame, columns: dict[str, Callable[[pd.Series], object]]) -> gpd.GeoDataFrame:
@@ -289,7 +283,7 @@ def base_map(attributions: list[str]) -> folium.Map:
     """An empty map with offline assets and the data sources credited."""
     m = folium.Map(location=CENTER, zoom_start=10, tiles="OpenStreetMap", control_scale=True)
     assets.use_local_assets(m)
-    m.add_child(_Script("L.Icon.Default.imagePath = %s;" % _js_string(assets.ICON_IMAGE_PATH)))
+    m.add_child(_Script("L.Icon.Default.imagePath = %s;" % script_string(assets.ICON_IMAGE_PATH)))
     _attribution(m, attributions)
     m.get_root().html.add_child(Element(MAP_CSS))
     return m

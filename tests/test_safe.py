@@ -6,13 +6,16 @@ What Streamlit's Markdown does with the escaped text (links, images, icons, arro
 
 from __future__ import annotations
 
+import json
 import math
 import re
 
 import pandas as pd
 import pytest
 
-from texts.safe import MISSING, cell_frame, cell_text, csv_bytes, has_control, html_text, http_url, markdown_link, markdown_text
+from texts.safe import (
+    MISSING, cell_frame, cell_text, csv_bytes, has_control, html_text, http_url, markdown_link, markdown_text, script_string,
+)
 
 WJ = "\u2060"  # word joiner: invisible, splits what Streamlit would rewrite after parsing
 PAYLOAD = "[x](http://evil.example) ![i](http://127.0.0.1:9/b.png)"
@@ -38,6 +41,16 @@ def test_html_and_markdown_show_a_missing_value_as_a_dash(missing):
 
 def test_html_text_of_numbers_is_their_plain_text():
     assert html_text(3) == "3" and html_text(2.5) == "2.5"
+
+
+# --- script_string ---
+
+
+@pytest.mark.parametrize("text", ["</script><script>alert(1)</script>", "<!-- x", "a & b > c", "\u2028\u2029", 'say "hi" \\ n'])
+def test_script_string_cannot_leave_the_script_and_reads_back_as_the_text(text):
+    literal = script_string(text)
+    assert not set("<>&") & set(literal) and "\u2028" not in literal
+    assert json.loads(literal) == text
 
 
 # --- markdown_text ---

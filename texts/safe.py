@@ -1,5 +1,5 @@
-"""Text made safe for where it lands: HTML (folium escapes nothing), Markdown (Streamlit renders it), spreadsheet
-cells (a leading ``=`` is a formula) and links (``http(s)`` only).
+"""Text made safe for where it lands: HTML (folium escapes nothing), a script inside HTML, Markdown (Streamlit
+renders it), spreadsheet cells (a leading ``=`` is a formula) and links (``http(s)`` only).
 
 Every data-bearing text goes through one of these; each context has exactly one function.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import html
+import json
 import math
 import re
 import unicodedata
@@ -37,6 +38,11 @@ def is_missing(value: object) -> bool:
 def html_text(value: object) -> str:
     """Text safe inside HTML (and its attributes); a missing value reads as an em dash."""
     return MISSING if is_missing(value) else html.escape(str(value), quote=True)
+
+
+def script_string(text: str) -> str:
+    """A JavaScript string literal for ``text`` that is safe inside an HTML ``<script>`` (no "</script>", "<!--")."""
+    return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def markdown_text(value: object) -> str:
