@@ -134,3 +134,12 @@ def test_unknown_parameter_names_are_not_echoed_as_markup(tmp_path, monkeypatch)
     assert "http://evil.example" not in notice.value and "http://127.0.0.1:9" not in notice.value
     assert markdown_text(name) in notice.value
     assert_text_only(at)
+
+
+def test_ignored_names_are_escaped_cut_and_counted():
+    from views.state import NAME_CHARS, NAMES_SHOWN, ignored_names
+
+    names = ["**tebal**", "x" * 200] + [f"p{i}" for i in range(NAMES_SHOWN)]
+    shown = ignored_names(names)
+    assert shown.startswith(r"\*\*tebal\*\*, " + "x" * NAME_CHARS + "\u2026, p0")
+    assert shown.endswith(f"p{NAMES_SHOWN - 3} (+2)")
