@@ -14,13 +14,12 @@ from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
 from conftest import PLANNER_PASSWORD
-from geo.config import PROJECT_ROOT
 from layers.model import Precision, Site
 from register.auth import require_planner
 from register.store import SQLiteSiteStore
+from test_app import fresh
 from texts.safe import markdown_text
 
-APP = str(PROJECT_ROOT / "app.py")
 PAYLOAD = "[x](http://evil.example) ![i](http://127.0.0.1:9/b.png)"
 RAW = ("http://evil.example", "http://127.0.0.1:9", "](http")  # what Markdown would turn into a link or an image
 POINT = (106.7180, -6.2745)  # Pondok Aren
@@ -29,24 +28,14 @@ PLAIN = {"selectbox", "multiselect", "arrow_data_frame", "text_input", "componen
 
 
 @pytest.fixture
-def store_path(tmp_path, monkeypatch, planner):
-    path = tmp_path / "sites.sqlite"
-    SQLiteSiteStore(path, require_planner).add(
+def run(tmp_path, monkeypatch, planner):
+    """``run(**query)`` opens the app on a register (``fresh``'s path) holding a posko named and sourced as the payload."""
+    SQLiteSiteStore(tmp_path / "sites.sqlite", require_planner).add(
         [Site(id="payload", program="tsl-4-7-05", layer="posko_bencana", name=PAYLOAD, precision=Precision.EXACT,
               geometry=Point(*POINT), source=PAYLOAD, updated="2026-11-23")],
         planner,
     )  # fmt: skip
-    monkeypatch.setenv("PETA_STORE", str(path))
-    return path
-
-
-def run(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return lambda **query: fresh(tmp_path, monkeypatch, **query)
 
 
 def _strings(message) -> list[str]:
@@ -92,11 +81,11 @@ def assert_text_only(at: AppTest) -> list[str]:
     ],
     ids=["map", "map-pondok-aren", "coverage", "tracker"],
 )
-def test_pages_show_the_payload_site_as_text(store_path, query):
+def test_pages_show_the_payload_site_as_text(run, query):
     assert_text_only(run(**query))
 
 
-def test_near_me_lists_the_payload_site_as_text(store_path):
+def test_near_me_lists_the_payload_site_as_text(run):
     at = run(hal="dekat", lat=str(POINT[1]), lon=str(POINT[0]))
     strings = assert_text_only(at)
     escaped = markdown_text(PAYLOAD)
@@ -104,14 +93,14 @@ def test_near_me_lists_the_payload_site_as_text(store_path):
     assert any(escaped in s and "Sumber" in s for s in strings)  # the source line of the details
 
 
-def test_briefing_lists_the_payload_site_as_text(store_path):
+def test_briefing_lists_the_payload_site_as_text(run):
     at = run(hal="ringkasan", area=PONDOK_AREN)
     assert_text_only(at)
     cells = [str(v) for table in at.table for v in table.value.to_numpy().ravel()]
     assert markdown_text(PAYLOAD) in cells
 
 
-def test_manage_page_shows_the_payload_site_as_text(store_path):
+def test_manage_page_shows_the_payload_site_as_text(run):
     at = run(hal="kelola")
     at.text_input(key="login_user").input("rina")
     at.text_input(key="login_password").input(PLANNER_PASSWORD)
@@ -127,9 +116,8 @@ def test_manage_page_shows_the_payload_site_as_text(store_path):
 
 
 def test_unknown_parameter_names_are_not_echoed_as_markup(tmp_path, monkeypatch):
-    monkeypatch.setenv("PETA_STORE", str(tmp_path / "sites.sqlite"))
     name = "[Masuk ulang](http://evil.example)"
-    at = run(hal="peta", **{name: "1", "![i](http://127.0.0.1:9/b.png)": "1"})
+    at = fresh(tmp_path, monkeypatch, hal="peta", **{name: "1", "![i](http://127.0.0.1:9/b.png)": "1"})
     [notice] = at.warning
     assert "http://evil.example" not in notice.value and "http://127.0.0.1:9" not in notice.value
     assert markdown_text(name) in notice.value
