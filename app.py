@@ -37,7 +37,7 @@ ignored = state.restore(COMMON + [p for name in order for p in page_params[name]
 lang = st.sidebar.radio("Bahasa / Language", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True, key="lang")
 t = translator(lang)
 page = st.sidebar.radio(t("page"), list(PAGES), format_func=lambda p: t(f"page_{p}"), key="page")
-login.sidebar(t)
+login.sidebar(t, lang)
 st.title(t("app_title"))
 st.caption(t("app_caption"))
 if ignored:

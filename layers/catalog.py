@@ -76,7 +76,7 @@ def _build(cls, row: dict, where: str):
     if unknown:
         raise DataError(f"{where}: unknown field(s) {sorted(unknown)}")
     values = dict(row)
-    for name in ("kecamatan", "opd"):
+    for name in ("kecamatan", "opd", "places"):
         if name in values:
             values[name] = tuple(values[name])
     if values.get("placement"):

@@ -102,6 +102,7 @@ class Program:
     cost_unit: str = ""
     kecamatan: tuple[str, ...] = ()
     place_text: str = ""
+    places: tuple[str, ...] = ()  # named places the text lists (e.g. road corridors), each verbatim
     opd: tuple[str, ...] = ()
     layer: str = ""
     placement: Placement | None = None
@@ -123,6 +124,9 @@ class Layer:
     kind: str = "program"  # "program" or "reference" (context data, not promises)
     source: str = ""  # reference layers: installed file under data/reference
     incomplete: bool = False
+    # True only where knowing a site's desa is an honest location for this kind of
+    # site (many small items delivered per neighbourhood): such a site counts as located.
+    desa_locates: bool = False
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_id

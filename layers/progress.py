@@ -5,21 +5,23 @@ never from code: until a planner records one, a program is "belum ada bukti"
 and its evidence is the document it comes from, as in Tempo's "Janji Jokowi".
 
 Progress is counted from sites only where the target is a number of sites on a
-point layer (4 SMP, 14 posko, or one per kecamatan the text names or covers).
+point layer (4 SMP, 14 posko, or one per kecamatan the text names or covers),
+with the definitions of :mod:`layers.targets` (a site known only to its
+kecamatan is never "located").
 Other stated quantities (50.000 anak, 166,2 km) are quoted, since sites cannot
 measure them, and programs without a target say so.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from geo.errors import DataError
 from layers.catalog import Catalog
-from layers.model import Layer, Placement, Program, ProgramStatus, SiteStatus
+from layers import targets
+from layers.model import Layer, ProgramStatus
 from layers.seed import source_text
 from texts.catalog import PROGRESS_PHRASES as PHRASES, VOCABULARY
 from texts.numbers import format_number
@@ -31,7 +33,7 @@ COLUMNS = [
     "id", "document", "region", "misi", "sasaran", "no", "name", "parent", "layer",
     "status", "evidence", "updated", "note",
     "target_qty", "target_unit", "target_text", "target_sites",
-    "located", "built", "cancelled", "not_located",
+    "active", "located", "known_area", "built", "cancelled", "not_located",
     "progress_kind", "progress_text", "progress_share",
 ]  # fmt: skip
 
@@ -40,25 +42,6 @@ COLUMNS = [
 def status_label(status: str, lang: str = "id") -> str:
     """The tracker's wording for a :class:`layers.model.ProgramStatus` value."""
     return VOCABULARY["en" if lang == "en" else "id"][f"promise_{ProgramStatus(status).value}"]
-
-
-def site_target(program: Program, layers: dict[str, Layer], kecamatan_per_region: dict[str, int]) -> int | None:
-    """How many sites the document asks for, or None where its target is not a count of sites.
-
-    A stated quantity on a point layer counts sites; otherwise the placement does:
-    one site per kecamatan the text names, or per kecamatan of the region for
-    "di setiap kecamatan". A single named place (``wilayah``) states no count.
-    """
-    layer = layers.get(program.layer)
-    if layer is None or layer.geometry != "point":
-        return None
-    if program.target_qty:
-        return int(program.target_qty)
-    if program.placement is Placement.NAMED_KECAMATAN:
-        return len(program.kecamatan)
-    if program.placement is Placement.EVERY_KECAMATAN:
-        return kecamatan_per_region.get(program.region, 0) or None
-    return None
 
 
 def program_progress(
@@ -73,11 +56,14 @@ def program_progress(
 
     ``sites`` is a :func:`layers.sites.site_frame` table, ``statuses`` the
     store's :meth:`program_statuses` and ``kecamatan`` the boundary table (its
-    ``kode_kab`` counts the kecamatan of each region). ``located`` counts sites
-    that are not cancelled, ``built`` those with status "selesai";
-    ``progress_share`` is built over the site target (NaN without one).
+    ``kode_kab`` counts the kecamatan of each region). The counts follow
+    :mod:`layers.targets`: ``active`` sites are those not cancelled,
+    ``located`` those at a point (or desa where the layer allows it),
+    ``known_area`` those known only to an area, ``built`` the active ones
+    with status "selesai", ``not_located`` the remaining target and
+    ``progress_share`` built over the site target (NaN without one).
     """
-    missing = {"program", "status"} - set(sites.columns)
+    missing = {"program", "status", "precision", "layer"} - set(sites.columns)
     if missing:
         raise DataError(f"The site table lacks column(s) {sorted(missing)}; pass layers.sites.site_frame output")
     program_ids = {p.id for p in catalog.programs}
@@ -85,25 +71,22 @@ def program_progress(
     if unknown:
         raise DataError(f"The store has statuses for programs that are not in the catalog: {', '.join(unknown)}")
     words = PHRASES["en" if lang == "en" else "id"]
-    per_region = kecamatan["kode_kab"].value_counts().to_dict()
-    counts = pd.crosstab(sites["program"], sites["status"]) if len(sites) else pd.DataFrame()
-
-    def count(program_id: str, status: SiteStatus) -> int:
-        if program_id not in counts.index or status.value not in counts.columns:
-            return 0
-        return int(counts.at[program_id, status.value])
+    per_region = targets.kecamatan_per_region(kecamatan)
+    ids = [p.id for p in catalog.programs]
+    counts = targets.program_counts(sites, layers).reindex(ids, fill_value=0).to_dict("index")
 
     rows = []
     for p in catalog.programs:
         record = statuses.get(p.id)
-        registered = int(counts.loc[p.id].sum()) if p.id in counts.index else 0
-        cancelled = count(p.id, SiteStatus.CANCELLED)
-        located, built = registered - cancelled, count(p.id, SiteStatus.BUILT)
-        target = site_target(p, layers, per_region)
+        n = counts[p.id]
+        target = targets.site_target(p, layers, per_region)
         if target is not None:
             kind = KIND_SITES
-            text = words["sites"].format(located=located, target=format_number(target, lang), built=built)
-            text += words["cancelled"].format(n=cancelled) if cancelled else ""
+            text = words["sites"].format(
+                located=format_number(n["located"], lang), target=format_number(target, lang),
+                known=_known_text(n, words, lang), built=format_number(n["built"], lang),
+            )  # fmt: skip
+            text += words["cancelled"].format(n=format_number(n["cancelled"], lang)) if n["cancelled"] else ""
         elif p.target_qty or p.target_text:
             kind = KIND_QUANTITY
             # A count with its unit where the catalog has one, else the document's own words.
@@ -114,7 +97,8 @@ def program_progress(
             text = words["quantity"].format(target=stated, report=_report(record, words))
         else:
             kind = KIND_NONE
-            text = (words["registered"].format(located=located, built=built) if located else "") + words["none"]
+            registered = words["registered"].format(located=format_number(n["active"], lang), built=format_number(n["built"], lang))
+            text = (registered if n["active"] else "") + words["none"]
         rows.append(
             {
                 "id": p.id,
@@ -134,17 +118,27 @@ def program_progress(
                 "target_unit": p.target_unit,
                 "target_text": p.target_text,
                 "target_sites": target,
-                "located": located,
-                "built": built,
-                "cancelled": cancelled,
-                "not_located": max(0, target - located) if target is not None else 0,
+                "active": n["active"],
+                "located": n["located"],
+                "known_area": n["known_area"],
+                "built": n["built"],
+                "cancelled": n["cancelled"],
+                "not_located": targets.remaining(target, n["located"]),
                 "progress_kind": kind,
                 "progress_text": text,
-                "progress_share": min(1.0, built / target) if target else math.nan,
+                "progress_share": targets.progress_share(n["built"], target),
             }
         )
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return frame.astype({"misi": "Int64", "sasaran": "Int64", "target_sites": "Int64", "target_qty": "Float64"})
+
+
+def _known_text(counts: dict, words: dict[str, str], lang: str) -> str:
+    """" (4 known only to their kecamatan)": the active sites not located, per area they are known to."""
+    parts = [
+        words[column].format(n=format_number(counts[column], lang)) for column in targets.KNOWN_COLUMNS if counts[column]
+    ]
+    return words["known"].format(parts=", ".join(parts)) if parts else ""
 
 
 def _report(record: dict | None, words: dict[str, str]) -> str:

@@ -16,6 +16,8 @@ Existing sites located at a point are facilities fixed in the solution
 (spopt's ``predefined_facilities_arr``); sites known only to a desa,
 kecamatan or region are not (see :func:`geo.coverage.counted_sites`), but
 :func:`imprecise_quotas` can require one new site inside each of their areas.
+Cancelled sites are neither. :func:`program_proposal` applies these rules for
+one program's remaining target (:mod:`layers.targets`).
 
 Demand points are the grid squares of the demand cells (population-weighted
 centre of their parts), and a square counts as covered in the model when its
@@ -42,7 +44,9 @@ from geo import config
 from geo.coverage import QUAD_SEGS, check_radius, counted_sites, covered_share, nearest_distance
 from geo.demand import DEFAULT_CELL_M, grid_indices
 from geo.errors import DataError
-from layers.model import Placement, Precision, Program
+from layers import targets
+from layers.catalog import Catalog
+from layers.model import Layer, Precision
 from texts.safe import csv_bytes
 
 MODEL_NAMES = {"mclp": "MCLP", "lscp": "LSCP", "pmedian": "p-median"}
@@ -217,50 +221,74 @@ def imprecise_quotas(sites: pd.DataFrame) -> dict[str, int]:
     return dict(sorted(Counter(pd.concat([desa, kec]).dropna()).items()))
 
 
-def sites_needed(program: Program, sites: gpd.GeoDataFrame, kecamatan: pd.DataFrame) -> int:
-    """How many more sites a program's target needs: target minus sites located at a point.
+def program_proposal(
+    cells: gpd.GeoDataFrame,
+    frame: gpd.GeoDataFrame,
+    kecamatan: pd.DataFrame,
+    catalog: Catalog,
+    layers: dict[str, Layer],
+    layer_id: str,
+    program_id: str,
+    radius_m: float,
+    model: str = "mclp",
+    n_new: int | None = None,
+    in_named: bool = False,
+    quotas: bool = False,
+    time_limit_s: float = TIME_LIMIT_S,
+) -> Proposal:
+    """Propose sites for one program's remaining target, on its region's demand.
 
-    Only point sites count as located here, because only they are fixed in
-    a model and cover anyone; sites known to a desa, kecamatan or region
-    still need a position (unlike :func:`layers.sites.not_yet_located`,
-    which counts every registered site).
+    The rules of the coverage page's proposals: demand and candidates are the
+    program's region (only the kecamatan it names with ``in_named``); the
+    layer's active sites in the region are the existing sites (those at a
+    point fixed, :func:`layers.targets.coverage_sites`; cancelled ones
+    ignored); with ``quotas`` one new site goes into the area of each of the
+    program's sites known only to an area (:func:`imprecise_quotas`).
 
     Parameters
     ----------
-    program : layers.model.Program
-        The program. Its target is ``target_qty``; without one, its placement
-        sets it: one site per named kecamatan or per kecamatan of its region.
-    sites : geopandas.GeoDataFrame
-        Sites with ``id, program, precision`` and geometry (as from
-        :func:`layers.sites.site_frame`); other programs' rows are ignored.
+    cells : geopandas.GeoDataFrame
+        Demand cells of both regions (:mod:`geo.demand`).
+    frame : geopandas.GeoDataFrame
+        A :func:`layers.sites.site_frame` table.
     kecamatan : pandas.DataFrame
-        ``kode_kec, kode_kab`` of all kecamatan, for "every kecamatan" targets.
+        The kecamatan table (for "in every kecamatan" targets).
+    catalog, layers
+        The catalog and the layer registry.
+    layer_id, program_id : str
+        The layer and one of its programs.
+    radius_m, model, time_limit_s
+        As in :func:`propose_sites`.
+    n_new : int, optional
+        Sites to place; default the program's remaining target
+        (:func:`layers.targets.target_table`).
+    in_named, quotas : bool
+        Restrict candidates to the kecamatan the program names (no
+        restriction where it names none); require a new site in the area of
+        each of its sites known only to an area.
 
     Returns
     -------
-    int
-        Sites still to place (0 when the target is met).
+    Proposal
+        See :func:`propose_sites`.
 
     Raises
     ------
     DataError
-        If the program states no number of sites, or its target is not a
-        whole number (e.g. kilometres of road).
+        As :func:`propose_sites`, and when ``n_new`` is not given and the
+        program states no number of sites.
     """
-    if program.target_qty is not None:
-        if not float(program.target_qty).is_integer():
-            raise DataError(
-                f"Program {program.id}: target {program.target_text or program.target_qty} is not a number of sites"
-            )
-        target = int(program.target_qty)
-    elif program.placement is Placement.NAMED_KECAMATAN:
-        target = len(program.kecamatan)
-    elif program.placement is Placement.EVERY_KECAMATAN:
-        target = int((kecamatan["kode_kab"] == program.region).sum())
-    else:
-        raise DataError(f"Program {program.id} ({program.name}) states no number of sites to place")
-    located, _ = counted_sites(sites[sites["program"] == program.id])
-    return max(0, target - len(located))
+    program = catalog.program(program_id)
+    cells = cells[cells["kode_kab"] == program.region]
+    existing = targets.active_sites(frame[(frame["layer"] == layer_id) & (frame["kode_kab"] == program.region)])
+    if n_new is None and model != "lscp":
+        n_new = int(targets.program_target(catalog, layers, frame, kecamatan, program_id)["remaining"])
+    candidates = candidate_sites(cells, kecamatan=program.kecamatan if in_named and program.kecamatan else None)
+    own = existing[(existing["program"] == program_id) & targets.known_area_mask(existing, layers)]
+    return propose_sites(
+        cells, existing, radius_m, n_new=n_new, model=model, candidates=candidates,
+        quotas=imprecise_quotas(own) if quotas else None, time_limit_s=time_limit_s,
+    )  # fmt: skip
 
 
 def propose_sites(

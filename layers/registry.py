@@ -45,6 +45,13 @@ def parse_layers(text: str, catalog: Catalog, origin: str = "layers.toml") -> di
     for p in catalog.programs:
         if p.layer and p.layer not in layers:
             raise DataError(f"catalog program {p.id}: layer {p.layer!r} is not defined in {origin}")
+    # Both files name the link; a program moved in one file only would be drawn under one layer and listed under another.
+    for layer in layers.values():
+        fed = {p.id for p in catalog.programs if p.layer == layer.id}
+        if set(layer.programs) != fed:
+            raise DataError(
+                f"{origin} layer {layer.id}: programs {sorted(layer.programs)} differ from the catalog's {sorted(fed)}"
+            )
     return layers
 
 

@@ -3,17 +3,24 @@
 :func:`site_frame` is what the map, the table and the downloads read. Its
 geometry is how a site can honestly be drawn: the point for an exact site, the
 desa or kecamatan polygon for admin-level sites, nothing for region-level ones.
+What counts (active, located, remaining) is defined in :mod:`layers.targets`.
 """
 
 from __future__ import annotations
 
+import logging
+
 import geopandas as gpd
 import pandas as pd
 
-from geo.errors import DataError
 from geo.joins import admin_of_codes, admin_of_points
 from layers.catalog import Catalog
-from layers.model import Layer, Precision, Program, Site
+from layers.model import Precision, Program, Site
+
+log = logging.getLogger(__name__)
+
+# frame.attrs key: ids of stored sites left out because their program is not in the catalog.
+SKIPPED = "skipped_sites"
 
 COLUMNS = [
     "id", "name", "program", "program_name", "document", "region", "misi", "sasaran",
@@ -24,7 +31,28 @@ COLUMNS = [
 
 
 def site_frame(sites: list[Site], catalog: Catalog, kecamatan: gpd.GeoDataFrame, desa: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Sites with program facts, admin units and a display geometry (EPSG:4326)."""
+    """Sites with program facts, admin units and a display geometry (EPSG:4326).
+
+    A stored site whose program is not in the catalog cannot be described or
+    counted; it is left out (and logged) so that one bad row does not break
+    every page. :func:`skipped_sites` gives the ids left out.
+    """
+    programs = {p.id: p for p in catalog.programs}
+    skipped = tuple(s.id for s in sites if s.program not in programs)
+    if skipped:
+        log.warning("%d stored site(s) refer to programs not in the catalog and are left out: %s", len(skipped), ", ".join(skipped))
+        sites = [s for s in sites if s.program in programs]
+    frame = _frame(sites, programs, kecamatan, desa)
+    frame.attrs[SKIPPED] = skipped
+    return frame
+
+
+def skipped_sites(frame: pd.DataFrame) -> tuple[str, ...]:
+    """Ids of the stored sites :func:`site_frame` left out (their program is not in the catalog)."""
+    return tuple(frame.attrs.get(SKIPPED, ()))
+
+
+def _frame(sites: list[Site], programs: dict[str, Program], kecamatan: gpd.GeoDataFrame, desa: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if not sites:
         return gpd.GeoDataFrame(columns=COLUMNS + ["geometry"], geometry="geometry", crs="EPSG:4326")
     base = pd.DataFrame(
@@ -46,10 +74,6 @@ def site_frame(sites: list[Site], catalog: Catalog, kecamatan: gpd.GeoDataFrame,
     admin = admin_of_codes(base["admin_code"], kecamatan, desa)
     if exact.any():
         admin.loc[exact] = admin_of_points(points[exact], desa)
-    programs = {p.id: p for p in catalog.programs}
-    unknown = sorted(set(base["program"]) - programs.keys())
-    if unknown:
-        raise DataError(f"Sites refer to programs that are not in the catalog: {', '.join(unknown)}")
     facts = pd.DataFrame([program_facts(programs[i]) for i in base["program"].unique()])
     frame = pd.concat([base, admin], axis=1).merge(facts, on="program", how="left")
     frame["geometry"] = display_geometry(frame, points, kecamatan, desa)
@@ -80,20 +104,3 @@ def display_geometry(frame: pd.DataFrame, points: gpd.GeoSeries, kecamatan: gpd.
             out.append(None)
     return out
 
-
-def not_yet_located(catalog: Catalog, layers: dict[str, Layer], sites: pd.DataFrame) -> pd.DataFrame:
-    """Point-layer targets minus the sites registered for them, per program.
-
-    Only programs whose target counts discrete sites (a point layer and a stated
-    quantity) are listed; lengths such as 166,2 km of road are not sites.
-    """
-    counts = sites["program"].value_counts() if len(sites) else pd.Series(dtype=int)
-    rows = []
-    for p in catalog.programs:
-        layer = layers.get(p.layer)
-        if layer is None or layer.geometry != "point" or not p.target_qty:
-            continue
-        located = int(counts.get(p.id, 0))
-        rows.append(program_facts(p) | {"layer": p.layer, "located": located, "not_located": max(0, int(p.target_qty) - located)})
-    columns = ["program", "program_name", "document", "region", "misi", "sasaran", "layer", "target_qty", "target_unit", "located", "not_located"]
-    return pd.DataFrame(rows, columns=columns)

@@ -113,12 +113,13 @@ class SiteStore(Protocol):
     def retire(self, site_id: str, expected_version: int, evidence: str, actor: object) -> Site:
         """Withdraw a site from :meth:`sites` (it keeps its history); ConflictError as for :meth:`update`."""
 
-    def undo_last(self, actor: object, expected_batch: str | None = None) -> str:
+    def undo_last(self, actor: object, expected_batch: str | None = None, others: bool = False) -> str:
         """Revert the latest batch a planner made (import, edit, retirement, program status); return its id.
 
         The undo is a batch of its own, with history rows. DataError if there is
         nothing to undo; ConflictError if ``expected_batch`` is given and is no
-        longer the latest (someone saved in between).
+        longer the latest (someone saved in between), or if another planner
+        made the latest batch and ``others`` is not set.
         """
 
     def history(self, site_id: str) -> list[dict]:
@@ -593,7 +594,7 @@ class SQLStore(ABC):
         who = self.authorize(actor)
         return self._change(RETIRE, site_id, {"retired": True}, expected_version, evidence, who)
 
-    def undo_last(self, actor: object, expected_batch: str | None = None) -> str:
+    def undo_last(self, actor: object, expected_batch: str | None = None, others: bool = False) -> str:
         """Revert the latest batch a planner made (import, edit, retirement, program status); return its id.
 
         An import's sites are deleted (their ids become free for a corrected
@@ -602,7 +603,9 @@ class SQLStore(ABC):
         is a batch of its own, with history rows. Batches are undone newest
         first, so the sites involved are as the batch left them. DataError if
         there is nothing to undo; ConflictError if ``expected_batch`` is given
-        and is no longer the latest (someone saved in between).
+        and is no longer the latest (someone saved in between), or if another
+        planner made the latest batch and ``others`` (the planner chose to undo
+        a colleague's step) is not set.
         """
         who = self.authorize(actor)
         b = self.schema.batches
@@ -611,12 +614,11 @@ class SQLStore(ABC):
                 select(b).where(b.c.kind.in_(UNDOABLE), b.c.undone_by.is_(None)).order_by(b.c.id.desc()).limit(1)
             ).first()
             if last is None:
-                raise DataError("Nothing to undo: no import, edit, retirement or program status is left to revert.")
+                raise DataError(key="store.undo_nothing")
             if expected_batch is not None and str(expected_batch) != str(last.id):
-                raise ConflictError(
-                    f"Langkah terakhir sekarang batch {last.id} ({last.kind}) oleh {last.who} pada {_clock(last.at)}; "
-                    "muat ulang lalu ulangi."
-                )
+                raise ConflictError(key="store.undo_moved", who=last.who, at=_clock(last.at))
+            if last.who != who and not others:
+                raise ConflictError(key="store.undo_other", who=last.who, at=_clock(last.at))
             undo = self._new_batch(conn, UNDO, who, f"undo of batch {last.id}")
             if last.kind != PROGRAM:  # a program status needs only its batch marked undone
                 self._revert(conn, last.id, undo)

@@ -21,6 +21,7 @@ import pandas as pd
 from geo import boundaries, config
 from geo.errors import DataError
 from geo.sources import ATTRIBUTIONS
+from layers import targets
 from layers.catalog import Catalog, load_catalog
 from layers.model import Layer, Precision, SiteStatus
 from layers.progress import program_progress, status_counts
@@ -46,7 +47,7 @@ SITE_COLUMNS = [
     "map_no", "id", "name", "program", "program_name", "layer", "layer_label",
     "precision", "status", "kecamatan", "desa", "updated", "source", "evidence_url",
 ]  # fmt: skip
-NOT_LOCATED_COLUMNS = ["program", "name", "target_sites", "target_unit", "located", "not_located", "progress_text"]
+NOT_LOCATED_COLUMNS = ["program", "name", "target_sites", "target_unit", "located", "known_area", "not_located", "progress_text"]
 REGION_SITE_COLUMNS = ["id", "name", "program", "program_name", "precision", "status", "updated", "source", "evidence_url"]
 
 
@@ -89,7 +90,8 @@ class Briefing:
     population_confidence: str
     programs: pd.DataFrame  # programs with a site in the area
     sites: gpd.GeoDataFrame  # sites in the area with their display geometry (EPSG:4326)
-    not_located: pd.DataFrame  # region-wide site targets without a place yet
+    not_located: pd.DataFrame  # region-wide site targets not yet fully located (layers.targets.open_region_targets)
+    region_targets: int  # region-wide site targets the document sets at all (0: none, not "all located")
     region_sites: pd.DataFrame  # sites known only to the kabupaten/kota
     status_counts: pd.DataFrame  # promise statuses of the region's document
     map_units: gpd.GeoDataFrame  # kecamatan to draw: the area's and its neighbours, ``selected`` marks the area
@@ -156,7 +158,11 @@ def kecamatan_briefing(
     region_sites = inputs.sites[
         (inputs.sites["precision"] == Precision.REGION.value) & (inputs.sites["kode_kab"] == region)
     ]
-    not_located = progress[progress["not_located"] > 0].rename(columns={"id": "program"})
+    table = targets.target_table(inputs.catalog, inputs.layers, inputs.sites, kec)
+    open_rows, region_targets = targets.open_region_targets(table, region)
+    not_located = open_rows.rename(columns={"program_name": "name", "remaining": "not_located"}).merge(
+        progress[["id", "progress_text"]].rename(columns={"id": "program"}), on="program", how="left"
+    )
     return Briefing(
         code=code,
         name=name,
@@ -170,7 +176,8 @@ def kecamatan_briefing(
         population_confidence=confidence,
         programs=_area_programs(inputs.progress, sites, lang),
         sites=sites,
-        not_located=not_located[NOT_LOCATED_COLUMNS].reset_index(drop=True),
+        not_located=not_located[NOT_LOCATED_COLUMNS],
+        region_targets=region_targets,
         region_sites=region_sites[REGION_SITE_COLUMNS].reset_index(drop=True),
         status_counts=status_counts(progress),
         map_units=_map_units(kec, area_codes),
@@ -194,7 +201,7 @@ def _area_sites(inputs: BriefingInputs, area_codes: list[str]) -> gpd.GeoDataFra
 
 def _area_programs(progress: pd.DataFrame, sites: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Programs with a site in the area (whichever document they come from), with the area's count against their target."""
-    live = sites[sites["status"] != SiteStatus.CANCELLED.value]
+    live = targets.active_sites(sites)
     here = live.groupby("program").size()
     built = live[live["status"] == SiteStatus.BUILT.value].groupby("program").size()
     rows = progress[progress["id"].isin(sites["program"])].rename(columns={"id": "program"}).copy()
@@ -205,6 +212,32 @@ def _area_programs(progress: pd.DataFrame, sites: pd.DataFrame, lang: str) -> pd
         for n, t in zip(rows["here"], rows["target_sites"])
     ]
     return rows[PROGRAM_COLUMNS].reset_index(drop=True)
+
+
+def sites_here(briefing: Briefing) -> tuple[int, int]:
+    """Active sites in the area and how many of them are built (cancelled ones count for nothing)."""
+    live = targets.active_sites(briefing.sites)
+    return len(live), int((live["status"] == SiteStatus.BUILT.value).sum())
+
+
+def open_targets(briefing: Briefing) -> tuple[str, str]:
+    """The headline on region-wide targets not yet located, as ``(value, detail)``: the same on the page, PDF and XLSX.
+
+    Targets are counted per program, each in its own unit, never summed. A
+    region whose document sets no region-wide site target says so, rather
+    than reading as if everything were located.
+    """
+    lang, region = briefing.lang, briefing.region_name
+    if not briefing.region_targets:
+        return label("targets_open_undefined", lang), label("not_located_undefined", lang, region=region)
+    if briefing.not_located.empty:
+        return format_number(0, lang), label("not_located_none", lang, region=region)
+    n = briefing.not_located
+    detail = "; ".join(
+        label("target_remaining", lang, name=name, remaining=f"{format_number(r, lang)} {unit}".strip())
+        for name, r, unit in zip(n["name"], n["not_located"], n["target_unit"])
+    )
+    return label("targets_open_value", lang, programs=format_number(len(n), lang)), detail
 
 
 def _population(population: pd.DataFrame, area_codes: list[str]) -> tuple[int | None, int | None, str, str]:

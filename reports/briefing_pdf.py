@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from geo.config import METRIC_CRS
-from reports.briefing import LEVEL_KECAMATAN, MAP_MARGIN, Briefing, label
+from reports.briefing import LEVEL_KECAMATAN, MAP_MARGIN, Briefing, label, open_targets, sites_here
 from layers.model import Precision, ProgramStatus, SiteStatus
 from layers.progress import status_label
 from texts.numbers import format_number
@@ -272,17 +272,14 @@ def _facts(pdf: FPDF, briefing: Briefing) -> None:
     else:
         detail = label("population_detail", lang, year=briefing.population_year, confidence=briefing.population_confidence)
         population = f"{format_number(briefing.population, lang)}\n({detail})"
-    live = briefing.sites[briefing.sites["status"] != SiteStatus.CANCELLED.value]
-    built = int((live["status"] == SiteStatus.BUILT.value).sum())
-    open_units = int(briefing.not_located["not_located"].sum())
+    live, built = sites_here(briefing)
     _table(pdf, [
         [label(k, lang) for k in ("population", "programs_here", "sites_here", "targets_open")],
         [
             population,
             format_number(len(briefing.programs), lang),
-            label("sites_here_value", lang, n=format_number(len(live), lang), built=format_number(built, lang)),
-            label("targets_open_value", lang, units=format_number(open_units, lang),
-                  programs=format_number(len(briefing.not_located), lang)),
+            label("sites_here_value", lang, n=format_number(live, lang), built=format_number(built, lang)),
+            open_targets(briefing)[0],
         ],
     ])  # fmt: skip
     if briefing.population_source:
@@ -322,16 +319,17 @@ def _not_located(pdf: FPDF, briefing: Briefing) -> None:
     """Region-wide site targets without a place yet, with a note that they are not this kecamatan's alone."""
     lang = briefing.lang
     region = briefing.region_name
+    if briefing.not_located.empty:
+        _section(pdf, label("not_located_title", lang, region=region), open_targets(briefing)[1])
+        return
     note_key = "not_located_note" if briefing.level == LEVEL_KECAMATAN else "not_located_note_region"
     _section(pdf, label("not_located_title", lang, region=region), label(note_key, lang, region=region, name=briefing.name))
-    if briefing.not_located.empty:
-        _paragraph(pdf, label("not_located_none", lang, region=region))
-        return
-    rows = [[label(k, lang) for k in ("col_program", "col_target", "col_located", "col_not_located")]]
+    rows = [[label(k, lang) for k in ("col_program", "col_target", "col_located", "col_known_area", "col_not_located")]]
     for p in briefing.not_located.itertuples(index=False):
         target = f"{format_number(p.target_sites, lang)} {p.target_unit}".strip()
-        rows.append([f"{p.name} ({p.program})", target, format_number(p.located, lang), format_number(p.not_located, lang)])
-    _table(pdf, rows, (95, 35, 25, 25))
+        counts = (format_number(v, lang) for v in (p.located, p.known_area, p.not_located))
+        rows.append([f"{p.name} ({p.program})", target, *counts])
+    _table(pdf, rows, (80, 30, 22, 26, 22))
 
 
 def _region_sites(pdf: FPDF, briefing: Briefing) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl import Workbook
 
-from reports.briefing import LEVEL_KECAMATAN, Briefing, label
+from reports.briefing import LEVEL_KECAMATAN, Briefing, label, open_targets, sites_here
 from reports.export import workbook_bytes, write_sheet
 from layers.model import ProgramStatus
 from layers.progress import status_label
@@ -35,8 +35,8 @@ def briefing_xlsx(briefing: Briefing) -> bytes:
     write_sheet(
         workbook,
         label("sheet_not_located", lang),
-        briefing.not_located[["program", "name", "target_sites", "target_unit", "located", "not_located"]],
-        ["id", *(label(k, lang) for k in ("col_program", "col_target", "col_unit", "col_located", "col_not_located"))],
+        briefing.not_located[["program", "name", "target_sites", "target_unit", "located", "known_area", "not_located"]],
+        ["id", *(label(k, lang) for k in ("col_program", "col_target", "col_unit", "col_located", "col_known_area", "col_not_located"))],
     )
     if briefing.coverage is not None:
         write_sheet(workbook, label("sheet_coverage", lang), briefing.coverage)
@@ -61,8 +61,8 @@ def _summary(briefing: Briefing) -> pd.DataFrame:
         (label("population_source", lang), briefing.population_source),
         (label("population_confidence", lang), briefing.population_confidence),
         (label("programs_here", lang), len(briefing.programs)),
-        (label("sites_here", lang), len(briefing.sites)),
-        (label("targets_open", lang), int(briefing.not_located["not_located"].sum())),
+        (label("sites_here", lang), sites_here(briefing)[0]),
+        (label("targets_open", lang), ": ".join(open_targets(briefing))),
         (label("not_located_title", lang, region=region), label(note_key, lang, region=region, name=briefing.name)),
         *((f"{label('status_title', lang)}: {status_label(s, lang)}", int(counts[s.value])) for s in ProgramStatus),
         *((label("sources_title", lang), a) for a in briefing.attributions),

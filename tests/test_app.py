@@ -238,3 +238,55 @@ def test_tracker_search_link_is_capped(tmp_path, monkeypatch):
     notice = at.warning[0].value
     assert "q" in notice and markdown_text("j_status") in notice
     assert at.text_input(key="t_q").value == "" and len(tracker_table(at)) == 198
+
+
+@pytest.mark.parametrize(("lang", "reason", "confidence"), [
+    ("id", "hanya diketahui kecamatannya: letak di dalamnya belum diketahui", "sedang\u2013tinggi"),
+    ("en", "known only to its district: where in it is unknown", "medium to high"),
+])
+def test_coverage_page_explains_in_the_ui_language(tmp_path, monkeypatch, lang, reason, confidence):
+    at = fresh(tmp_path, monkeypatch, hal="cakupan", lap="stadion_mini", bahasa=lang)
+    assert reason in list(at.dataframe[0].value.iloc[:, 2])
+    assert any(confidence in c.value for c in at.caption)
+
+
+def test_cancelled_posko_leave_14_to_place_on_every_page(tmp_path, monkeypatch, planner, catalog, kecamatan):
+    """Issue 9: the map, tracker, briefing and coverage pages once said 11, 14, 14 and 11."""
+    from layers.model import Precision, Site, SiteStatus
+    from register.auth import require_planner
+    from register.seed import ensure_seeded
+    from register.store import SQLiteSiteStore
+
+    store = SQLiteSiteStore(tmp_path / "sites.sqlite", require_planner)
+    ensure_seeded(store, catalog, kecamatan)
+    corner = kecamatan.loc[kecamatan["kode_kec"] == "3674030"].geometry.iloc[0].representative_point()
+    store.add(
+        [
+            Site(f"batal-{i}", "tsl-4-7-05", "posko_bencana", f"Posko batal {i}", Precision.EXACT, SiteStatus.CANCELLED,
+                 geometry=corner.buffer(0.001 * i).representative_point(), source="uji", updated="2025-05-01")
+            for i in (1, 2, 3)
+        ],
+        planner,
+    )  # fmt: skip
+
+    at = fresh(tmp_path, monkeypatch, hal="peta", lap="posko_bencana")
+    missing = at.dataframe[1].value.set_index("Program")
+    assert missing.filter(like="Posko", axis=0)["Belum berlokasi"].tolist() == [14]
+    text = " ".join(m.value for m in at.markdown)
+    assert "12.078" not in text and "unit target" not in text
+
+    at = fresh(tmp_path, monkeypatch, hal="janji", q="posko")
+    assert at.dataframe[0].value["Progres"].tolist() == ["0 dari 14 berlokasi, 0 selesai, 3 dibatalkan"]
+
+    at = fresh(tmp_path, monkeypatch, hal="ringkasan", area="3674030")
+    [open_targets] = [t.value for t in at.table if "Belum berlokasi" in t.value.columns]
+    row = open_targets[open_targets["Program"].str.contains("tsl-4-7-05", regex=False)]
+    assert row["Belum berlokasi"].tolist() == ["14"]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Target wilayah belum berlokasi"].startswith("10 program")
+
+    at = fresh(tmp_path, monkeypatch, hal="cakupan", lap="posko_bencana")
+    assert {m.label: m.value for m in at.metric}["Lokasi yang dihitung"] == "0"  # cancelled posko cover no one
+    assert not at.warning  # and are not "left out" either: they count for nothing
+    assert "Masih perlu 14 lokasi" in " ".join(c.value for c in at.caption)
+    assert at.number_input(key="c_n").value == 14

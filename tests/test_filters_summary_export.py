@@ -51,6 +51,8 @@ def test_kecamatan_metrics(frame, kecamatan, data_root):
     assert (pamulang["sites"], pamulang["programs"], pamulang["pop_year"]) == (3, 3, 2025)
     assert pamulang["per_10k"] == pytest.approx(3 / 339_054 * 10_000)
     assert metrics.loc["3671010", "sites"] == 0 and pd.isna(metrics.loc["3671010", "per_10k"])  # context, no population
+    cancelled = frame.assign(status=frame["status"].where(frame["kode_kec"] != "3674030", "dibatalkan"))
+    assert kecamatan_metrics(cancelled, kecamatan, pop).set_index("kode_kec").loc["3674030", ["sites", "programs"]].tolist() == [0, 0]
 
 
 def test_downloads_round_trip(frame):

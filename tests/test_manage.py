@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.config import PROJECT_ROOT
+from register import auth
 from register.open import open_store
 from conftest import PLANNER_PASSWORD
 
@@ -83,3 +84,98 @@ def test_undo_restores_the_last_edit(page):
     assert not page.exception, page.exception
     assert page.success[0].value.startswith("Dibatalkan")
     assert open_store().get(SMP_SETU).status.value == "direncanakan"
+
+
+TABS = ["Impor berkas", "Ubah lokasi", "Status janji", "Riwayat & batalkan"]
+
+
+def messages(at: AppTest) -> dict[str, list[str]]:
+    """Every confirmation and refusal on the page, by the tab it appears in."""
+    return {tab.label: [m.value for m in [*tab.success, *tab.error]] for tab in at.tabs}
+
+
+def only_in(at: AppTest, tab: str) -> str:
+    """The one message shown, checked to be in ``tab`` and nowhere else."""
+    shown = messages(at)
+    assert [label for label, found in shown.items() if found] == [tab], shown
+    assert len(shown[tab]) == 1, shown
+    return shown[tab][0]
+
+
+def edit_tab_version(at: AppTest) -> str:
+    return next(c.value for c in at.tabs[1].caption if c.value.startswith("Versi"))
+
+
+def test_save_refusal_and_undo_each_show_where_the_planner_acted(page, other_planner):
+    log_in(page)
+    edit_status(page, "dalam_pembangunan", "Berita acara 2026")
+    assert only_in(page, "Ubah lokasi") == "Tersimpan (versi 2)."
+    open_store().update(SMP_SETU, {"status": "selesai"}, 2, "laporan budi", other_planner)  # budi saves first
+    edit_status(page, "dibatalkan", "catatan rina")
+    assert "sudah diubah oleh budi" in only_in(page, "Ubah lokasi")
+    # The latest step is budi's: undoing it needs an explicit choice, and the refusal says so in the history tab.
+    button(page, "Batalkan impor/perubahan terakhir").click().run()
+    assert "Langkah terakhir dibuat oleh budi" in only_in(page, "Riwayat & batalkan")
+    assert open_store().get(SMP_SETU).status.value == "selesai"
+    page.checkbox(key=f"undo_others_{open_store().batches(1)[0]['batch']}").check().run()
+    button(page, "Batalkan impor/perubahan terakhir").click().run()
+    undone = only_in(page, "Riwayat & batalkan")
+    assert undone.startswith("Dibatalkan: Perubahan lokasi") and "oleh budi" in undone
+    assert open_store().get(SMP_SETU).status.value == "dalam_pembangunan"
+    edit_status(page, "selesai", "setelah dibatalkan")
+    assert only_in(page, "Ubah lokasi") == "Tersimpan (versi 5)."  # rina's form reloaded version 4, the undo's
+
+
+def test_the_edit_form_shows_the_version_an_undo_made(page):
+    log_in(page)
+    edit_status(page, "selesai", "foto lokasi")
+    assert edit_tab_version(page).startswith("Versi 2,")
+    button(page, "Batalkan impor/perubahan terakhir").click().run()
+    assert not page.exception, page.exception
+    assert "Dibatalkan: Perubahan lokasi \u201cfoto lokasi\u201d oleh rina" in only_in(page, "Riwayat & batalkan")
+    assert edit_tab_version(page).startswith("Versi 3,")
+    assert next(s for s in page.tabs[1].selectbox if s.label == "Status").value == "direncanakan"
+    history = page.tabs[3].dataframe[0].value
+    assert list(history.columns) == ["Kelompok", "Jenis", "Oleh", "Waktu", "Catatan", "Jumlah lokasi", "Dibatalkan oleh kelompok"]
+    assert list(history["Jenis"][:2]) == ["Pembatalan", "Perubahan lokasi"]
+    assert history["Catatan"][0].startswith("pembatalan kelompok ")
+    changes = page.tabs[1].dataframe[0].value
+    assert list(changes["Isian"][-1:]) == ["Status"] and list(changes["Sesudahnya"][-2:]) == ["Selesai", "Direncanakan"]
+
+
+def test_a_promise_status_confirms_with_its_message_not_a_batch_id(page):
+    log_in(page)
+    status_tab = page.tabs[2]
+    next(t for t in status_tab.text_input if t.label == "Tautan bukti").input("https://example.org/berita")
+    next(b for b in status_tab.button if b.label == "Simpan").click().run()
+    assert not page.exception, page.exception
+    assert only_in(page, "Status janji").startswith("Status janji ") and only_in(page, "Status janji").endswith(" tersimpan.")
+
+
+def test_the_import_preview_shows_labels_and_confirms_in_its_tab(page):
+    log_in(page)
+    csv = "nama;program;lintang;bujur;status;presisi;sumber\nPosko Uji Serua;tsl-4-7-05;-6,3180;106,6930;direncanakan;titik;uji impor\n"
+    page.file_uploader(key="import_file").set_value(("lokasi.csv", csv.encode(), "text/csv")).run()
+    assert not page.exception, page.exception
+    preview = page.tabs[0].dataframe[0].value
+    assert list(preview["Lapisan"]) == ["Posko penanggulangan bencana"] and list(preview["Presisi lokasi"]) == ["Titik pasti"]
+    assert list(preview["Program"]) == ["Pembangunan Posko Penanggulangan Bencana dan Penyelamatan"]
+    button(page, "Simpan semua baris terpilih").click().run()
+    assert only_in(page, "Impor berkas").startswith("1 lokasi tersimpan")
+
+
+def test_a_planner_unlocks_a_colleague_slowed_by_failed_logins(page):
+    for _ in range(auth.FREE_FAILURES):
+        with pytest.raises(auth.AuthError):
+            auth.login("budi", "bukan-kata-sandinya")
+    with pytest.raises(auth.AuthError, match="Coba lagi"):
+        auth.login("budi", PLANNER_PASSWORD)
+    log_in(page)
+    page.text_input(key="unlock_user").input("budi")
+    button(page, "Buka kunci").click().run()
+    assert not page.exception, page.exception
+    assert [s.value for s in page.sidebar.success] == ["budi bisa langsung masuk lagi."]
+    assert auth.login("budi", PLANNER_PASSWORD).username == "budi"
+    page.text_input(key="unlock_user").input("siapa")
+    button(page, "Buka kunci").click().run()
+    assert [e.value for e in page.sidebar.error] == ["Tidak ada akun perencana siapa\\."]

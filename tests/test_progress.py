@@ -23,7 +23,8 @@ from texts.numbers import format_number
 from layers.registry import load_layers
 from layers.seed import source_text
 from register.seed import ensure_seeded
-from layers.sites import not_yet_located, site_frame
+from layers.sites import site_frame
+from layers.targets import target_table
 from register.auth import require_planner
 from register.store import SQLiteSiteStore
 
@@ -89,18 +90,19 @@ def test_without_records_every_program_is_unproven_with_its_document_as_evidence
     assert progress.at["tsl-4-2-11", "evidence"] == source_text(program, catalog)
 
 
-def test_program_with_sites_counts_located_and_built(tracker):
-    smp = tracker().loc["tsl-1-1-01"]  # "4 unit sekolah baru SMP", one per named kecamatan
-    assert (smp.progress_kind, smp.target_sites, smp.located, smp.built, smp.not_located) == ("sites", 4, 4, 0, 0)
-    assert smp.progress_text == "4 dari 4 berlokasi, 0 selesai"
+def test_sites_known_only_to_their_kecamatan_are_not_located(tracker):
+    smp = tracker().loc["tsl-1-1-01"]  # "4 unit sekolah baru SMP", one per named kecamatan, seeded at kecamatan level
+    assert (smp.progress_kind, smp.target_sites, smp.active, smp.located, smp.known_area, smp.built, smp.not_located) == (
+        "sites", 4, 4, 0, 4, 0, 4)  # fmt: skip
+    assert smp.progress_text == "0 dari 4 berlokasi (4 hanya diketahui kecamatannya), 0 selesai"
     assert smp.progress_share == 0
 
 
 def test_every_kecamatan_target_is_the_region_kecamatan_count(tracker):
     progress = tracker()
-    assert (progress.at["tsl-4-7-13", "target_sites"], progress.at["tsl-4-7-13", "located"]) == (7, 7)  # SPKU, Tangsel
-    assert (progress.at["kab-05-03", "target_sites"], progress.at["kab-05-03", "located"]) == (29, 29)  # stadion mini
-    assert progress.at["kab-05-03", "progress_text"] == "29 dari 29 berlokasi, 0 selesai"
+    assert progress.loc["tsl-4-7-13", ["target_sites", "located", "known_area"]].tolist() == [7, 0, 7]  # SPKU, Tangsel
+    assert progress.loc["kab-05-03", ["target_sites", "located", "known_area"]].tolist() == [29, 0, 29]  # stadion mini
+    assert progress.at["kab-05-03", "progress_text"] == "0 dari 29 berlokasi (29 hanya diketahui kecamatannya), 0 selesai"
 
 
 def test_program_with_no_place_yet(tracker):
@@ -133,8 +135,8 @@ def test_programs_without_target(tracker):
     assert progress.at["tsl-3-1-03", "progress_kind"] == "none"
     assert progress.at["tsl-3-1-03", "progress_text"] == "dokumen tidak menyebut target"
     # A named place with no count (TPU Sarimulya) has its one site but no target to measure it against.
-    tpu = progress.loc["tsl-4-2-09"]
-    assert (tpu.progress_kind, tpu.located, tpu.not_located) == ("none", 1, 0)
+    tpu = progress.loc["tsl-4-2-09"]  # known only to the region: registered and active, never located
+    assert (tpu.progress_kind, tpu.active, tpu.located, tpu.known_area, tpu.not_located) == ("none", 1, 0, 1, 0)
     assert tpu.progress_text == "1 lokasi terdaftar, 0 selesai; dokumen tidak menyebut target"
 
 
@@ -151,12 +153,15 @@ def test_format_number():
     assert format_number(4) == "4"
 
 
-def test_agrees_with_not_yet_located(store, tracker, catalog, layers, kecamatan, desa):
+def test_agrees_with_the_target_table(store, tracker, catalog, layers, kecamatan, desa, planner):
+    store.add([posko_site(kecamatan, "posko-1", SiteStatus.BUILT), posko_site(kecamatan, "posko-2", SiteStatus.CANCELLED)], planner)
     sites = site_frame(store.sites(), catalog, kecamatan, desa)
-    listed = not_yet_located(catalog, layers, sites).set_index("program")
+    listed = target_table(catalog, layers, sites, kecamatan).set_index("program")
     progress = tracker().loc[listed.index]
-    assert (progress["located"] == listed["located"]).all()
-    assert (progress["not_located"] == listed["not_located"]).all()
+    for column in ("target_sites", "active", "located", "known_area", "built", "cancelled"):
+        assert (progress[column] == listed[column]).all(), column
+    assert (progress["not_located"] == listed["remaining"]).all()
+    assert (progress["progress_share"] == listed["progress_share"]).all()
 
 
 def test_recorded_status_replaces_the_default(store, tracker, planner):
@@ -222,7 +227,7 @@ def test_tracker_csv_and_xlsx_open_with_the_numbers(tracker, catalog):
     header, body = rows[0], {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
     assert len(body) == 198 and "progress_text" in header
     assert body["tsl-1-1-01"]["name"] == catalog.program("tsl-1-1-01").name
-    assert (body["tsl-1-1-01"]["located"], body["tsl-1-1-01"]["target_sites"]) == (4, 4)
+    assert (body["tsl-1-1-01"]["located"], body["tsl-1-1-01"]["known_area"], body["tsl-1-1-01"]["target_sites"]) == (0, 4, 4)
     assert body["tsl-4-2-11"]["target_qty"] == 166.2
 
 

@@ -19,12 +19,11 @@ import pytest
 import shapely
 
 from geo import config
-from geo.coverage import coverage
+from geo.coverage import LEFT_OUT_REASONS, coverage
 from geo.demand import build_demand, demand_cells
 from geo.errors import DataError
 from layers import proposals
-from layers.model import Placement, Program
-from layers.proposals import candidate_sites, imprecise_quotas, propose_sites, sites_needed, to_csv, to_geojson
+from layers.proposals import candidate_sites, imprecise_quotas, propose_sites, to_csv, to_geojson
 
 HAS_DATA = (config.data_dir() / "boundaries" / "desa.geojson").is_file()
 
@@ -228,29 +227,25 @@ def test_exports(cells, candidates):
     assert table["added_population"].sum() == pytest.approx(result.covered_after - result.covered_before)
 
 
-def program(**fields) -> Program:
-    return Program(id="p1", document="tsl2024", region="3674", no="1", name="Posko", quote="", line=1, **fields)
-
-
-def test_sites_needed_counts_only_point_sites():
-    sites = gpd.GeoDataFrame(
-        {
-            "id": list("abcdef"),
-            "program": ["p1", "p1", "p1", "p1", "p1", "other"],
-            "precision": ["titik", "titik", "titik", "kecamatan", "wilayah", "titik"],
-        },
-        geometry=[shapely.Point(106.7, -6.3)] * 3 + [None, None, shapely.Point(106.7, -6.3)],
-        crs="EPSG:4326",
-    )
-    kecamatan = pd.DataFrame({"kode_kec": [f"367401{i}" for i in range(7)] + ["3603010"], "kode_kab": ["3674"] * 7 + ["3603"]})
-    assert sites_needed(program(target_qty=14), sites, kecamatan) == 11
-    assert sites_needed(program(target_qty=2), sites, kecamatan) == 0
-    assert sites_needed(program(placement=Placement.EVERY_KECAMATAN), sites, kecamatan) == 7 - 3
-    assert sites_needed(program(placement=Placement.NAMED_KECAMATAN, kecamatan=("3674010",) * 4), sites, kecamatan) == 1
-    with pytest.raises(DataError, match="166.2 km is not a number of sites"):
-        sites_needed(program(target_qty=166.2, target_text="166.2 km"), sites, kecamatan)
-    with pytest.raises(DataError, match="states no number"):
-        sites_needed(program(), sites, kecamatan)
+def test_program_proposal_places_the_remaining_target_with_active_point_sites_fixed(cells, catalog, layers):
+    """The coverage page's rules: active points fixed, cancelled ones ignored, default count = remaining target."""
+    posko = exact_sites((0.5, 0.5), (5.5, 3.5), (2.5, 1.5), (4.5, 2.5))
+    frame = posko.assign(
+        id=["built", "planned", "cancelled", "placeholder"],
+        program="tsl-4-7-05", layer="posko_bencana", kode_kab="3674",
+        status=["selesai", "direncanakan", "dibatalkan", "direncanakan"],
+        precision=["titik", "titik", "titik", "kecamatan"],
+        kode_kec=["3674010", "3674020", "3674010", "3674020"], kode_desa=None,
+    )  # fmt: skip
+    kecamatan = pd.DataFrame({"kode_kec": [f"367401{i}" for i in range(7)], "kode_kab": ["3674"] * 7})
+    result = proposals.program_proposal(cells, frame, kecamatan, catalog, layers, "posko_bencana", "tsl-4-7-05", RADIUS, quotas=True)
+    assert result.kept == ("built", "planned")  # the cancelled posko is not fixed and covers no one
+    assert len(result.sites) == 14 - 2  # the target minus the two located posko
+    assert (result.sites["kode_kec"] == "3674020").sum() == 1  # the quota: one in the placeholder's kecamatan
+    assert result.left_out.to_dict("list") == {"precision": ["kecamatan"], "sites": [1], "reason": [LEFT_OUT_REASONS["kecamatan"]]}
+    with pytest.raises(DataError) as refused:
+        proposals.program_proposal(cells, frame, kecamatan, catalog, layers, "posko_bencana", "tsl-4-2-11", RADIUS)
+    assert refused.value.key == "targets.no_site_target" and "tsl-4-2-11" in refused.value.text("en")
 
 
 def test_imprecise_quotas():

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from geo.errors import DataError
 from layers.model import Precision, Site
 from layers.seed import seed_sites
-from layers.sites import not_yet_located, site_frame
+from layers.sites import site_frame, skipped_sites
+from layers.targets import target_table
 
 SETU, PAMULANG, SERPONG_UTARA, PONDOK_AREN = "3674010", "3674030", "3674070", "3674060"
 
@@ -57,17 +57,25 @@ def test_points_join_spatially_and_admin_sites_by_code(catalog, kecamatan, desa)
     assert frame.loc["r", "geometry"] is None
 
 
-def test_sites_for_unknown_programs_are_refused(catalog, kecamatan, desa):
+def test_a_site_of_an_unknown_program_is_skipped_and_reported(catalog, kecamatan, desa, caplog):
+    # One bad stored row used to make site_frame raise, and with it every page.
     ghost = Site(id="g", program="no-such-program", layer="tpu", name="?", precision=Precision.REGION, admin_code="3674")
-    with pytest.raises(DataError, match="not in the catalog: no-such-program"):
-        site_frame([ghost], catalog, kecamatan, desa)
+    good = Site(id="k", program="tsl-1-1-01", layer="smp_baru", name="SMP", precision=Precision.KECAMATAN, admin_code=SETU)
+    with caplog.at_level("WARNING", logger="layers.sites"):
+        frame = site_frame([ghost, good], catalog, kecamatan, desa)
+    assert list(frame["id"]) == ["k"] and skipped_sites(frame) == ("g",)
+    assert "no-such-program" not in frame["program"].tolist() and "g" in caplog.text
+    only_ghost = site_frame([ghost], catalog, kecamatan, desa)
+    assert only_ghost.empty and skipped_sites(only_ghost) == ("g",)
+    assert skipped_sites(site_frame([good], catalog, kecamatan, desa)) == ()
 
 
-def test_targets_not_yet_located(catalog, layers, kecamatan, desa):
+def test_seed_targets_not_yet_located(catalog, layers, kecamatan, desa):
     frame = site_frame(seed_sites(catalog, kecamatan), catalog, kecamatan, desa)
-    missing = not_yet_located(catalog, layers, frame).set_index("program")
-    assert missing.loc["tsl-4-6-01a", "not_located"] == 38  # TPS-3R
-    assert missing.loc["tsl-4-7-05", "not_located"] == 14  # posko bencana
-    assert missing.loc["tsl-4-7-01", "not_located"] == 10  # tandon / long storage
-    assert missing.loc["tsl-1-1-01", ["located", "not_located"]].tolist() == [4, 0]  # the 4 SMP are placed
+    missing = target_table(catalog, layers, frame, kecamatan).set_index("program")
+    assert missing.loc["tsl-4-6-01a", "remaining"] == 38  # TPS-3R
+    assert missing.loc["tsl-4-7-05", "remaining"] == 14  # posko bencana
+    assert missing.loc["tsl-4-7-01", "remaining"] == 10  # tandon / long storage
+    # The 4 SMP are known only to their kecamatan: registered, not located.
+    assert missing.loc["tsl-1-1-01", ["located", "known_area", "remaining"]].tolist() == [0, 4, 4]
     assert "tsl-4-2-11" not in missing.index  # 166,2 km of road is a length, not a number of sites

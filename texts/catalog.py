@@ -53,9 +53,62 @@ STRINGS: dict[str, dict[str, str]] = {
     "id": {
         **VOCABULARY["id"],
         # --- targets ---
+        "remaining_to_place": "Masih perlu {n} lokasi di {region}: target {target}, {located} sudah berlokasi, {known} hanya diketahui wilayahnya (belum dihitung berlokasi).",
+        "not_located_programs": "{n} program punya target jumlah lokasi yang belum semuanya berlokasi. Tiap target dihitung dalam satuannya sendiri (titik, unit, kawasan), jadi tidak dijumlahkan.",
+        "known_area_col": "Hanya diketahui wilayahnya",
+        "sites_skipped": "{n} lokasi di register dilewati karena programnya tidak ada di katalog; periksa register di halaman Kelola data.",
         # --- register ---
         # --- safetext ---
         # --- auth ---
+        "unlock_user": "Buka kunci nama perencana",
+        "unlock_help": "Setelah beberapa kata sandi salah, nama itu harus menunggu sebelum mencoba lagi (paling lama 5 menit). Buka kuncinya di sini bila pemiliknya sendiri yang keliru.",
+        "unlock": "Buka kunci",
+        "unlock_done": "{name} bisa langsung masuk lagi.",
+        "undo_nothing": "Belum ada impor, perubahan atau status janji yang bisa dibatalkan.",
+        "undo_latest": "Langkah terakhir yang bisa dibatalkan: {what}.",
+        "undo_others": "Ya, batalkan langkah {who} ini (perencana lain)",
+        "undo_of": "pembatalan kelompok {batch}",
+        "batch_described": "{kind}{note} oleh {who}, {at}",
+        "batch_import": "Impor berkas",
+        "batch_edit": "Perubahan lokasi",
+        "batch_retire": "Pensiun lokasi",
+        "batch_program": "Status janji",
+        "batch_undo": "Pembatalan",
+        "batch_seed": "Isi awal dari dokumen",
+        "batch_legacy": "Catatan register lama",
+        "col_batch": "Kelompok",
+        "col_kind": "Jenis",
+        "col_who": "Oleh",
+        "col_at": "Waktu",
+        "col_note": "Catatan",
+        "col_sites": "Jumlah lokasi",
+        "col_undone_by": "Dibatalkan oleh kelompok",
+        "col_field": "Isian",
+        "col_old": "Sebelumnya",
+        "col_new": "Sesudahnya",
+        "col_evidence": "Bukti/catatan",
+        "field_status": "Status",
+        "field_evidence_url": "Tautan bukti",
+        "field_precision": "Ketelitian lokasi",
+        "field_admin_code": "Kode BPS",
+        "field_geometry": "Titik (WKT)",
+        "field_name": "Nama",
+        "field_source": "Sumber",
+        "field_retired": "Dipensiunkan",
+        "field_site": "Ada di register",
+        "retired_true": "ya",
+        "retired_false": "tidak",
+        "site_added": "ditambahkan",
+        "site_removed": "dihapus",
+        "confidence_low": "rendah",
+        "confidence_low-medium": "rendah–sedang",
+        "confidence_medium": "sedang",
+        "confidence_medium-high": "sedang–tinggi",
+        "confidence_high": "tinggi",
+        "left_out_titik": "koordinatnya belum tercatat",
+        "left_out_desa": "hanya diketahui desa/kelurahannya: letak di dalamnya belum diketahui",
+        "left_out_kecamatan": "hanya diketahui kecamatannya: letak di dalamnya belum diketahui",
+        "left_out_wilayah": "hanya diketahui kabupaten/kotanya: letak di dalamnya belum diketahui",
         # --- evidence ---
         # --- evregister ---
         # --- supply ---
@@ -104,7 +157,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "retire_done": "{name} dipensiunkan.",
         "note": "Catatan",
         "date": "Tanggal",
-        "status_done": "Status janji tersimpan.",
+        "status_done": "Status janji {program} tersimpan.",
         "undo_last": "Batalkan impor/perubahan terakhir",
         "undo_done": "Dibatalkan: {what}",
         "page_cakupan": "Cakupan & usulan lokasi",
@@ -135,7 +188,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "proposal_note": "Usulan model optimasi (spopt), bukan rencana pemerintah.",
         "proposals_title": "Usulan lokasi (model)",
         "no_target_programs": "Tidak ada program di lapisan ini yang targetnya berupa jumlah lokasi.",
-        "sites_needed": "Masih perlu {n} lokasi bertitik pasti di {region}.",
         "model": "Model",
         "model_mclp": "Jangkau penduduk terbanyak (MCLP)",
         "model_lscp": "Semua terjangkau, lokasi paling sedikit (LSCP)",
@@ -213,8 +265,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sites_table": "Lokasi program yang tersaring",
         "sites_count": "{n} lokasi tersaring: {exact} titik pasti, {desa} tingkat desa, {kec} tingkat kecamatan, {region} tingkat kabupaten/kota.",
         "not_located": "Target yang belum punya lokasi",
-        "not_located_total": "{n} unit target belum punya lokasi (dihitung, tidak digambar).",
-        "not_located_help": "Target berupa jumlah unit/titik yang belum satu pun lokasinya diterbitkan. Tidak ada koordinat yang dikarang.",
+        "not_located_help": "Berlokasi: titik pasti (atau desa/kelurahan untuk lapisan yang cukup dengan desa, seperti PJU). Lokasi yang hanya diketahui kecamatan atau kabupaten/kotanya belum dihitung berlokasi; lokasi yang dibatalkan tidak dihitung. Tidak ada koordinat yang dikarang.",
         "located": "Sudah berlokasi",
         "not_located_col": "Belum berlokasi",
         "download_csv": "Unduh CSV",
@@ -270,9 +321,62 @@ STRINGS: dict[str, dict[str, str]] = {
     "en": {
         **VOCABULARY["en"],
         # --- targets ---
+        "remaining_to_place": "{n} more sites are needed in {region}: target {target}, {located} located, {known} known only to an area (not counted as located).",
+        "not_located_programs": "{n} programmes have a site-count target that is not fully located. Each target is counted in its own unit (points, units, areas), so they are not added up.",
+        "known_area_col": "Known to an area only",
+        "sites_skipped": "{n} sites in the register were skipped because their programme is not in the catalogue; check the register on the Manage data page.",
         # --- register ---
         # --- safetext ---
         # --- auth ---
+        "unlock_user": "Unlock a planner's name",
+        "unlock_help": "After several wrong passwords a name must wait before trying again (at most 5 minutes). Unlock it here if its owner made the mistakes.",
+        "unlock": "Unlock",
+        "unlock_done": "{name} can log in again at once.",
+        "undo_nothing": "No import, edit or promise status is left to undo.",
+        "undo_latest": "Latest step that can be undone: {what}.",
+        "undo_others": "Yes, undo this step by {who} (another planner)",
+        "undo_of": "undo of batch {batch}",
+        "batch_described": "{kind}{note} by {who}, {at}",
+        "batch_import": "File import",
+        "batch_edit": "Site edit",
+        "batch_retire": "Site retirement",
+        "batch_program": "Promise status",
+        "batch_undo": "Undo",
+        "batch_seed": "Seeded from the documents",
+        "batch_legacy": "Record from the old register",
+        "col_batch": "Batch",
+        "col_kind": "Kind",
+        "col_who": "By",
+        "col_at": "Time",
+        "col_note": "Note",
+        "col_sites": "Sites",
+        "col_undone_by": "Undone by batch",
+        "col_field": "Field",
+        "col_old": "Before",
+        "col_new": "After",
+        "col_evidence": "Evidence/note",
+        "field_status": "Status",
+        "field_evidence_url": "Evidence link",
+        "field_precision": "Location precision",
+        "field_admin_code": "BPS code",
+        "field_geometry": "Point (WKT)",
+        "field_name": "Name",
+        "field_source": "Source",
+        "field_retired": "Retired",
+        "field_site": "In the register",
+        "retired_true": "yes",
+        "retired_false": "no",
+        "site_added": "added",
+        "site_removed": "removed",
+        "confidence_low": "low",
+        "confidence_low-medium": "low to medium",
+        "confidence_medium": "medium",
+        "confidence_medium-high": "medium to high",
+        "confidence_high": "high",
+        "left_out_titik": "no coordinates recorded",
+        "left_out_desa": "known only to its village: where in it is unknown",
+        "left_out_kecamatan": "known only to its district: where in it is unknown",
+        "left_out_wilayah": "known only to its city/regency: where in it is unknown",
         # --- evidence ---
         # --- evregister ---
         # --- supply ---
@@ -321,7 +425,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "retire_done": "{name} retired.",
         "note": "Note",
         "date": "Date",
-        "status_done": "Promise status saved.",
+        "status_done": "Promise status of {program} saved.",
         "undo_last": "Undo the last import/edit",
         "undo_done": "Undone: {what}",
         "page_cakupan": "Coverage & proposed sites",
@@ -352,7 +456,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "proposal_note": "Optimisation model proposals (spopt), not government plans.",
         "proposals_title": "Proposed sites (model)",
         "no_target_programs": "No program of this layer states its target as a number of sites.",
-        "sites_needed": "{n} more sites with an exact point are needed in {region}.",
         "model": "Model",
         "model_mclp": "Cover the most people (MCLP)",
         "model_lscp": "Cover everyone with the fewest sites (LSCP)",
@@ -430,8 +533,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sites_table": "Filtered program sites",
         "sites_count": "{n} sites: {exact} exact, {desa} village-level, {kec} district-level, {region} city/regency-level.",
         "not_located": "Targets with no location yet",
-        "not_located_total": "{n} target units have no location yet (counted, not drawn).",
-        "not_located_help": "Targets stated as a number of units/points for which no location has been published. No coordinate is made up.",
+        "not_located_help": "Located: an exact point (or the village, for layers where a village is enough, such as street lights). Sites known only to their district or city/regency are not counted as located; cancelled sites are not counted. No coordinate is made up.",
         "located": "Located",
         "not_located_col": "Not yet located",
         "download_csv": "Download CSV",
@@ -505,7 +607,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "sites_here": "Lokasi di sini",
         "sites_here_value": "{n} ({built} selesai)",
         "targets_open": "Target wilayah belum berlokasi",
-        "targets_open_value": "{units} unit dari {programs} program",
+        "targets_open_value": "{programs} program; tiap target dalam satuannya sendiri, tidak dijumlahkan",
         "share_of": "{here} dari {target}",
         "sites_n": "{n} lokasi",
         "programs_title": "Program dengan lokasi di {name}",
@@ -564,6 +666,11 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "col_sites_counted": "Lokasi bertitik dihitung",
         "col_covered": "Penduduk terjangkau",
         "col_covered_pct": "Terjangkau (%)",
+        # --- targets ---
+        "targets_open_undefined": "Tidak ada",
+        "not_located_undefined": "Dokumen {region} tidak menetapkan target jumlah lokasi untuk seluruh wilayah tanpa menyebut kecamatannya; target per kecamatan ada di tabel program beserta progresnya.",
+        "target_remaining": "{name}: {remaining} belum berlokasi",
+        "col_known_area": "Hanya diketahui wilayahnya",
     },
     "en": {
         **VOCABULARY["en"],
@@ -582,7 +689,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "sites_here": "Sites here",
         "sites_here_value": "{n} ({built} built)",
         "targets_open": "Regional targets not yet located",
-        "targets_open_value": "{units} units in {programs} programmes",
+        "targets_open_value": "{programs} programmes; each target in its own unit, not added up",
         "share_of": "{here} of {target}",
         "sites_n": "{n} site(s)",
         "programs_title": "Programmes with sites in {name}",
@@ -641,12 +748,17 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "col_sites_counted": "Exact-point sites counted",
         "col_covered": "Population within reach",
         "col_covered_pct": "Within reach (%)",
+        # --- targets ---
+        "targets_open_undefined": "None set",
+        "not_located_undefined": "The {region} document sets no site-count target for the whole region without naming its districts; per-district targets are in the programme table with their progress.",
+        "target_remaining": "{name}: {remaining} not yet located",
+        "col_known_area": "Known to an area only",
     },
 }
 
 PROGRESS_PHRASES: dict[str, dict[str, str]] = {
     "id": {
-        "sites": "{located} dari {target} berlokasi, {built} selesai",
+        "sites": "{located} dari {target} berlokasi{known}, {built} selesai",
         "cancelled": ", {n} dibatalkan",
         "quantity": "target {target}; {report}",
         "no_report": "belum ada laporan capaian",
@@ -654,9 +766,14 @@ PROGRESS_PHRASES: dict[str, dict[str, str]] = {
         "see_evidence": "capaian: lihat bukti ({date})",
         "registered": "{located} lokasi terdaftar, {built} selesai; ",
         "none": "dokumen tidak menyebut target",
+        # --- targets ---
+        "known": " ({parts})",
+        "known_desa": "{n} hanya diketahui desanya",
+        "known_kecamatan": "{n} hanya diketahui kecamatannya",
+        "known_wilayah": "{n} hanya diketahui kabupaten/kotanya",
     },
     "en": {
-        "sites": "{located} of {target} located, {built} built",
+        "sites": "{located} of {target} located{known}, {built} built",
         "cancelled": ", {n} cancelled",
         "quantity": "target {target}; {report}",
         "no_report": "no progress reported yet",
@@ -664,6 +781,11 @@ PROGRESS_PHRASES: dict[str, dict[str, str]] = {
         "see_evidence": "progress: see evidence ({date})",
         "registered": "{located} sites registered, {built} built; ",
         "none": "the document states no target",
+        # --- targets ---
+        "known": " ({parts})",
+        "known_desa": "{n} known only to their village",
+        "known_kecamatan": "{n} known only to their district",
+        "known_wilayah": "{n} known only to their city/regency",
     },
 }
 
@@ -671,9 +793,19 @@ PROGRESS_PHRASES: dict[str, dict[str, str]] = {
 MESSAGES: dict[str, dict[str, str]] = {
     "id": {
         # --- targets ---
+        "targets.no_site_target": "Program {program} tidak menyebut jumlah lokasi yang harus ditempatkan (targetnya panjang, porsi, atau tidak ada).",
         # --- register ---
         # --- safetext ---
         # --- auth ---
+        "auth.wrong_login": "Nama pengguna atau kata sandi salah.",
+        "auth.wait": "Terlalu banyak percobaan gagal untuk nama ini dari sini. Coba lagi dalam {seconds} detik, atau minta perencana lain membuka kuncinya.",
+        "auth.session_invalid": "Perubahan data memerlukan login perencana yang masih berlaku; silakan masuk lagi.",
+        "auth.bad_name": "Nama pengguna terdiri atas 3–32 karakter a–z, 0–9, ‘.’, ‘_’ atau ‘-’.",
+        "auth.password_length": "Kata sandi harus {least} sampai {most} karakter.",
+        "auth.no_such_planner": "Tidak ada akun perencana {name}.",
+        "store.undo_nothing": "Tidak ada yang bisa dibatalkan: tidak tersisa impor, perubahan, pensiun lokasi atau status janji.",
+        "store.undo_moved": "Sementara itu {who} menyimpan langkah baru ({at}); tidak ada yang dibatalkan. Lihat riwayat lalu ulangi.",
+        "store.undo_other": "Langkah terakhir dibuat oleh {who} ({at}), bukan oleh Anda; tidak ada yang dibatalkan. Centang pilihan untuk membatalkan langkah perencana lain bila memang itu maksud Anda.",
         # --- evidence ---
         # --- evregister ---
         # --- supply ---
@@ -681,9 +813,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "en": {
         # --- targets ---
+        "targets.no_site_target": "Programme {program} states no number of sites to place (its target is a length, a share, or none).",
         # --- register ---
         # --- safetext ---
         # --- auth ---
+        "auth.wrong_login": "Wrong user name or password.",
+        "auth.wait": "Too many failed tries for this name from here. Try again in {seconds} seconds, or ask another planner to unlock it.",
+        "auth.session_invalid": "Changing data needs a valid planner login; please log in again.",
+        "auth.bad_name": "User names are 3–32 characters of a–z, 0–9, ‘.’, ‘_’ or ‘-’.",
+        "auth.password_length": "Passwords need {least} to {most} characters.",
+        "auth.no_such_planner": "There is no planner account {name}.",
+        "store.undo_nothing": "Nothing to undo: no import, edit, retirement or promise status is left to revert.",
+        "store.undo_moved": "Meanwhile {who} saved a newer step ({at}); nothing was undone. Check the history and try again.",
+        "store.undo_other": "The latest step was made by {who} ({at}), not by you; nothing was undone. Tick the option to undo another planner's step if that is what you mean.",
         # --- evidence ---
         # --- evregister ---
         # --- supply ---

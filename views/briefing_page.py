@@ -16,8 +16,8 @@ import streamlit as st
 
 from geo import config
 from geo.boundaries import REGION_NAMES
-from reports.briefing import LEVEL_KECAMATAN, Briefing, briefing_areas, label
-from layers.model import ProgramStatus, SiteStatus
+from reports.briefing import LEVEL_KECAMATAN, Briefing, briefing_areas, label, open_targets, sites_here
+from layers.model import ProgramStatus
 from layers.progress import evidence_link, status_label
 from texts.numbers import format_number
 from texts.safe import markdown_link, markdown_text
@@ -121,9 +121,8 @@ def header(briefing: Briefing, t: Callable[[str], str], lang: str) -> None:
 
 def facts(briefing: Briefing, lang: str) -> None:
     """Headline figures: population (year, confidence, source), programs and sites here, open regional targets."""
-    live = briefing.sites[briefing.sites["status"] != SiteStatus.CANCELLED.value]
-    built = int((live["status"] == SiteStatus.BUILT.value).sum())
-    population, programs_here, sites_here, open_targets = st.columns(4)
+    live, built = sites_here(briefing)
+    population, programs_here, sites_column, targets_open = st.columns(4)
     if briefing.population is None:
         population.metric(label("population", lang), label("population_none", lang))
     else:
@@ -132,16 +131,12 @@ def facts(briefing: Briefing, lang: str) -> None:
             help=label("population_detail", lang, year=briefing.population_year, confidence=markdown_text(briefing.population_confidence)),
         )  # fmt: skip
     programs_here.metric(label("programs_here", lang), format_number(len(briefing.programs), lang))
-    sites_here.metric(
+    sites_column.metric(
         label("sites_here", lang),
-        label("sites_here_value", lang, n=format_number(len(live), lang), built=format_number(built, lang)),
+        label("sites_here_value", lang, n=format_number(live, lang), built=format_number(built, lang)),
     )
-    open_targets.metric(
-        label("targets_open", lang),
-        format_number(int(briefing.not_located["not_located"].sum()), lang),
-        help=label("targets_open_value", lang, units=format_number(int(briefing.not_located["not_located"].sum()), lang),
-                   programs=format_number(len(briefing.not_located), lang)),
-    )  # fmt: skip
+    value, detail = open_targets(briefing)
+    targets_open.metric(label("targets_open", lang), value, help=detail)
     if briefing.population is not None:
         detail = label("population_detail", lang, year=briefing.population_year, confidence=markdown_text(briefing.population_confidence))
         st.caption(f"{label('population', lang)} {format_number(briefing.population, lang)} ({detail}). "
@@ -197,17 +192,18 @@ def not_located(briefing: Briefing, lang: str) -> None:
     """Region-wide site targets with no place yet: not this kecamatan's alone, and said so."""
     region = briefing.region_name
     st.subheader(label("not_located_title", lang, region=region), anchor=False)
+    if briefing.not_located.empty:
+        st.write(markdown_text(open_targets(briefing)[1]))
+        return
     note_key = "not_located_note" if briefing.level == LEVEL_KECAMATAN else "not_located_note_region"
     st.caption(label(note_key, lang, region=region, name=markdown_text(briefing.name)))
-    if briefing.not_located.empty:
-        st.write(label("not_located_none", lang, region=region))
-        return
     n = briefing.not_located
     _table(
         {
             label("col_program", lang): [f"{markdown_text(v)} ({markdown_text(i)})" for v, i in zip(n["name"], n["program"])],
             label("col_target", lang): [markdown_text(f"{format_number(q, lang)} {u}".strip()) for q, u in zip(n["target_sites"], n["target_unit"])],
             label("col_located", lang): [format_number(v, lang) for v in n["located"]],
+            label("col_known_area", lang): [format_number(v, lang) for v in n["known_area"]],
             label("col_not_located", lang): [format_number(v, lang) for v in n["not_located"]],
         }
     )

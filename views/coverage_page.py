@@ -10,9 +10,10 @@ from streamlit_folium import st_folium
 
 from geo import sources
 from geo.errors import DataError
-from layers import proposals as model
+from layers import proposals as model, targets
 from layers.registry import program_layers
 from layers.render import build_coverage_map
+from texts.numbers import format_number, format_share
 from texts.safe import markdown_text
 from views import data
 from views.state import Param
@@ -26,17 +27,10 @@ def coverage_layers() -> dict:
     return {lid: layer for lid, layer in program_layers(data.layers()).items() if layer.radius_m > 0}
 
 
-def target_programs(layer_id: str) -> list[str]:
-    """Programs of a layer whose target is a number of sites."""
-    catalog, sites, kecamatan = data.catalog(), data.sites(), data.admin()["kecamatan"]
-    found = []
-    for pid in data.layers()[layer_id].programs:
-        try:
-            model.sites_needed(catalog.program(pid), sites, kecamatan)
-        except DataError:  # a length, a share or no stated number: nothing to place
-            continue
-        found.append(pid)
-    return found
+def target_programs(layer_id: str) -> pd.DataFrame:
+    """The :func:`layers.targets.target_table` rows of a layer's programs (those whose target is a number of sites)."""
+    table = data.targets_table()
+    return table[table["layer"] == layer_id].set_index("program", drop=False)
 
 
 def params() -> list[Param]:
@@ -58,12 +52,12 @@ def _reset_radius() -> None:
         st.session_state.pop(key, None)
 
 
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}".replace(",", ".")
-
-
-def _pct(share: float) -> str:
-    return f"{100 * share:.1f}%".replace(".", ",")
+def _confidence(value: str, t: Callable[[str], str]) -> str:
+    """A confidence grade of the population data in the UI language; a grade the catalog lacks as written."""
+    try:
+        return t(f"confidence_{value}")
+    except KeyError:
+        return value
 
 
 def population_note(t: Callable[[str], str]) -> str:
@@ -72,7 +66,8 @@ def population_note(t: Callable[[str], str]) -> str:
     for s in data.demand().sources:
         years = ", ".join(str(y) for y in s.years)
         shares = ", ".join(str(y) if y else t("year_unknown") for y in s.share_years)
-        parts.append(t("demand_source").format(region=markdown_text(s.region), years=years, confidence=markdown_text(", ".join(s.confidence)), shares=shares))
+        confidence = ", ".join(_confidence(c, t) for c in s.confidence)
+        parts.append(t("demand_source").format(region=markdown_text(s.region), years=years, confidence=markdown_text(confidence), shares=shares))
     return " ".join(parts)
 
 
@@ -91,19 +86,19 @@ def render(t: Callable[[str], str], lang: str) -> None:
     st.caption(population_note(t))
 
     sites = data.sites()
-    layer_sites = sites[sites["layer"] == layer_id]
+    layer_sites = targets.active_sites(sites[sites["layer"] == layer_id])  # cancelled sites are not drawn as serving anyone
     with st.spinner(t("computing_coverage")):
         result = data.coverage(layer_id, radius)
     a, b, c, d = st.columns(4)
-    a.metric(t("population_est"), _fmt(result.population))
-    b.metric(f"{t('covered_people')} ({_pct(result.share)})", _fmt(result.covered))
-    c.metric(t("uncovered_people"), _fmt(result.uncovered))
+    a.metric(t("population_est"), format_number(result.population, lang, 0))
+    b.metric(f"{t('covered_people')} ({format_share(result.share, lang)})", format_number(result.covered, lang, 0))
+    c.metric(t("uncovered_people"), format_number(result.uncovered, lang, 0))
     d.metric(t("sites_counted"), result.sites_counted)
     if len(result.left_out):
         st.warning(t("left_out_note").format(n=int(result.left_out["sites"].sum())))
         st.dataframe(
             pd.DataFrame({t("precision"): [t(f"precision_{p}") for p in result.left_out["precision"]],
-                          t("sites_count_col"): result.left_out["sites"], t("reason"): result.left_out["reason"]}),
+                          t("sites_count_col"): result.left_out["sites"], t("reason"): [t(f"left_out_{p}") for p in result.left_out["precision"]]}),
             hide_index=True, width="stretch",
         )
 
@@ -119,7 +114,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
     with map_slot:
         st_folium(fmap, key="coverage_map", height=560, use_container_width=True, returned_objects=[])
     if proposal is not None:
-        proposal_table(proposal, t)
+        proposal_table(proposal, t, lang)
     kecamatan_table(result, t)
 
 
@@ -128,13 +123,16 @@ def proposal_controls(t: Callable[[str], str], lang: str, layer_id: str, radius:
     catalog = data.catalog()
     programs = target_programs(layer_id)
     st.markdown(f"#### {t('proposals_title')}")
-    if not programs:
+    if programs.empty:
         st.info(t("no_target_programs"))
         return None
-    program_id = st.selectbox(t("program"), programs, format_func=lambda p: catalog.program(p).name, key="c_program")
-    program = catalog.program(program_id)
-    needed = model.sites_needed(program, data.sites(), data.admin()["kecamatan"])
-    st.caption(t("sites_needed").format(n=needed, region=markdown_text(data.region_name(program.region))))
+    program_id = st.selectbox(t("program"), list(programs.index), format_func=lambda p: catalog.program(p).name, key="c_program")
+    program, row = catalog.program(program_id), programs.loc[program_id]
+    needed = int(row["remaining"])
+    st.caption(t("remaining_to_place").format(
+        n=format_number(needed, lang), region=markdown_text(data.region_name(program.region)), target=format_number(row["target_sites"], lang),
+        located=format_number(row["located"], lang), known=format_number(row["known_area"], lang),
+    ))  # fmt: skip
     left, right, restrict = st.columns([1, 1, 2])
     chosen = left.radio(t("model"), MODELS, format_func=lambda m: t(f"model_{m}"), key="c_model")
     st.session_state.setdefault("c_n", float(max(needed, 1)))
@@ -154,10 +152,10 @@ def proposal_controls(t: Callable[[str], str], lang: str, layer_id: str, radius:
     return proposal
 
 
-def proposal_table(proposal, t: Callable[[str], str]) -> None:
+def proposal_table(proposal, t: Callable[[str], str], lang: str) -> None:
     st.success(t("proposal_summary").format(
-        label=proposal.label, n=len(proposal.sites), before=_fmt(proposal.covered_before), after=_fmt(proposal.covered_after),
-        share=_pct(proposal.covered_after / proposal.population),
+        label=proposal.label, n=len(proposal.sites), before=format_number(proposal.covered_before, lang, 0),
+        after=format_number(proposal.covered_after, lang, 0), share=format_share(proposal.covered_after / proposal.population, lang),
     ))
     if not proposal.optimal:
         st.warning(t("not_optimal"))

@@ -13,7 +13,7 @@ from geo.coverage import Coverage, coverage as compute_coverage
 from geo.demand import Demand, build_demand
 from geo.display import simplify_for_display
 from layers.catalog import Catalog, load_catalog
-from layers import proposals as location_models
+from layers import proposals as location_models, targets
 from layers.model import Layer
 from layers.registry import load_layers, reference_layers
 from register.seed import ensure_seeded
@@ -22,7 +22,6 @@ from register.store import SiteStore
 from register.open import open_store, store_setting
 from reports import briefing_pdf as briefing_pdf_export, briefing_xlsx as briefing_xlsx_export
 from reports.briefing import Briefing, BriefingInputs, coverage_table, kecamatan_briefing
-from layers.model import Precision
 from layers.progress import program_progress
 
 
@@ -121,42 +120,38 @@ def _demand(root: str) -> Demand:
     return build_demand(config.PROGRAM_REGIONS, root=root)
 
 
-def layer_regions(layer_id: str) -> tuple[str, ...]:
-    """The regions whose programs feed a layer (coverage is measured there only)."""
-    return tuple(sorted({catalog().program(pid).region for pid in layers()[layer_id].programs}))
-
-
 def coverage(layer_id: str, radius_m: float) -> Coverage:
-    """Coverage of a layer's sites within ``radius_m``, over the regions of its programs (cached)."""
+    """Coverage of a layer's sites within ``radius_m`` (:func:`layers.targets.coverage_inputs`; cached)."""
     return _coverage(*_key(), layer_id, float(radius_m))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _coverage(path: str, revision: int, layer_id: str, radius_m: float) -> Coverage:
-    cells = demand().cells
-    cells = cells[cells["kode_kab"].isin(layer_regions(layer_id))]
-    frame = _sites(path, revision)
-    return compute_coverage(cells, frame[frame["layer"] == layer_id], radius_m)
+    cells, sites = targets.coverage_inputs(demand().cells, _sites(path, revision), catalog(), layers(), layer_id)
+    return compute_coverage(cells, sites, radius_m)
+
+
+def targets_table() -> pd.DataFrame:
+    """Every program's site target and counts (:func:`layers.targets.target_table`), re-read when the register changes."""
+    return _targets_table(*_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _targets_table(path: str, revision: int) -> pd.DataFrame:
+    return targets.target_table(catalog(), layers(), _sites(path, revision), admin()["kecamatan"])
 
 
 def proposal(layer_id: str, program_id: str, radius_m: float, model: str, n_new: int, in_named: bool, quotas: bool):
-    """Model proposals for a program's missing sites, existing point sites of its layer fixed (cached by inputs)."""
+    """Model proposals for a program's remaining sites (:func:`layers.proposals.program_proposal`; cached by inputs)."""
     return _proposal(*_key(), layer_id, program_id, float(radius_m), model, n_new, in_named, quotas)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _proposal(path, revision, layer_id, program_id, radius_m, model, n_new, in_named, quotas):
-    program = catalog().program(program_id)
-    cells = demand().cells
-    cells = cells[cells["kode_kab"] == program.region]
-    frame = _sites(path, revision)
-    existing = frame[(frame["layer"] == layer_id) & (frame["kode_kab"] == program.region)]
-    candidates = location_models.candidate_sites(cells, kecamatan=program.kecamatan if in_named else None)
-    own = existing[existing["program"] == program_id]
-    return location_models.propose_sites(
-        cells, existing, radius_m, n_new=n_new, model=model, candidates=candidates,
-        quotas=location_models.imprecise_quotas(own) if quotas else None,
-    )
+    return location_models.program_proposal(
+        demand().cells, _sites(path, revision), admin()["kecamatan"], catalog(), layers(), layer_id, program_id,
+        radius_m, model=model, n_new=n_new, in_named=in_named, quotas=quotas,
+    )  # fmt: skip
 
 
 def progress(lang: str = "id") -> pd.DataFrame:
@@ -199,10 +194,9 @@ def _briefing(path: str, revision: int, code: str, lang: str, today: str) -> Bri
 
 
 def _briefing_coverage(path: str, revision: int, lang: str) -> pd.DataFrame | None:
-    """Coverage within each layer's default radius, for the layers that have an exact-point site (else None)."""
-    frame = _sites(path, revision)
-    exact = sorted(set(frame.loc[frame["precision"] == Precision.EXACT.value, "layer"]))
-    results = [(layers()[lid], coverage(lid, layers()[lid].radius_m)) for lid in exact if layers()[lid].radius_m > 0]
+    """Coverage within each layer's default radius, for the layers with a site that covers people (else None)."""
+    counted = sorted(set(targets.coverage_sites(_sites(path, revision))["layer"]))
+    results = [(layers()[lid], coverage(lid, layers()[lid].radius_m)) for lid in counted if layers()[lid].radius_m > 0]
     return coverage_table(results, lang)
 
 

@@ -6,7 +6,8 @@ write, so hiding the page is convenience, not the protection.
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from typing import Callable
 
 import pandas as pd
@@ -18,13 +19,17 @@ from geo import sources
 from geo.errors import DataError
 from geo.locate import parse_coordinates
 from register import importer
+from register.store import UNDOABLE
 from layers.model import Precision, ProgramStatus, SiteStatus
 from layers.render import build_import_map
+from texts.numbers import format_number
 from texts.safe import markdown_text
 from views import data, login
 from views.state import Param
 
 MAX_UPLOAD_MB = importer.MAX_BYTES // (1024 * 1024)
+# The note and evidence the register writes for an undo (register.store.SQLStore.undo_last), shown in the UI language.
+UNDO_NOTE = re.compile(r"^undo of batch (\d+)$")
 
 
 def params() -> list[Param]:
@@ -42,35 +47,41 @@ def render(t: Callable[[str], str], lang: str) -> None:
     with tab_import:
         import_section(t, lang, planner)
     with tab_edit:
-        edit_section(t, planner)
+        edit_section(t, lang, planner)
     with tab_status:
-        status_section(t, planner)
+        status_section(t, lang, planner)
     with tab_history:
-        history_section(t, planner)
+        history_section(t, lang, planner)
 
 
-def _commit(action) -> None:
-    """Run a store write and keep its outcome for the next run; the store writes all or nothing."""
+def _commit(tab: str, lang: str, action: Callable[[], str]) -> bool:
+    """Run a store write and keep its outcome for the next run, to show in ``tab`` (where the planner acted).
+
+    The store writes all or nothing; its refusals quote data, so they are shown as plain text.
+    """
     try:
         message = action()
     except (DataError, PermissionError) as exc:
-        st.session_state["manage_error"] = markdown_text(str(exc))
-    else:
-        st.session_state["manage_ok"] = message
+        text = exc.text(lang) if isinstance(exc, DataError) else str(exc)
+        st.session_state[f"manage_outcome_{tab}"] = ("error", markdown_text(text))
+        return False
+    st.session_state[f"manage_outcome_{tab}"] = ("success", message)
+    if tab == "import":
         st.session_state.pop("import_preview", None)
+    return True
 
 
-def _outcome() -> None:
-    for key, show in (("manage_ok", st.success), ("manage_error", st.error)):
-        message = st.session_state.pop(key, None)
-        if message:
-            show(message)
+def _outcome(tab: str) -> None:
+    """The confirmation or refusal of the planner's last action in this tab, once."""
+    kind, message = st.session_state.pop(f"manage_outcome_{tab}", (None, None))
+    if kind is not None:
+        (st.success if kind == "success" else st.error)(message)
 
 
 def import_section(t: Callable[[str], str], lang: str, planner) -> None:
     st.caption(t("import_help").format(mb=MAX_UPLOAD_MB))
     upload = st.file_uploader(t("import_file"), key="import_file", max_upload_size=MAX_UPLOAD_MB)
-    _outcome()
+    _outcome("import")
     if upload is None:
         st.session_state.pop("import_preview", None)
         return
@@ -95,9 +106,14 @@ def import_section(t: Callable[[str], str], lang: str, planner) -> None:
     # Problem texts quote the file: shown in a data grid, which renders them as plain text.
     st.dataframe(
         pd.DataFrame({
-            t("import_row"): rows["row"], t("import_keep"): rows["keep"], t("name"): rows["name"], t("program"): rows["program"],
-            t("layer"): rows["layer"], t("precision"): rows["precision"], t("import_problems"): ["; ".join(p) for p in rows["problems"]],
+            t("import_row"): rows["row"], t("import_keep"): rows["keep"], t("name"): rows["name"],
+            t("program"): _labels(rows["program"], lambda p: data.catalog().program(p).name),
+            t("layer"): _labels(rows["layer"], lambda i: data.layers()[i].label(lang)),
+            t("precision"): _labels(rows["precision"], lambda p: t(f"precision_{Precision(p).value}")),
+            t("import_problems"): ["; ".join(p) for p in rows["problems"]],
         }),
+        # Program names are long: narrow columns (full text on hover) keep the problems in view.
+        column_config={t("program"): st.column_config.TextColumn(width="medium"), t("layer"): st.column_config.TextColumn(width="small")},
         hide_index=True, width="stretch",
     )
     for fix, candidates in importer.fix_candidates(checked).items():
@@ -113,12 +129,24 @@ def import_section(t: Callable[[str], str], lang: str, planner) -> None:
     blocking = int(sum(1 for keep, problems in zip(rows["keep"], rows["problems"]) if keep and problems))
     st.write(t("import_summary").format(kept=kept, total=len(rows), blocking=blocking))
     if st.button(t("import_commit"), type="primary", disabled=blocking > 0 or kept == 0 or bool(checked.file_problems), key="import_commit"):
-        _commit(lambda: t("import_done").format(n=kept, batch=importer.commit(checked, store, planner, date.today().isoformat(), note=upload.name)))
+        _commit("import", lang, lambda: t("import_done").format(
+            n=format_number(kept, lang), batch=importer.commit(checked, store, planner, date.today().isoformat(), note=upload.name)))
         st.rerun()
 
 
-def edit_section(t: Callable[[str], str], planner) -> None:
-    _outcome()
+def _labels(values: pd.Series, label: Callable[[str], str]) -> list[str]:
+    """Each id as its label; an id the catalog does not know stays as written (its problem says why)."""
+    known = {}
+    for value in values.unique():
+        try:
+            known[value] = label(value)
+        except (KeyError, ValueError):
+            known[value] = value
+    return [known[v] for v in values]
+
+
+def edit_section(t: Callable[[str], str], lang: str, planner) -> None:
+    _outcome("edit")
     store = data.store()
     sites = {s.id: s for s in store.sites()}
     if not sites:
@@ -145,7 +173,7 @@ def edit_section(t: Callable[[str], str], planner) -> None:
         try:
             changes = _changes(site, status, evidence, precision, place)
         except DataError as exc:
-            st.error(markdown_text(str(exc)))
+            st.error(markdown_text(exc.text(lang)))
             return
 
         def _save() -> str:
@@ -153,12 +181,13 @@ def edit_section(t: Callable[[str], str], planner) -> None:
             st.session_state["edit_loaded"] = (site_id, saved.version)
             return t("edit_done").format(version=saved.version)
 
-        _commit(_save)
+        _commit("edit", lang, _save)
         st.rerun()
     if st.button(t("retire"), key="retire_site"):
-        _commit(lambda: t("retire_done").format(name=markdown_text(store.retire(site_id, expected, t("retired_by_planner"), planner).name)))
+        _commit("edit", lang, lambda: t("retire_done").format(
+            name=markdown_text(store.retire(site_id, expected, t("retired_by_planner"), planner).name)))
         st.rerun()
-    st.dataframe(pd.DataFrame(store.history(site_id)), hide_index=True, width="stretch")
+    st.dataframe(_site_history(store.history(site_id), t), hide_index=True, width="stretch")
 
 
 def _place_text(site) -> str:
@@ -185,8 +214,8 @@ def _changes(site, status: str, evidence: str, precision: str, place: str) -> di
     return changes
 
 
-def status_section(t: Callable[[str], str], planner) -> None:
-    _outcome()
+def status_section(t: Callable[[str], str], lang: str, planner) -> None:
+    _outcome("status")
     catalog = data.catalog()
     with st.form("status_form"):
         program = st.selectbox(t("program"), [p.id for p in catalog.programs], format_func=lambda p: f"{p} \u2014 {catalog.program(p).name}")
@@ -197,15 +226,88 @@ def status_section(t: Callable[[str], str], planner) -> None:
         save = st.form_submit_button(t("save"), type="primary")
     if save:
         store = data.store()
-        _commit(lambda: store.record_program_status(program, ProgramStatus(status), evidence, note, when.isoformat(), planner) or t("status_done"))
+
+        def _record() -> str:
+            store.record_program_status(program, ProgramStatus(status), evidence, note, when.isoformat(), planner)
+            return t("status_done").format(program=markdown_text(catalog.program(program).name))
+
+        _commit("status", lang, _record)
         st.rerun()
 
 
-def history_section(t: Callable[[str], str], planner) -> None:
-    _outcome()
+def history_section(t: Callable[[str], str], lang: str, planner) -> None:
+    _outcome("history")
     store = data.store()
-    batches = store.batches(20)
-    st.dataframe(pd.DataFrame(batches), hide_index=True, width="stretch")
-    if batches and st.button(t("undo_last"), key="undo_last"):
-        _commit(lambda: t("undo_done").format(what=markdown_text(store.undo_last(planner))))
+    batches = store.batches(50)
+    st.dataframe(_batch_table(batches, t), hide_index=True, width="stretch")
+    latest = next((b for b in batches if b["kind"] in UNDOABLE and b["undone_by"] is None), None)
+    if latest is None:
+        st.caption(t("undo_nothing"))
+        return
+    what = _describe(latest, t)
+    st.write(t("undo_latest").format(what=what))
+    # Undoing a colleague's step needs a choice made for that very batch (a newer one asks again).
+    others = latest["who"] != planner.username and st.checkbox(
+        t("undo_others").format(who=markdown_text(latest["who"])), key=f"undo_others_{latest['batch']}"
+    )
+    if st.button(t("undo_last"), key="undo_last"):
+
+        def _undo() -> str:
+            store.undo_last(planner, expected_batch=latest["batch"], others=others)  # that very batch, or a refusal
+            return t("undo_done").format(what=what)
+
+        if _commit("history", lang, _undo):
+            st.session_state.pop("edit_loaded", None)  # the edit form reloads the version the undo made
         st.rerun()
+
+
+def _when(at: str) -> str:
+    """A batch time as people read it (the register keeps Western Indonesian Time)."""
+    return datetime.fromisoformat(at).strftime("%Y-%m-%d %H:%M WIB") if "T" in at else at
+
+
+def _note(note: str | None, t: Callable[[str], str]) -> str:
+    undo = UNDO_NOTE.match(note or "")
+    return t("undo_of").format(batch=undo.group(1)) if undo else note or ""
+
+
+def _describe(batch: dict, t: Callable[[str], str]) -> str:
+    """One batch in words: kind, note, planner and time (data quoted as plain text)."""
+    note = _note(batch["note"], t)
+    return t("batch_described").format(
+        kind=t(f"batch_{batch['kind']}"), note=f" “{markdown_text(note)}”" if note else "",
+        who=markdown_text(batch["who"]), at=_when(batch["at"]),
+    )
+
+
+def _batch_table(batches: list[dict], t: Callable[[str], str]) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("col_batch"): [b["batch"] for b in batches],
+        t("col_kind"): [t(f"batch_{b['kind']}") for b in batches],
+        t("col_who"): [b["who"] for b in batches],
+        t("col_at"): [_when(b["at"]) for b in batches],
+        t("col_note"): [_note(b["note"], t) for b in batches],
+        t("col_sites"): [b["sites"] for b in batches],
+        t("col_undone_by"): [b["undone_by"] or "" for b in batches],
+    })  # fmt: skip
+
+
+def _change_value(field: str, value: str | None, t: Callable[[str], str]) -> str:
+    """A stored value of a history row as people read it."""
+    if value is None:
+        return ""
+    vocabulary = {"status": "status_", "precision": "precision_", "retired": "retired_", "site": "site_"}
+    return t(vocabulary[field] + value) if field in vocabulary else value
+
+
+def _site_history(rows: list[dict], t: Callable[[str], str]) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("col_batch"): [r["batch"] for r in rows],
+        t("col_kind"): [t(f"batch_{r['kind']}") for r in rows],
+        t("col_field"): [t(f"field_{r['field']}") for r in rows],
+        t("col_old"): [_change_value(r["field"], r["old"], t) for r in rows],
+        t("col_new"): [_change_value(r["field"], r["new"], t) for r in rows],
+        t("col_evidence"): [_note(r["evidence"], t) for r in rows],
+        t("col_who"): [r["who"] for r in rows],
+        t("col_at"): [_when(r["at"]) for r in rows],
+    })  # fmt: skip

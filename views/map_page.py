@@ -15,8 +15,9 @@ from layers.filters import SiteFilter
 from layers.model import Precision, SiteStatus
 from layers.registry import program_layers
 from layers.render import build_map
-from layers.sites import not_yet_located
+from layers.sites import skipped_sites
 from layers.summary import METRICS, kecamatan_metrics
+from texts.numbers import format_number
 from views import data
 from views.state import Param
 from views.widgets import multiselect
@@ -103,12 +104,15 @@ def render(t: Callable[[str], str], lang: str) -> None:
     st.caption(t("map_help"))
     st_folium(fmap, key="map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
     site_table(sites, t, lang)
-    missing_table(sites, selection, t, lang)
+    missing_table(selection, t, lang)
     attribution(t)
 
 
 def site_table(sites: pd.DataFrame, t: Callable[[str], str], lang: str) -> None:
     st.subheader(t("sites_table"))
+    skipped = skipped_sites(data.sites())
+    if skipped:
+        st.warning(t("sites_skipped").format(n=format_number(len(skipped), lang)))
     counts = sites["precision"].value_counts()
     st.write(
         t("sites_count").format(
@@ -145,15 +149,16 @@ def site_table(sites: pd.DataFrame, t: Callable[[str], str], lang: str) -> None:
     )
 
 
-def missing_table(sites: pd.DataFrame, selection: SiteFilter, t: Callable[[str], str], lang: str) -> None:
-    """Targets with no location yet, for the programs the filter keeps (not drawn: counted)."""
-    catalog, layers = data.catalog(), data.layers()
-    missing = not_yet_located(catalog, layers, data.sites())
-    # Kecamatan, status and precision do not apply: these targets have no place at all.
+def missing_table(selection: SiteFilter, t: Callable[[str], str], lang: str) -> None:
+    """Site targets not yet fully located, for the programs the filter keeps (:func:`layers.targets.target_table`)."""
+    layers = data.layers()
+    missing = data.targets_table()
+    # Kecamatan, status and precision do not apply: a target belongs to the whole program.
     missing = SiteFilter(selection.regions, (), selection.layers, selection.misi, selection.sasaran).apply(missing)
-    missing = missing[missing["not_located"] > 0]
+    missing = missing[missing["remaining"] > 0]
     st.subheader(t("not_located"))
-    st.write(t("not_located_total").format(n=f"{int(missing['not_located'].sum()):,}".replace(",", ".")))
+    # Targets come in different units (titik, unit, kawasan), so they are counted per program, never summed.
+    st.write(t("not_located_programs").format(n=format_number(len(missing), lang)))
     st.caption(t("not_located_help"))
     if missing.empty:
         return
@@ -163,9 +168,10 @@ def missing_table(sites: pd.DataFrame, selection: SiteFilter, t: Callable[[str],
                 t("program"): missing["program_name"],
                 t("layer"): [layers[lid].label(lang) for lid in missing["layer"]],
                 t("region"): [REGION_NAMES[r] for r in missing["region"]],
-                t("target"): [f"{q:g} {u}" for q, u in zip(missing["target_qty"], missing["target_unit"])],
+                t("target"): [f"{format_number(q, lang)} {u}".strip() for q, u in zip(missing["target_sites"], missing["target_unit"])],
                 t("located"): missing["located"],
-                t("not_located_col"): missing["not_located"],
+                t("known_area_col"): missing["known_area"],
+                t("not_located_col"): missing["remaining"],
             }
         ),
         hide_index=True,

@@ -20,6 +20,7 @@ from layers.filters import SiteFilter
 from layers.nearby import nearby_sites
 from layers.registry import program_layers
 from layers.render import build_near_map
+from texts.numbers import format_number
 from texts.safe import markdown_text
 from views import data
 from views.state import Param
@@ -121,8 +122,8 @@ def render(t: Callable[[str], str], lang: str) -> None:
     site_list(result, t, lang)
 
 
-def _distance(m: float) -> str:
-    return f"{m:,.0f} m" if m < 1000 else f"{m / 1000:.1f} km".replace(".", ",")
+def _distance(m: float, lang: str) -> str:
+    return f"{format_number(m, lang, 0)} m" if m < 1000 else f"{format_number(m / 1000, lang, 1)} km"
 
 
 def _details(row: pd.Series, t: Callable[[str], str]) -> None:
@@ -148,7 +149,7 @@ def site_list(result, t: Callable[[str], str], lang: str) -> None:
     if result.within.empty:
         st.caption(t("near_none_within"))
     for _, row in result.within.iterrows():
-        with st.expander(f"{_distance(row['distance_m'])} \u00b7 {markdown_text(row['name'])} \u00b7 {layers[row['layer']].label(lang)}"):
+        with st.expander(f"{_distance(row['distance_m'], lang)} \u00b7 {markdown_text(row['name'])} \u00b7 {layers[row['layer']].label(lang)}"):
             _details(row, t)
     for title, frame in ((t("near_in_kecamatan"), result.in_area), (t("near_in_region"), result.in_region)):
         st.markdown(f"#### {title} ({len(frame)})")

@@ -299,7 +299,7 @@ def test_undo_reverts_the_latest_import_then_the_one_before_but_never_the_seeds(
     seeded = store.sites()
     first = store.add([exact_site("a")], planner)
     second = store.add([exact_site("b", 106.6), exact_site("c", 106.5)], other_planner, note="impor kedua")
-    assert store.undo_last(planner) == second
+    assert store.undo_last(planner, others=True) == second
     assert [s.id for s in store.sites()] == sorted([s.id for s in seeded] + ["a"])
     assert without_time(store.history("b"))[-1] == {
         "batch": str(int(second) + 1), "kind": "undo", "site_id": "b", "field": "site", "old": "added", "new": "removed",
@@ -310,7 +310,7 @@ def test_undo_reverts_the_latest_import_then_the_one_before_but_never_the_seeds(
     assert (undone["batch"], undone["undone_by"]) == (second, undo["batch"])
     assert store.undo_last(planner) == first
     assert store.sites() == seeded
-    with pytest.raises(DataError, match="Nothing to undo"):
+    with pytest.raises(DataError, match="Tidak ada yang bisa dibatalkan"):
         store.undo_last(planner)
     assert store.sites() == seeded
     store.add([exact_site("b")], planner)  # the id of an undone import is free again
@@ -320,10 +320,10 @@ def test_undo_restores_an_edit_and_a_retirement_as_new_versions(store, planner, 
     store.add([kecamatan_site("smp")], planner)
     store.update("smp", {"status": "selesai", "evidence_url": "https://example.org/a"}, 1, "foto", planner)
     store.retire("smp", 2, "ganda", planner)
-    store.undo_last(other_planner)
+    store.undo_last(other_planner, others=True)
     back = store.get("smp")
     assert (back.retired, back.status, back.version) == (False, SiteStatus.BUILT, 4)
-    store.undo_last(other_planner)
+    store.undo_last(other_planner, others=True)
     back = store.get("smp")
     assert (back.status, back.evidence_url, back.version) == (SiteStatus.PLANNED, "", 5)
     undo = [(r["field"], r["old"], r["new"], r["who"]) for r in store.history("smp") if r["kind"] == "undo"]
@@ -343,15 +343,28 @@ def test_undo_of_a_program_status_and_of_a_batch_that_is_no_longer_the_latest(st
     assert store.program_statuses()["tsl-1-1-01"]["recorded_by"] == "budi"
     store.add([exact_site("a")], other_planner)
     before = store_state(store)
-    with pytest.raises(ConflictError, match=r"^Langkah terakhir sekarang batch 3 \(import\) oleh budi pada .* WIB; muat ulang lalu ulangi\.$"):
+    with pytest.raises(ConflictError, match=r"^Sementara itu budi menyimpan langkah baru \(.* WIB\); tidak ada yang dibatalkan\."):
         store.undo_last(planner, expected_batch=latest)
     assert store_state(store) == before
-    store.undo_last(planner, expected_batch="3")
-    assert store.undo_last(planner, expected_batch=latest) == latest
+    store.undo_last(planner, expected_batch="3", others=True)
+    assert store.undo_last(planner, expected_batch=latest, others=True) == latest
     status = store.program_statuses()["tsl-1-1-01"]
     assert (status["status"], status["evidence_url"], status["recorded_by"]) == (ProgramStatus.IN_PROGRESS, "https://example.org/a", "rina")
     records = store.snapshot().program_status
     assert [(r["status"], r["undone_by"]) for r in records] == [("dalam_proses", None), ("terpenuhi", "5")]
+
+
+def test_undo_refuses_a_colleagues_newer_batch_unless_chosen(store, planner, other_planner):
+    store.add([exact_site("a")], planner)
+    theirs = store.add([exact_site("b", 106.6)], other_planner)
+    before = store_state(store)
+    with pytest.raises(ConflictError, match=r"^Langkah terakhir dibuat oleh budi \(.* WIB\), bukan oleh Anda; tidak ada yang dibatalkan\."):
+        store.undo_last(planner)
+    with pytest.raises(ConflictError, match="budi"):
+        store.undo_last(planner, expected_batch=theirs)  # knowing the batch is not choosing to undo a colleague's step
+    assert store_state(store) == before
+    assert store.undo_last(planner, expected_batch=theirs, others=True) == theirs
+    assert [s.id for s in store.sites()] == ["a"]
 
 
 # -- seeds, settings, backups ----------------------------------------------------------------------
@@ -428,7 +441,7 @@ def test_an_embedded_register_of_the_previous_version_keeps_working(tmp_path, pl
     store.update("smp", {"status": "selesai"}, 1, "foto", planner)
     assert SQLiteSiteStore(path).get("smp").version == 2  # opening it again changes nothing
     store.undo_last(planner)
-    with pytest.raises(DataError, match="Nothing to undo"):  # migrated records are not undoable
+    with pytest.raises(DataError, match="Tidak ada yang bisa dibatalkan"):  # migrated records are not undoable
         store.undo_last(planner)
 
 

@@ -109,8 +109,9 @@ def test_region_wide_targets_and_region_level_sites(pamulang):
     open_targets = pamulang.not_located.set_index("program")
     assert open_targets.at["tsl-4-2-10", "not_located"] == 10_000
     assert open_targets.at["tsl-4-7-05", "not_located"] == 13
-    assert open_targets.at["tsl-4-6-01a", "not_located"] == 37
-    assert "tsl-1-1-01" not in open_targets.index  # all four SMP have a kecamatan
+    # The TPS-3R known only to its desa is not located (a desa is no location for a TPS-3R).
+    assert open_targets.loc["tsl-4-6-01a", ["located", "known_area", "not_located"]].tolist() == [0, 1, 38]
+    assert "tsl-1-1-01" not in open_targets.index  # the SMP targets name their kecamatan: not region-wide
     assert set(pamulang.region_sites["program"]) == {"tsl-2-2-03", "tsl-4-2-09", "tsl-4-7-07"}
 
 
@@ -187,7 +188,7 @@ def test_xlsx_opens_with_name_programs_and_numbers(pamulang):
     sites = [r for r in book["Lokasi"].iter_rows(min_row=2, values_only=True)]
     assert len(sites) == 5 + 3  # the kecamatan's sites, then Tangsel's region-level ones
     open_targets = {r[0]: r for r in book["Belum berlokasi"].iter_rows(min_row=2, values_only=True)}
-    assert open_targets["tsl-4-2-10"][2:] == (10_000, "titik", 0, 10_000)
+    assert open_targets["tsl-4-2-10"][2:] == (10_000, "titik", 0, 0, 10_000)
 
 
 def test_one_command_writes_all_36_pdfs(tmp_path, store):
