@@ -4,12 +4,17 @@ It only composes widgets; loading, joins and drawing live in ``geo`` and
 ``layers``. Run with ``scripts/run.sh`` (or ``streamlit run app.py`` after set-up).
 """
 
+import logging
+import uuid
+
 import streamlit as st
 
 from geo.errors import DataError
 from views import briefing_page, coverage_page, data, login, manage_page, map_page, near_page, state, tracker_page
 from texts.catalog import LANGUAGES, translator
 from texts.safe import markdown_text
+
+log = logging.getLogger("peta")
 
 st.set_page_config(page_title="Peta Janji Tangerang", page_icon=":world_map:", layout="wide")
 # Static CSS only: a smaller title on phones leaves room for the map.
@@ -43,9 +48,19 @@ st.caption(t("app_caption"))
 if ignored:
     st.warning(t("ignored_params").format(names=state.ignored_names(ignored)))
 if problem is not None:
-    st.error(f"**{t('data_error')}**: {markdown_text(problem)}")
+    st.error(f"**{t('data_error')}**: {markdown_text(problem.text(lang))}")
     st.info(t("data_error_help"))
     st.stop()
 
-PAGES[page].render(t, lang)
+# The page boundary: whatever a page did not handle becomes a short message in the UI language, never a traceback;
+# the details go to the server log under an incident id the planner can quote.
+try:
+    PAGES[page].render(t, lang)
+except DataError as exc:
+    log.warning("page %s refused: %s", page, exc)
+    st.error(markdown_text(exc.text(lang)))
+except Exception:
+    incident = uuid.uuid4().hex[:8]
+    log.exception("incident %s on page %s", incident, page)
+    st.error(t("page_failed").format(incident=incident))
 state.publish(COMMON + page_params[page])

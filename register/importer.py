@@ -5,9 +5,9 @@ The planner's flow:
 1. :func:`read_upload` identifies the format from the content (:func:`sniff`;
    the file name is never trusted), enforces the size limits, reprojects a
    declared CRS to EPSG:4326 and returns an :class:`ImportPreview`.
-2. :func:`check_rows` lists each row's problems against the catalog, the layer
-   registry, the desa boundaries and the sites already in the register.
-3. The planner drops rows (``keep``) or accepts a fix offered by
+2. :func:`check_rows` lists each row's problems against the register's domain
+   (:class:`register.rules.Domain`) and the sites already in the register.
+3. The planner drops rows (``keep``, by preview row number) or accepts a fix offered by
    :func:`fix_candidates` (:func:`apply_fix`), and checks again.
 4. :func:`commit` (or :func:`to_sites` and ``SiteStore.add``) stores every kept
    row or, if any kept row still has a problem, nothing.
@@ -18,9 +18,12 @@ into a private temporary directory, after their content was identified and
 (for zips) every member was checked, and the driver GDAL chose is verified
 before any feature is read. No user path, URL or ``/vsi*`` string reaches GDAL.
 
-Messages are in Bahasa Indonesia (the interface default) and start with the row
-("baris N" for CSV, as a spreadsheet numbers it with the header as row 1;
-"fitur N" for the feature formats) and the column.
+Every refusal and problem is a :class:`register.rules.Problem` with a message
+id, shown in the planner's language. Row problems start with the row number
+as the preview shows it (data rows from 1, in file order; blank CSV lines are
+not rows) and the column. The domain checks (catalog, layers, regions,
+precision, text limits, links) are those of :mod:`register.rules`, the same
+the register applies to every write.
 """
 
 from __future__ import annotations
@@ -37,25 +40,23 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
 from pyproj import CRS
-from pyproj.exceptions import CRSError
+from pyproj.exceptions import CRSError, ProjError
 from shapely.errors import ShapelyError
 from shapely.geometry import MultiPolygon, Point, Polygon, shape
-from shapely.validation import explain_validity
 
-from geo.boundaries import REGION_NAMES
 from geo.config import METRIC_CRS
 from geo.errors import DataError
 from geo.locate import normalize, parse_coordinates
-from geo.validate import MAX_LISTED, REGION_BOUNDS
-from layers.catalog import Catalog
-from layers.model import Layer, Precision, Program, Site, SiteStatus
+from geo.validate import REGION_BOUNDS
+from layers.model import Precision, Site, SiteStatus
+from register import rules
+from register.rules import Domain, Problem, clipped, field_label, quoted
 from register.store import SiteStore
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -80,24 +81,11 @@ ALIASES = {
     "source": ("source", "sumber"),
     "evidence_url": ("evidence_url", "evidence", "bukti", "url_bukti"),
 }
-# How each canonical column is named in messages.
-LABELS = {
-    "id": "id", "program": "program", "layer": "lapisan", "name": "nama", "status": "status",
-    "precision": "presisi", "admin_code": "kode", "source": "sumber", "evidence_url": "bukti",
-}
 LAT_HEADERS = ("lat", "latitude", "lintang", "y")
 LON_HEADERS = ("lon", "lng", "long", "longitude", "bujur", "x")
 PAIR_HEADERS = ("koordinat", "coordinates", "coordinate")
 ROW_COLUMNS = ["row", *ALIASES, "geometry", "problems", "keep"]
 
-# Digits of the BPS code that locates a site of each admin precision.
-ADMIN_DIGITS = {Precision.DESA.value: 10, Precision.KECAMATAN.value: 7, Precision.REGION.value: 4}
-# Layer geometry kind -> (word used in messages, shapely types it accepts).
-GEOMETRY_TYPES = {
-    "point": ("titik", ("Point",)),
-    "line": ("garis", ("LineString", "MultiLineString")),
-    "area": ("area", ("Polygon", "MultiPolygon")),
-}
 
 MARKUP = re.compile(r"<\s*/?\s*[a-z!?][^>]*>|(?:java|vb)script\s*:", re.IGNORECASE)
 NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
@@ -110,16 +98,16 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 GPKG_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 SHP_MAGIC = b"\x00\x00\x27\x0a"
-# Binary files a planner might upload by mistake, named so the message says what was received.
+# Binary files a planner might upload by mistake (message id suffix), so the message says what was received.
 LOOKALIKES = {
-    b"%PDF": "dokumen PDF",
-    b"\xd0\xcf\x11\xe0": "berkas Office lama (.xls/.doc); simpan sebagai CSV",
-    b"\x89PNG": "gambar PNG",
-    b"\xff\xd8\xff": "gambar JPEG",
-    b"\x1f\x8b": "arsip gzip",
-    b"Rar!": "arsip RAR",
-    b"7z\xbc\xaf": "arsip 7z",
-    SHP_MAGIC: "berkas .shp saja; unggah zip berisi .shp, .shx dan .dbf",
+    b"%PDF": "pdf",
+    b"\xd0\xcf\x11\xe0": "old_office",
+    b"\x89PNG": "png",
+    b"\xff\xd8\xff": "jpeg",
+    b"\x1f\x8b": "gzip",
+    b"Rar!": "rar",
+    b"7z\xbc\xaf": "7z",
+    SHP_MAGIC: "shp_only",
 }
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 GDAL_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError)
@@ -130,59 +118,45 @@ class ImportPreview:
     """An uploaded file's rows, what is wrong with them, and whether they were checked as they are now.
 
     ``rows`` is a GeoDataFrame in EPSG:4326 with the columns ``ROW_COLUMNS``:
-    ``row`` (1-based, see the module docstring), the site fields as text,
-    ``geometry``, ``problems`` (messages) and ``keep`` (the planner's choice).
-    ``file_problems`` block the whole file. ``read_problems`` are the row
-    problems found while reading (row number -> messages), kept so that
+    ``row`` (data rows from 1, as the preview numbers them), the site fields as
+    text, ``geometry``, ``problems`` (:class:`register.rules.Problem`) and
+    ``keep`` (the planner's choice). ``file_problems`` block the whole file.
+    ``read_problems`` are the row problems found while reading (row number ->
+    problems), kept so that
     :func:`check_rows` can run again after a fix. ``checked`` is the
     fingerprint of ``rows`` when :func:`check_rows` last ran ('' = never).
     """
 
     format: str
     rows: gpd.GeoDataFrame
-    file_problems: list[str] = field(default_factory=list)
-    read_problems: dict[int, list[str]] = field(default_factory=dict)
+    file_problems: list[Problem] = field(default_factory=list)
+    read_problems: dict[int, list[Problem]] = field(default_factory=dict)
     checked: str = ""
 
 
 @dataclass
 class _Parsed:
-    """What a reader returns: raw attributes, geometries in EPSG:4326, row numbers and problems."""
+    """What a reader returns: raw attributes, geometries in EPSG:4326 and problems (row numbers from 1)."""
 
     records: pd.DataFrame
     geometry: gpd.GeoSeries
-    rows: list[int]
-    read_problems: dict[int, list[str]] = field(default_factory=dict)
-    file_problems: list[str] = field(default_factory=list)
+    read_problems: dict[int, list[Problem]] = field(default_factory=dict)
+    file_problems: list[Problem] = field(default_factory=list)
 
 
 # --- helpers shared by reading and checking ----------------------------------------------------
 
 
-def _noun(fmt: str) -> str:
-    """How rows of a format are called in messages: spreadsheet rows or features."""
-    return "baris" if fmt == "csv" else "fitur"
+def _at_row(row: int, column: str | Problem, problem: Problem) -> Problem:
+    """``baris 3, kolom nama: kosong``: a problem of a row (and column: a field label or the file's header, or '')."""
+    if column == "":
+        return Problem("register.import_row", problem.field, row=row, problem=problem)
+    return Problem("register.import_row_column", problem.field, row=row, column=column, problem=problem)
 
 
-def _message(fmt: str, row: int, column: str, text: str) -> str:
-    """``baris 3, kolom nama: kosong`` (or without the column when the problem is the row's)."""
-    return f"{_noun(fmt)} {row}" + (f", kolom {column}" if column else "") + f": {text}"
-
-
-def _mb(size: int) -> str:
-    """Bytes as Indonesian-style megabytes (``5,0 MB``)."""
-    return f"{size / 2**20:.1f}".replace(".", ",") + " MB"
-
-
-def _thousands(n: int) -> str:
-    """An integer with Indonesian thousands dots (``5.000``)."""
-    return f"{n:,}".replace(",", ".")
-
-
-def _error(title: str, problems: list[str]) -> DataError:
-    """One DataError listing up to ``MAX_LISTED`` problems under ``title``."""
-    more = f"\n  … dan {len(problems) - MAX_LISTED} lagi" if len(problems) > MAX_LISTED else ""
-    return DataError(title + ":\n  " + "\n  ".join(problems[:MAX_LISTED]) + more)
+def _mb(size: int) -> float:
+    """Bytes as megabytes (one decimal)."""
+    return round(size / 2**20, 1)
 
 
 def _key(header: object) -> str:
@@ -214,18 +188,14 @@ def _present(geom: object) -> bool:
 def _check_count(count: int) -> None:
     """DataError if a file holds more than ``MAX_FEATURES`` features or rows."""
     if count > MAX_FEATURES:
-        raise DataError(
-            f"Berkas berisi {_thousands(count)} fitur/baris, melebihi batas {_thousands(MAX_FEATURES)}; bagi menjadi beberapa berkas"
-        )
+        raise Problem("register.import_too_many_rows", count=count, limit=MAX_FEATURES)
 
 
 def _check_vertices(geometry: gpd.GeoSeries) -> None:
     """DataError if the geometries hold more than ``MAX_VERTICES`` coordinates in all."""
     count = int(geometry.count_coordinates().sum())
     if count > MAX_VERTICES:
-        raise DataError(
-            f"Berkas berisi {_thousands(count)} titik sudut (vertex), melebihi batas {_thousands(MAX_VERTICES)}; sederhanakan geometrinya"
-        )
+        raise Problem("register.import_too_many_vertices", count=count, limit=MAX_VERTICES)
 
 
 # --- identifying the format ---------------------------------------------------------------------
@@ -239,25 +209,25 @@ def sniff(data: bytes) -> str:
     shapefile, ...). The file name is never consulted.
     """
     if not data:
-        raise DataError("Berkas kosong")
+        raise Problem("register.import_empty")
     if data.startswith(SQLITE_MAGIC):
         return _sniff_sqlite(data)
     if data.startswith(ZIP_MAGICS):
         with _open_zip(data) as archive:
             names = archive.namelist()
         if "[Content_Types].xml" in names:
-            raise DataError("Berkas ini dokumen Office (.xlsx/.docx), bukan data situs; simpan sebagai CSV")
+            raise Problem("register.import_office")
         _shapefile_members(names)
         return "shp-zip"
     for magic, what in LOOKALIKES.items():
         if data.startswith(magic):
-            raise DataError(f"Berkas ini {what}, bukan GeoJSON, GeoPackage, Shapefile (zip), KML atau CSV")
+            raise Problem("register.import_lookalike", what=Problem(f"register.import_is_{what}"))
     text = _decode(data).lstrip()
     if text.startswith(("{", "[")):
         obj = _load_json(data)
         kind = obj.get("type") if isinstance(obj, dict) else type(obj).__name__
         if kind not in ("FeatureCollection", "Feature"):
-            raise DataError(f"JSON ini bukan GeoJSON (type {kind!r}); perlu FeatureCollection atau Feature")
+            raise Problem("register.import_not_geojson", kind=quoted(kind))
         return "geojson"
     if text.startswith("<"):
         root = XML_ROOT.match(text)
@@ -265,8 +235,8 @@ def sniff(data: bytes) -> str:
         if tag == "kml":
             return "kml"
         if tag == "html":
-            raise DataError("Berkas ini halaman HTML, bukan data situs")
-        raise DataError(f"Berkas ini XML dengan elemen akar <{tag}>, bukan KML")
+            raise Problem("register.import_html")
+        raise Problem("register.import_xml", tag=tag[:40])
     return "csv"
 
 
@@ -279,11 +249,11 @@ def _sniff_sqlite(data: bytes) -> str:
         con.deserialize(data)
         found = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'gpkg_contents'").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise DataError(f"Berkas ini basis data SQLite yang rusak ({exc})") from exc
+        raise Problem("register.import_broken_sqlite", reason=str(exc)) from exc
     finally:
         con.close()
     if not found:
-        raise DataError("Berkas ini basis data SQLite, bukan GeoPackage (tidak ada tabel gpkg_contents)")
+        raise Problem("register.import_sqlite")
     return "gpkg"
 
 
@@ -297,7 +267,7 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError:
             text = "\x00"  # bytes cp1252 leaves undefined: binary
     if "\x00" in text:
-        raise DataError(f"Berkas biner yang tidak dikenal (awal: {data[:8].hex(' ')})")
+        raise Problem("register.import_binary", start=data[:8].hex(" "))
     return text
 
 
@@ -306,14 +276,14 @@ def _load_json(data: bytes) -> object:
 
     def reject(constant: str) -> None:
         """JSON's NaN and Infinity are not coordinates."""
-        raise ValueError(f"nilai {constant} bukan angka yang sah")
+        raise Problem("register.import_json_constant", constant=constant)
 
     try:
         return json.loads(data, parse_constant=reject)
     except json.JSONDecodeError as exc:
-        raise DataError(f"JSON tidak valid di baris {exc.lineno}, kolom {exc.colno} ({exc.msg})") from exc
-    except (ValueError, RecursionError) as exc:
-        raise DataError(f"JSON tidak valid: {exc}") from exc
+        raise Problem("register.import_json_syntax", line=str(exc.lineno), column=str(exc.colno), reason=exc.msg) from exc
+    except RecursionError as exc:
+        raise Problem("register.import_too_deep") from exc
 
 
 def _open_zip(data: bytes) -> zipfile.ZipFile:
@@ -321,7 +291,7 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise DataError(f"Zip rusak: {exc}") from exc
+        raise Problem("register.import_broken_zip", reason=str(exc)) from exc
 
 
 def _shapefile_members(names: list[str]) -> dict[str, str]:
@@ -330,10 +300,10 @@ def _shapefile_members(names: list[str]) -> dict[str, str]:
     names = [n for n in names if not n.startswith("__MACOSX/") and not PurePosixPath(n).name.startswith("._")]
     shps = [n for n in names if n.lower().endswith(".shp")]
     if not shps:
-        hint = " (KMZ? ekstrak berkas .kml-nya)" if any(n.lower().endswith(".kml") for n in names) else ""
-        raise DataError(f"Zip ini tidak berisi berkas .shp{hint}")
+        kmz = any(n.lower().endswith(".kml") for n in names)
+        raise Problem("register.import_zip_kmz" if kmz else "register.import_zip_no_shp")
     if len(shps) > 1:
-        raise DataError(f"Zip ini berisi {len(shps)} berkas .shp ({', '.join(shps)}); unggah satu shapefile per zip")
+        raise Problem("register.import_zip_many_shp", count=len(shps), names=clipped(", ".join(shps)))
     stem = shps[0][:-4].lower()
     members = {}
     for name in names:
@@ -342,7 +312,7 @@ def _shapefile_members(names: list[str]) -> dict[str, str]:
             members[tail] = name
     missing = [ext for ext in (".shx", ".dbf") if ext not in members]
     if missing:
-        raise DataError(f"Zip berisi {shps[0]} tanpa {' dan '.join(missing)}; sertakan semua bagian shapefile")
+        raise Problem("register.import_zip_parts", shp=clipped(shps[0]), missing=", ".join(missing))
     return members
 
 
@@ -352,20 +322,19 @@ def _shapefile_members(names: list[str]) -> dict[str, str]:
 def read_upload(data: bytes) -> ImportPreview:
     """Read an upload into an unchecked preview; DataError if it cannot be read at all or breaks a limit."""
     if len(data) > MAX_BYTES:
-        raise DataError(f"Berkas {_mb(len(data))} melebihi batas {_mb(MAX_BYTES)}")
+        raise Problem("register.import_too_big", size=_mb(len(data)), limit=_mb(MAX_BYTES))
     fmt = sniff(data)
     parsed = READERS[fmt](data)
-    if not parsed.rows:
-        raise DataError("Berkas tidak berisi fitur atau baris data")
+    count = len(parsed.geometry)
+    if not count:
+        raise Problem("register.import_no_rows")
     _check_vertices(parsed.geometry)
     columns, file_problems = _map_columns(list(parsed.records.columns))
     rows = gpd.GeoDataFrame(
         {
-            "row": parsed.rows,
+            "row": range(1, count + 1),
             **{
-                canonical: [_text(v) for v in parsed.records[columns[canonical]]]
-                if canonical in columns
-                else [""] * len(parsed.rows)
+                canonical: [_text(v) for v in parsed.records[columns[canonical]]] if canonical in columns else [""] * count
                 for canonical in ALIASES
             },
         },
@@ -383,7 +352,7 @@ def read_upload(data: bytes) -> ImportPreview:
     return ImportPreview(fmt, rows[ROW_COLUMNS], parsed.file_problems + file_problems, parsed.read_problems)
 
 
-def _map_columns(headers: list[str]) -> tuple[dict[str, str], list[str]]:
+def _map_columns(headers: list[str]) -> tuple[dict[str, str], list[Problem]]:
     """Canonical column -> the file's header, and file problems (missing or ambiguous columns)."""
     found: dict[str, list[str]] = {}
     for header in headers:
@@ -391,15 +360,14 @@ def _map_columns(headers: list[str]) -> tuple[dict[str, str], list[str]]:
             if _key(header) in aliases:
                 found.setdefault(canonical, []).append(header)
     problems = [
-        f"kolom {' dan '.join(map(repr, hs))} sama-sama berarti {LABELS[c]}; hapus salah satunya"
+        Problem("register.import_same_column", c, headers=", ".join(map(quoted, hs)), field_label=field_label(c))
         for c, hs in found.items()
         if len(hs) > 1
     ]
-    missing = [LABELS[c] for c in ("program", "name") if c not in found]
-    if missing:
-        problems.append(
-            f"kolom {' dan '.join(missing)} tidak ditemukan; kolom yang ada: {', '.join(map(str, headers)) or '(tidak ada)'}"
-        )
+    for c in ("program", "name"):
+        if c not in found:
+            problems.append(Problem("register.import_missing_column", c, field_label=field_label(c),
+                                    headers=clipped(", ".join(map(str, headers)) or "-")))  # fmt: skip
     return {c: hs[0] for c, hs in found.items()}, problems
 
 
@@ -407,23 +375,29 @@ def _implied_precision(geom: object, code: str) -> str:
     """Precision when the file gives none: a geometry means a point, otherwise the BPS code's length says."""
     if _present(geom) or not code.isdigit():
         return Precision.EXACT.value
-    return {digits: precision for precision, digits in ADMIN_DIGITS.items()}.get(len(code), Precision.EXACT.value)
+    return {digits: precision.value for precision, digits in rules.ADMIN_DIGITS.items()}.get(len(code), Precision.EXACT.value)
 
 
-def _to_wgs84(geometry: gpd.GeoSeries) -> tuple[gpd.GeoSeries, list[str]]:
-    """Geometries in EPSG:4326 and any file problem; a declared CRS is reprojected, none means degrees."""
+def _to_wgs84(geometry: gpd.GeoSeries) -> tuple[gpd.GeoSeries, list[Problem]]:
+    """Geometries in EPSG:4326 and any file problem; a declared CRS is reprojected, none means degrees.
+
+    DataError for a CRS that PROJ cannot transform to EPSG:4326 at all (another
+    planet's, or a local engineering CRS such as a LOCAL_CS .prj).
+    """
     crs = geometry.crs or WGS84  # GeoJSON, CSV and KML are in degrees by definition
     bounds = geometry.bounds
     metric = bounds[(bounds.abs() > 180).any(axis=1)]
     if crs.is_geographic and not metric.empty:
         x, y = metric.iloc[0][["minx", "miny"]]
         return geometry.set_crs(WGS84, allow_override=True), [
-            f"koordinat tampak dalam meter (mis. x={x:.0f}, y={y:.0f}), padahal berkas menyatakan derajat ({crs.name}); "
-            "nyatakan CRS-nya (mis. EPSG:32748, UTM 48S) atau ubah ke derajat"
+            Problem("register.import_metres", x=f"{x:.0f}", y=f"{y:.0f}", crs=crs.name)
         ]
-    result = geometry.set_crs(crs, allow_override=True).to_crs(WGS84)
+    try:
+        result = geometry.set_crs(crs, allow_override=True).to_crs(WGS84)
+    except (ProjError, CRSError) as exc:
+        raise Problem("register.import_crs_unusable", crs=quoted(crs.name)) from exc
     if (result.bounds.abs() == float("inf")).any(axis=None):  # PROJ marks points it cannot transform as inf
-        return result, [f"koordinat tidak dapat diubah dari {crs.name} ke EPSG:4326"]
+        return result, [Problem("register.import_crs_inf", crs=crs.name)]
     return result, []
 
 
@@ -432,7 +406,7 @@ def _read_geojson(data: bytes) -> _Parsed:
     obj = _load_json(data)
     features = obj.get("features") if obj["type"] == "FeatureCollection" else [obj]
     if not isinstance(features, list):
-        raise DataError("GeoJSON tidak valid: 'features' bukan daftar")
+        raise Problem("register.import_features_not_list")
     _check_count(len(features))
     records, geometries, problems = [], [], {}
     for row, feature in enumerate(features, start=1):
@@ -440,25 +414,27 @@ def _read_geojson(data: bytes) -> _Parsed:
         records.append(properties)
         geometries.append(geom)
         if trouble:
-            problems[row] = [_message("geojson", row, "", trouble)]
+            problems[row] = [_at_row(row, "", trouble)]
     geometry, file_problems = _to_wgs84(gpd.GeoSeries(geometries, crs=_geojson_crs(obj)))
     table = pd.DataFrame.from_records(records, index=range(len(records)))
-    return _Parsed(table, geometry, list(range(1, len(records) + 1)), problems, file_problems)
+    return _Parsed(table, geometry, problems, file_problems)
 
 
-def _feature_parts(feature: object) -> tuple[dict, object, str]:
-    """A GeoJSON feature's properties, shapely geometry (None if absent or unreadable) and a problem ('' if none)."""
+def _feature_parts(feature: object) -> tuple[dict, object, Problem | None]:
+    """A GeoJSON feature's properties, shapely geometry (None if absent or unreadable) and a problem (None if none)."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        return {}, None, "bukan objek Feature"
+        return {}, None, Problem("register.import_not_feature")
     properties = feature.get("properties") or {}
     if not isinstance(properties, dict):
-        return {}, None, "properties bukan objek"
+        return {}, None, Problem("register.import_properties_not_object")
     if feature.get("geometry") is None:
-        return properties, None, ""
+        return properties, None, None
     try:
-        return properties, shape(feature["geometry"]), ""
+        return properties, shape(feature["geometry"]), None
+    except RecursionError:  # coordinates nested hundreds deep
+        return properties, None, Problem("register.import_geometry_too_deep", "geometry")
     except (KeyError, TypeError, ValueError, AttributeError, ShapelyError) as exc:
-        return properties, None, f"geometri tidak terbaca ({exc})"
+        return properties, None, Problem("register.import_geometry_unreadable", "geometry", reason=str(exc)[:200])
 
 
 def _geojson_crs(obj: dict) -> CRS | None:
@@ -473,7 +449,7 @@ def _geojson_crs(obj: dict) -> CRS | None:
             return CRS.from_authority(match.group(1).upper(), match.group(2))
         except CRSError:
             pass  # reported below with the member as written
-    raise DataError(f"Anggota 'crs' GeoJSON tidak dikenali ({str(member)[:80]}); hapus atau tulis mis. \"EPSG:32748\"")
+    raise Problem("register.import_geojson_crs", member=str(member)[:80])
 
 
 def _read_csv(data: bytes) -> _Parsed:
@@ -484,43 +460,42 @@ def _read_csv(data: bytes) -> _Parsed:
     try:
         records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as exc:  # e.g. a cell over the csv module's 128 KiB field limit
-        raise DataError(f"CSV tidak terbaca: {exc}") from exc
+        raise Problem("register.import_csv_unreadable", reason=str(exc)) from exc
     start = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
     if start is None:
-        raise DataError("CSV kosong: tidak ada baris judul")
+        raise Problem("register.import_csv_empty")
     header = [h.strip() for h in records[start]]
     if len(header) < 2:
-        raise DataError("CSV: pemisah kolom (; , atau tab) tidak ditemukan di baris judul")
-    body = [(n, r) for n, r in enumerate(records[start + 1 :], start=start + 2) if any(c.strip() for c in r)]
+        raise Problem("register.import_csv_delimiter")
+    # Data rows from 1, as the preview numbers them; blank lines are not rows.
+    body = [r for r in records[start + 1 :] if any(c.strip() for c in r)]
     _check_count(len(body))
     kinds = {"lat": LAT_HEADERS, "lon": LON_HEADERS, "pair": PAIR_HEADERS}
     find = {kind: next((h for h in header if _key(h) in names), None) for kind, names in kinds.items()}
     file_problems = []
     if bool(find["lat"]) != bool(find["lon"]):
-        present, absent = ("lintang", "bujur") if find["lat"] else ("bujur", "lintang")
-        file_problems.append(f"ada kolom {present} tetapi tidak ada kolom {absent}")
-    problems: dict[int, list[str]] = {}
+        file_problems.append(Problem("register.import_csv_lat_only" if find["lat"] else "register.import_csv_lon_only"))
+    problems: dict[int, list[Problem]] = {}
     cells, geometries = [], []
-    for row, record in body:
+    for row, record in enumerate(body, start=1):
         values = dict(zip(header, record + [""] * (len(header) - len(record))))
         geom = None
         if len(record) != len(header):
             decimal_commas = delimiter == "," and len(record) > len(header)
-            hint = " (koma desimal di berkas berpemisah koma? beri tanda kutip atau pakai ';')" if decimal_commas else ""
-            trouble = f"{len(record)} kolom, padahal baris judul {len(header)} kolom{hint}"
-            problems.setdefault(row, []).append(_message("csv", row, "", trouble))
+            key = "register.import_csv_columns_comma" if decimal_commas else "register.import_csv_columns"
+            problems.setdefault(row, []).append(_at_row(row, "", Problem(key, found=len(record), header=len(header))))
         else:
             geom, trouble = _csv_point(values, find)
             if trouble:
-                problems.setdefault(row, []).append(_message("csv", row, *trouble))
+                problems.setdefault(row, []).append(_at_row(row, *trouble))
         cells.append(values)
         geometries.append(geom)
     geometry, crs_problems = _to_wgs84(gpd.GeoSeries(geometries, dtype="geometry"))
     table = pd.DataFrame(cells, columns=header)
-    return _Parsed(table, geometry, [n for n, _ in body], problems, file_problems + crs_problems)
+    return _Parsed(table, geometry, problems, file_problems + crs_problems)
 
 
-def _csv_point(values: dict[str, str], find: dict[str, str | None]) -> tuple[Point | None, tuple[str, str] | None]:
+def _csv_point(values: dict[str, str], find: dict[str, str | None]) -> tuple[Point | None, tuple[str, Problem] | None]:
     """A CSV row's point (None when it has no coordinates) and a (column, problem) pair when they cannot be read."""
     if find["lat"] and find["lon"]:
         lat, lon = values[find["lat"]].strip(), values[find["lon"]].strip()
@@ -528,14 +503,16 @@ def _csv_point(values: dict[str, str], find: dict[str, str | None]) -> tuple[Poi
             return None, None
         for column, cell in ((find["lat"], lat), (find["lon"], lon)):
             if not NUMBER.fullmatch(cell):
-                return None, (column, f"{cell!r} bukan angka" if cell else "kosong, padahal kolom pasangannya terisi")
+                trouble = Problem("register.import_not_number", "geometry", value=quoted(cell)) if cell else Problem(
+                    "register.import_pair_half", "geometry")  # fmt: skip
+                return None, (column, trouble)
         return Point(float(lon.replace(",", ".")), float(lat.replace(",", "."))), None
     pair = values[find["pair"]].strip() if find["pair"] else ""
     if pair:
         try:
             lat, lon = parse_coordinates(pair)
         except DataError:
-            return None, (find["pair"], f"{pair!r} bukan pasangan koordinat yang sah (mis. -6,2851 106,7134)")
+            return None, (find["pair"], Problem("register.import_not_pair", "geometry", value=quoted(pair)))
         return Point(lon, lat), None
     return None, None
 
@@ -543,7 +520,7 @@ def _csv_point(values: dict[str, str], find: dict[str, str | None]) -> tuple[Poi
 def _read_kml(data: bytes) -> _Parsed:
     """KML through GDAL's (LIB)KML driver; Placemark XML ids are dropped, they are not site ids."""
     if KML_FORBIDDEN.search(_decode(data)):
-        raise DataError("KML berisi DOCTYPE/ENTITY atau NetworkLink; demi keamanan tidak diterima")
+        raise Problem("register.import_kml_forbidden")
     parsed = _read_copy(data, ".kml", ("LIBKML", "KML"), "KML")
     parsed.records = parsed.records.drop(columns=["id"], errors="ignore")
     return parsed
@@ -573,25 +550,25 @@ def _read_shp_zip(data: bytes) -> _Parsed:
             written = _extract(archive, archive.getinfo(name), Path(directory) / f"sites{ext}", written)
         path = Path(directory) / "sites.shp"
         if not path.read_bytes()[:4] == SHP_MAGIC:
-            raise DataError(f"{members['.shp']} di dalam zip bukan Shapefile")
+            raise Problem("register.import_zip_not_shp", name=clipped(members[".shp"]))
         return _read_with_gdal(path, ("ESRI Shapefile",), "Shapefile")
 
 
 def _check_members(infos: list[zipfile.ZipInfo]) -> None:
     """DataError for too many members, a zip bomb, or any unsafe, linked or encrypted member, before extracting."""
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise DataError(f"Zip berisi {len(infos)} berkas, melebihi batas {MAX_ZIP_MEMBERS}")
+        raise Problem("register.import_zip_members", count=len(infos), limit=MAX_ZIP_MEMBERS)
     unpacked = sum(i.file_size for i in infos)
     if unpacked > MAX_UNPACKED_BYTES:
-        raise DataError(f"Isi zip {_mb(unpacked)} setelah dibuka, melebihi batas {_mb(MAX_UNPACKED_BYTES)} (zip bomb?)")
+        raise Problem("register.import_zip_bomb", size=_mb(unpacked), limit=_mb(MAX_UNPACKED_BYTES))
     for info in infos:
         name = info.filename.replace("\\", "/")
         if name.startswith("/") or re.match(r"[A-Za-z]:", name) or ".." in PurePosixPath(name).parts:
-            raise DataError(f"Zip berisi path tidak aman {info.filename!r} (absolut atau dengan '..'); berkas ditolak")
+            raise Problem("register.import_zip_path", name=quoted(info.filename))
         if stat.S_ISLNK(info.external_attr >> 16):
-            raise DataError(f"Zip berisi tautan simbolik {info.filename!r}; berkas ditolak")
+            raise Problem("register.import_zip_link", name=quoted(info.filename))
         if info.flag_bits & 0x1:
-            raise DataError(f"Zip berisi berkas terenkripsi {info.filename!r}; unggah tanpa kata sandi")
+            raise Problem("register.import_zip_encrypted", name=quoted(info.filename))
 
 
 def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, written: int) -> int:
@@ -601,10 +578,10 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, writ
             while chunk := source.read(1 << 16):
                 written += len(chunk)
                 if written > MAX_UNPACKED_BYTES:
-                    raise DataError(f"Isi zip melebihi batas {_mb(MAX_UNPACKED_BYTES)} setelah dibuka (zip bomb?)")
+                    raise Problem("register.import_zip_bomb_real", limit=_mb(MAX_UNPACKED_BYTES))
                 sink.write(chunk)
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError) as exc:
-        raise DataError(f"{info.filename} di dalam zip tidak dapat dibuka: {exc}") from exc
+        raise Problem("register.import_zip_member", name=quoted(info.filename), reason=str(exc)) from exc
     return written
 
 
@@ -613,7 +590,7 @@ def _read_with_gdal(path: Path, drivers: tuple[str, ...], label: str) -> _Parsed
 
     def readable(exc: Exception) -> DataError:
         """GDAL's error with the temporary path shortened to the file name."""
-        return DataError(f"{label} tidak terbaca: {str(exc).replace(str(path), path.name)}")
+        return Problem("register.import_gdal_unreadable", format=label, reason=str(exc).replace(str(path), path.name))
 
     try:
         names = [name for name, _ in pyogrio.list_layers(path)]
@@ -622,7 +599,7 @@ def _read_with_gdal(path: Path, drivers: tuple[str, ...], label: str) -> _Parsed
         raise readable(exc) from exc
     used = {info["driver"] for info in infos}
     if not used <= set(drivers):
-        raise DataError(f"Berkas dibaca GDAL sebagai {', '.join(sorted(used))}, bukan {label}; ditolak")
+        raise Problem("register.import_gdal_driver", drivers=", ".join(sorted(used)), format=label)
     _check_count(sum(max(info["features"], 0) for info in infos))
     records, geometries, problems = [], [], []
     for name in names:
@@ -635,10 +612,10 @@ def _read_with_gdal(path: Path, drivers: tuple[str, ...], label: str) -> _Parsed
         geometry, found = _to_wgs84(frame.geometry)
         records.append(pd.DataFrame(frame.drop(columns=frame.geometry.name)))
         geometries.append(geometry)
-        problems += [f"lapisan {name}: {p}" if len(names) > 1 else p for p in found]
+        problems += [Problem("register.import_in_layer", table=name, problem=p) if len(names) > 1 else p for p in found]
     table = pd.concat(records, ignore_index=True) if records else pd.DataFrame()
     geometry = gpd.GeoSeries(pd.concat(geometries, ignore_index=True) if geometries else [], crs=WGS84)
-    return _Parsed(table, geometry, list(range(1, len(table) + 1)), {}, problems)
+    return _Parsed(table, geometry, {}, problems)
 
 
 READERS = {"geojson": _read_geojson, "gpkg": _read_gpkg, "shp-zip": _read_shp_zip, "kml": _read_kml, "csv": _read_csv}
@@ -647,131 +624,66 @@ READERS = {"geojson": _read_geojson, "gpkg": _read_gpkg, "shp-zip": _read_shp_zi
 # --- checking ------------------------------------------------------------------------------------
 
 
-def check_rows(
-    preview: ImportPreview,
-    catalog: Catalog,
-    layers: dict[str, Layer],
-    desa: gpd.GeoDataFrame,
-    existing_sites: list[Site],
-) -> ImportPreview:
+def check_rows(preview: ImportPreview, domain: Domain, existing_sites: list[Site]) -> ImportPreview:
     """A checked copy of ``preview``: an omitted layer filled from the program, every row's problems listed.
 
-    ``desa`` is the desa layer of the three regions (``geo.boundaries.load_desa``);
-    ``existing_sites`` are the register's sites, retired ones included
-    (``SiteStore.sites(include_retired=True)``): their ids are taken, but a
-    retired site's place may be used again.
+    Each row is checked against ``domain`` by the register's own rules
+    (:mod:`register.rules`, as :meth:`register.store.SiteStore.add` will check
+    it again), for markup, and for duplicates. ``existing_sites`` are the
+    register's sites, retired ones included (``SiteStore.sites(include_retired=True)``):
+    their ids are taken, but a retired site's place may be used again.
     Duplicates are looked for among kept rows only, so check again after
     changing ``keep`` or applying a fix (:func:`to_sites` insists on it).
     """
     rows = preview.rows.copy()
-    programs = {p.id: p for p in catalog.programs}
+    programs = domain.programs
     rows["layer"] = [
         layer or (programs[program].layer if program in programs else "") for program, layer in zip(rows["program"], rows["layer"])
     ]
-    found = {row: list(messages) for row, messages in preview.read_problems.items()}
-    checks = (
-        _text_problems(rows),
-        _vocabulary_problems(rows, programs, layers),
-        _location_problems(rows, programs, layers, desa),
-        _duplicate_problems(rows, existing_sites, _noun(preview.format)),
-    )
-    for check in checks:
-        for row, column, text in check:
-            found.setdefault(row, []).append(_message(preview.format, row, column, text))
+    found = {row: list(problems) for row, problems in preview.read_problems.items()}
+    for row, column, problem in (*_domain_problems(rows, domain), *_duplicate_problems(rows, existing_sites)):
+        found.setdefault(row, []).append(_at_row(row, column, problem))
     rows["problems"] = [found.get(row, []) for row in rows["row"]]
     return dataclasses.replace(preview, rows=rows, checked=_fingerprint(rows))
 
 
-def _text_problems(rows: gpd.GeoDataFrame):
-    """Markup in any text field, an empty name, an evidence link that is not http(s)."""
-    for r in rows.itertuples():
+def _domain_problems(rows: gpd.GeoDataFrame, domain: Domain):
+    """(row, column, problem) for every rule of :mod:`register.rules` a row breaks, and for markup in its text."""
+    regions = domain.regions(rows.geometry)
+    texts = [c for c in ALIASES if c in rules.MAX_LENGTH]
+    for r, region in zip(rows.itertuples(), regions):
         for column in ALIASES:
             if MARKUP.search(getattr(r, column)):
-                yield r.row, LABELS[column], "berisi markup HTML/skrip; hapus"
-        if not r.name:
-            yield r.row, LABELS["name"], "kosong"
-        url = urlsplit(r.evidence_url)
-        if r.evidence_url and not (url.scheme in ("http", "https") and url.netloc):
-            yield r.row, LABELS["evidence_url"], f"{r.evidence_url!r} bukan tautan http(s)"
+                yield r.row, field_label(column), Problem("register.import_markup", column)
+        row_problems = [p for c in texts if c != "evidence_url" for p in rules.text_problems(c, getattr(r, c), required=c == "name")]
+        row_problems += rules.url_problems("evidence_url", r.evidence_url)
+        if not any(p.field in ("program", "layer") for p in row_problems):
+            row_problems += rules.program_problems(r.program, r.layer, domain)
+        row_problems += rules.choice_problems("status", r.status, SiteStatus)
+        precision = rules.choice_problems("precision", r.precision, Precision)
+        row_problems += precision
+        if not precision and not any(p.field == "admin_code" for p in row_problems):
+            geom = r.geometry if _present(r.geometry) else None
+            exact = r.precision == Precision.EXACT.value
+            # Beside a point, a code is ignored (the point locates the site; :func:`_site` drops it).
+            located = rules.location_problems(r.program, r.layer, Precision(r.precision), geom, "" if exact else r.admin_code, region, domain)
+            row_problems += [_with_fix(p, geom) for p in located]
+        for problem in row_problems:
+            # A problem that names its field needs no column; neither does one about the geometry or the whole row.
+            named = "field_label" in problem.params or problem.field in ("", "geometry")
+            yield r.row, "" if named else field_label(problem.field), problem
 
 
-def _vocabulary_problems(rows: gpd.GeoDataFrame, programs: dict[str, Program], layers: dict[str, Layer]):
-    """Program, layer, status and precision values that the catalog, the registry or the enums do not know."""
-    statuses = [s.value for s in SiteStatus]
-    precisions = [p.value for p in Precision]
-    for r in rows.itertuples():
-        program = programs.get(r.program)
-        if not r.program:
-            yield r.row, LABELS["program"], "kosong"
-        elif program is None:
-            yield r.row, LABELS["program"], f"{r.program!r} tidak ada di katalog program"
-        elif not program.layer:
-            yield r.row, LABELS["program"], f"program {r.program} tidak dipetakan ke lapisan mana pun; situsnya belum dapat diimpor"
-        elif r.layer not in layers:
-            yield r.row, LABELS["layer"], f"{r.layer!r} bukan lapisan yang dikenal"
-        elif r.layer != program.layer:
-            yield r.row, LABELS["layer"], f"{r.layer!r} tidak cocok: program {r.program} memakai lapisan {program.layer!r}"
-        if r.status not in statuses:
-            yield r.row, LABELS["status"], f"{r.status!r} bukan salah satu dari: {', '.join(statuses)}"
-        if r.precision not in precisions:
-            yield r.row, LABELS["precision"], f"{r.precision!r} bukan salah satu dari: {', '.join(precisions)}"
+def _with_fix(problem: Problem, geom) -> Problem:
+    """An import's own reading of a location problem: the fix :data:`FIXES` offers for it, if any."""
+    if problem.key == "register.outside" and _looks_swapped(geom):
+        return Problem("register.import_swapped", "geometry", lat=problem.params["lat"], lon=problem.params["lon"])
+    if problem.key == "register.invalid_geometry":
+        return Problem("register.import_invalid_geometry", "geometry", reason=problem.params["reason"])
+    return problem
 
 
-def _location_problems(rows: gpd.GeoDataFrame, programs: dict[str, Program], layers: dict[str, Layer], desa: gpd.GeoDataFrame):
-    """Geometry or BPS code that does not locate the row's precision, layer and program region."""
-    regions = _regions(rows.geometry, desa)
-    known_codes = set(desa["kode_desa"]) | set(desa["kode_kec"]) | set(desa["kode_kab"])
-    for r, region in zip(rows.itertuples(), regions):
-        geom = r.geometry
-        if r.precision == Precision.EXACT.value:
-            if not _present(geom):
-                yield r.row, "", "presisi titik perlu koordinat atau geometri"
-                continue
-            if not geom.is_valid:
-                yield r.row, "", f"geometri tidak valid ({explain_validity(geom)}); perbaikan tersedia: perbaiki geometri"
-                continue
-            layer = layers.get(r.layer)
-            if layer is not None and layer.geometry in GEOMETRY_TYPES:
-                word, types = GEOMETRY_TYPES[layer.geometry]
-                if geom.geom_type not in types:
-                    yield r.row, "", f"geometri {geom.geom_type}, padahal lapisan {layer.id} berisi {word}"
-            if region is None:
-                where = geom.representative_point()
-                yield r.row, "", (
-                    f"lintang dan bujur tampak tertukar (lintang {where.y:.5f}, bujur {where.x:.5f}); perbaikan tersedia: tukar koordinat"
-                    if _looks_swapped(geom)
-                    else f"{where.y:.5f}, {where.x:.5f} di luar {', '.join(REGION_NAMES.values())}"
-                )
-                continue
-        elif r.precision in ADMIN_DIGITS:
-            if _present(geom):
-                yield r.row, "", f"presisi {r.precision} tidak boleh membawa geometri; kosongkan koordinat atau pakai presisi titik"
-            digits = ADMIN_DIGITS[r.precision]
-            if not (r.admin_code.isdigit() and len(r.admin_code) == digits):
-                yield r.row, LABELS["admin_code"], f"presisi {r.precision} perlu kode BPS {digits} digit, bukan {r.admin_code!r}"
-                continue
-            if r.admin_code not in known_codes:
-                yield r.row, LABELS["admin_code"], f"{r.admin_code} tidak ada di antara wilayah {', '.join(REGION_NAMES.values())}"
-                continue
-            region = r.admin_code[:4]
-        else:
-            continue  # unknown precision: reported with the vocabulary
-        program = programs.get(r.program)
-        if program is not None and program.region != region:
-            yield r.row, "", f"berada di {REGION_NAMES[region]}, padahal program {program.id} milik {REGION_NAMES[program.region]}"
-
-
-def _regions(geometry: gpd.GeoSeries, desa: gpd.GeoDataFrame) -> list[str | None]:
-    """BPS kode_kab of the first desa each valid geometry touches (None: outside all three regions, or not checkable)."""
-    usable = [i for i, g in enumerate(geometry) if _present(g) and g.is_valid]
-    regions: list[str | None] = [None] * len(geometry)
-    hits, tree = desa.sindex.query(geometry.values[usable], predicate="intersects")
-    for hit, t in zip(hits, tree):
-        regions[usable[hit]] = regions[usable[hit]] or desa["kode_kab"].iloc[t]
-    return regions
-
-
-def _duplicate_problems(rows: gpd.GeoDataFrame, existing: list[Site], noun: str):
+def _duplicate_problems(rows: gpd.GeoDataFrame, existing: list[Site]):
     """Kept rows that repeat a register site or an earlier kept row: same id, same program and BPS code, or within 25 m."""
     kept = rows[rows["keep"].astype(bool)].sort_values("row")
     exact = Precision.EXACT.value
@@ -784,23 +696,24 @@ def _duplicate_problems(rows: gpd.GeoDataFrame, existing: list[Site], noun: str)
             "program": [s.program for s in existing] + list(kept["program"]),
             "place": [s.admin_code if s.precision is not Precision.EXACT and on else "" for s, on in zip(existing, live)]
             + [c if p != exact else "" for c, p in zip(kept["admin_code"], kept["precision"])],
-            "label": [f"situs terdaftar {s.id} ({s.name})" for s in existing] + [f"{noun} {n}" for n in kept["row"]],
+            "label": [Problem("register.import_registered", site=s.id, name=s.name) for s in existing]
+            + [Problem("register.import_row_label", row=n) for n in kept["row"]],
         }
     )
     points = [s.geometry if s.precision is Precision.EXACT and on else None for s, on in zip(existing, live)] + [
         g if p == exact else None for g, p in zip(kept.geometry, kept["precision"])
     ]
-    first_id: dict[str, str] = {}
-    first_place: dict[tuple[str, str], str] = {}
+    first_id: dict[str, Problem] = {}
+    first_place: dict[tuple[str, str], Problem] = {}
     for ref in refs.itertuples():
         if ref.id:
             if ref.order > 0 and ref.id in first_id:
-                yield ref.order, LABELS["id"], f"{ref.id} sudah dipakai {first_id[ref.id]}"
+                yield ref.order, field_label("id"), Problem("register.import_id_taken", "id", site=ref.id, by=first_id[ref.id])
             first_id.setdefault(ref.id, ref.label)
         if ref.place:
             key = (ref.program, ref.place)
             if ref.order > 0 and key in first_place:
-                yield ref.order, "", f"program dan kode {ref.place} sama dengan {first_place[key]}; duplikat?"
+                yield ref.order, "", Problem("register.import_same_place", code=ref.place, by=first_place[key])
             first_place.setdefault(key, ref.label)
     usable = [i for i, g in enumerate(points) if _present(g) and g.is_valid]
     metric = gpd.GeoSeries([points[i] for i in usable], crs=WGS84).to_crs(METRIC_CRS)
@@ -808,8 +721,8 @@ def _duplicate_problems(rows: gpd.GeoDataFrame, existing: list[Site], noun: str)
     for a, b in zip(later, earlier):
         this, other = refs.iloc[usable[a]], refs.iloc[usable[b]]
         if this.order > 0 and other.order < this.order and this.program == other.program:
-            metres = metric.iloc[a].distance(metric.iloc[b])
-            yield this.order, "", f"{metres:.0f} m dari {other.label} dengan program sama; duplikat?"
+            metres = round(float(metric.iloc[a].distance(metric.iloc[b])))
+            yield this.order, "", Problem("register.import_near", metres=metres, by=other.label)
 
 
 def _fingerprint(rows: gpd.GeoDataFrame) -> str:
@@ -863,7 +776,7 @@ def fix_candidates(preview: ImportPreview) -> dict[str, list[int]]:
 def apply_fix(preview: ImportPreview, fix: str, rows: list[int]) -> ImportPreview:
     """A copy of ``preview`` with ``fix`` applied to those of ``rows`` it applies to; check it again afterwards."""
     if fix not in FIXES:
-        raise DataError(f"Perbaikan {fix!r} tidak dikenal; pilih dari: {', '.join(FIXES)}")
+        raise Problem("register.import_unknown_fix", fix=quoted(fix), fixes=", ".join(FIXES))
     applies, repair = FIXES[fix]
     fixed = preview.rows.copy()
     chosen = set(rows)
@@ -891,16 +804,16 @@ def to_sites(preview: ImportPreview, today: str) -> list[Site]:
     uploading the same site again gives the same id.
     """
     if preview.checked != _fingerprint(preview.rows):
-        raise DataError("Baris belum diperiksa atau berubah sejak diperiksa; periksa ulang sebelum menyimpan")
+        raise Problem("register.import_unchecked")
     if preview.file_problems:
-        raise _error("Impor dibatalkan, berkas bermasalah", preview.file_problems)
+        raise Problem("register.import_file_problems", problems=preview.file_problems)
     kept = preview.rows[preview.rows["keep"].astype(bool)]
     if kept.empty:
-        raise DataError("Tidak ada baris yang dipilih untuk diimpor")
+        raise Problem("register.import_nothing_kept")
     blocking = [p for problems in kept["problems"] for p in problems]
     if blocking:
         count = sum(1 for problems in kept["problems"] if problems)
-        raise _error(f"Impor dibatalkan: {count} baris yang dipilih masih bermasalah; perbaiki atau buang barisnya", blocking)
+        raise Problem("register.import_rows_problems", count=count, problems=blocking)
     return [_site(r, today) for r in kept.itertuples()]
 
 

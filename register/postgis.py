@@ -18,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Column, Connection, Index, create_engine, func, make_url, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from geo.errors import DataError
+from register.rules import Domain, Problem
 from register.store import Authorizer, SQLStore, build_schema, refuse_writes
 
 SRID = 4326
@@ -27,8 +27,8 @@ SRID = 4326
 class PostGISSiteStore(SQLStore):
     """A :class:`register.store.SiteStore` in a PostgreSQL database with PostGIS."""
 
-    def __init__(self, url: str, authorize: Authorizer = refuse_writes):
-        self.authorize = authorize
+    def __init__(self, url: str, authorize: Authorizer = refuse_writes, domain: Domain | None = None):
+        self.authorize, self.domain = authorize, domain
         self.url = make_url(url)
         if self.url.drivername == "postgresql":  # SQLAlchemy would pick psycopg2, which is not installed
             self.url = self.url.set(drivername="postgresql+psycopg")
@@ -43,12 +43,9 @@ class PostGISSiteStore(SQLStore):
             with self._transaction() as conn:
                 self.schema.metadata.create_all(conn)
         except OperationalError as exc:
-            raise DataError(f"Cannot reach the PostGIS site register at {self.name}: {exc.orig}") from exc
+            raise Problem("register.postgis_unreachable", store=self.name, reason=str(exc.orig).strip()) from exc
         except ProgrammingError as exc:
-            raise DataError(
-                f"Cannot create the site register at {self.name}: {exc.orig}. The database needs the PostGIS "
-                "extension (CREATE EXTENSION postgis; scripts/postgis.sh does this for a local test server)."
-            ) from exc
+            raise Problem("register.postgis_schema", store=self.name, reason=str(exc.orig).strip()) from exc
 
     def _lock(self, conn: Connection) -> None:
         # The counterpart of SQLite's BEGIN IMMEDIATE: one writer at a time per register (schema), released at

@@ -14,6 +14,10 @@ The rules every write follows:
   store's *authorizer* first (:func:`register.auth.require_planner` when
   :func:`register.open.open_store` opens it; a store opened without one refuses
   every write) and records the name it returns.
+* Every write is checked against the store's *domain* (:mod:`register.rules`:
+  catalog programs and layers, the program's region, precision, text limits,
+  links, evidence) before anything is written; a store opened without a
+  domain refuses every write rather than store anything unchecked.
 * A write is one transaction and one *batch* (an import, an edit, a
   retirement, a program status, an undo or a seed): stored whole or not at
   all, also when the process dies half-way. Writes take a register-wide lock,
@@ -52,7 +56,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from geo.errors import DataError
+from geo.validate import MAX_LISTED
 from layers.model import Precision, ProgramStatus, Site, SiteStatus
+from register.rules import (
+    Domain, Problem, clipped, evidence_problems, field_label, program_status_problems, quoted, site_problems, text_problems,
+)  # fmt: skip
 
 SEED_USER = "seed"
 EDITABLE = ("status", "evidence_url", "precision", "admin_code", "geometry", "name", "source")
@@ -146,66 +154,21 @@ class SiteStore(Protocol):
         """Every site, change and program status record, read in one transaction."""
 
 
-def check_site(site: Site) -> list[str]:
-    """Problems with a site's own fields (precision must match how it is located)."""
-    problems = []
-    if not site.name.strip():
-        problems.append("name is empty")
-    if not isinstance(site.status, SiteStatus):
-        problems.append(f"status {site.status!r} is not one of {', '.join(s.value for s in SiteStatus)}")
-    if not isinstance(site.precision, Precision):
-        problems.append(f"precision {site.precision!r} is not one of {', '.join(p.value for p in Precision)}")
-    elif site.geometry is not None and not isinstance(site.geometry, BaseGeometry):
-        problems.append(f"geometry {site.geometry!r} is not a shapely geometry")
-    elif site.precision is Precision.EXACT:
-        if site.geometry is None or site.geometry.is_empty:
-            problems.append("precision 'titik' needs a geometry")
-        elif not site.geometry.is_valid:
-            problems.append("geometry is invalid")
-    else:
-        digits = {Precision.DESA: 10, Precision.KECAMATAN: 7, Precision.REGION: 4}[site.precision]
-        if not (site.admin_code.isdigit() and len(site.admin_code) == digits):
-            problems.append(f"precision {site.precision.value!r} needs a {digits}-digit BPS code, got {site.admin_code!r}")
-        if site.geometry is not None:
-            problems.append(f"precision {site.precision.value!r} must not carry a point or shape")
-    return problems
-
-
-def check_program_status(program_id: str, status: object, evidence_url: str, date: str) -> list[str]:
-    """Problems with a program status record (as in Tempo's tracker, a status past the default cites a source)."""
-    problems = []
-    if not program_id.strip():
-        problems.append("program id is empty")
-    try:
-        status = ProgramStatus(status)
-    except ValueError:
-        problems.append(f"status {status!r} is not one of {', '.join(s.value for s in ProgramStatus)}")
-    else:
-        if status is not ProgramStatus.NO_EVIDENCE and not evidence_url.strip():
-            problems.append(f"status {status.value!r} needs an evidence link")
-    try:
-        datetime.date.fromisoformat(date)
-    except (TypeError, ValueError):
-        problems.append(f"date {date!r} is not an ISO date (YYYY-MM-DD)")
-    return problems
-
-
-def _check_new_sites(sites: list[Site]) -> None:
-    """DataError naming every problem of a batch of new sites (their own fields, duplicate ids)."""
-    problems = [f"site {s.id} ({s.name}): {p}" for s in sites for p in check_site(s)]
-    fresh = "a new site has version 1 and is not retired"
-    problems += [f"site {s.id} ({s.name}): {fresh}" for s in sites if s.version != 1 or s.retired]
+def _refuse_sites(sites: list[Site], domain: Domain) -> None:
+    """Refuse (DataError listing every problem) a batch of new sites that breaks the domain or repeats an id."""
+    problems = [Problem("register.site_problem", site=quoted(s.id), problem=p) for s in sites for p in site_problems(s, domain)]
+    problems += [Problem("register.site_not_fresh", site=quoted(s.id)) for s in sites if s.version != 1 or s.retired]
     ids = [s.id for s in sites]
-    problems += [f"site {i}: id appears twice in this batch" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    problems += [Problem("register.id_twice", site=quoted(i)) for i in sorted({i for i in ids if ids.count(i) > 1})]
     if problems:
-        raise DataError("Sites not stored:\n  " + "\n  ".join(problems))
+        raise Problem("register.sites_refused", problems=problems)
 
 
-def _editable(changes: dict) -> dict:
+def _editable(site_id: str, changes: dict) -> dict:
     """``changes`` with values of the field's type (enums from their values, geometries from WKT too); DataError if bad."""
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise DataError(f"These fields cannot be edited: {', '.join(unknown)} (editable: {', '.join(EDITABLE)})")
+        raise Problem("register.not_editable", fields=clipped(", ".join(map(str, unknown))), editable=", ".join(EDITABLE))
     values, problems = {}, []
     for field, value in changes.items():
         try:
@@ -220,9 +183,9 @@ def _editable(changes: dict) -> dict:
             else:
                 raise TypeError(field)
         except (TypeError, ValueError, ShapelyError):
-            problems.append(f"{field}: {value!r} is not a valid value")
+            problems.append(Problem("register.bad_value", field, field_label=field_label(field), value=quoted(value)))
     if problems:
-        raise DataError("Change not stored:\n  " + "\n  ".join(problems))
+        raise Problem("register.site_not_changed", site=quoted(site_id), problems=problems)
     return values
 
 
@@ -332,6 +295,7 @@ class SQLStore(ABC):
     schema: Schema
     name: str  # what the register is, for messages (no password)
     authorize: Authorizer  # the writer's name from its credentials, or PermissionError
+    domain: Domain | None  # what the register may hold (register.rules); None: every write is refused
 
     @abstractmethod
     def _lock(self, conn: Connection) -> None:
@@ -349,6 +313,12 @@ class SQLStore(ABC):
         """Close the register's pooled connections."""
         self.engine.dispose()
 
+    def _rules(self) -> Domain:
+        """The domain every write is checked against; a store opened without one refuses to write (never stores unchecked)."""
+        if self.domain is None:
+            raise Problem("register.no_domain", store=self.name)
+        return self.domain
+
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
         """One transaction holding the write lock: committed if the block succeeds, rolled back otherwise."""
@@ -356,7 +326,7 @@ class SQLStore(ABC):
             try:
                 self._lock(conn)
             except OperationalError as exc:
-                raise DataError(f"The site register ({self.name}) is busy with another change; try again in a moment.") from exc
+                raise Problem("register.busy", store=self.name) from exc
             yield conn
             conn.commit()
 
@@ -397,7 +367,7 @@ class SQLStore(ABC):
         """:meth:`get` on an open connection."""
         row = conn.execute(select(self.schema.sites).where(self.schema.sites.c.id == site_id)).first()
         if row is None:
-            raise DataError(f"There is no site with id {site_id!r} in the register.")
+            raise Problem("register.no_site", site=quoted(site_id))
         return self._site(row)
 
     def get(self, site_id: str) -> Site:
@@ -423,7 +393,7 @@ class SQLStore(ABC):
     def batches(self, limit: int = 20) -> list[dict]:
         """The latest batches, newest first: batch, kind, who, at, note, sites (count), undone_by (a batch id or None)."""
         if not isinstance(limit, int) or limit < 1:
-            raise DataError(f"limit must be a positive whole number, got {limit!r}")
+            raise Problem("register.bad_limit", value=quoted(limit))
         b, c = self.schema.batches, self.schema.changes
         counts = select(c.c.batch, func.count(func.distinct(c.c.site_id)).label("sites")).group_by(c.c.batch).subquery()
         query = (
@@ -498,14 +468,18 @@ class SQLStore(ABC):
     def add(self, sites: Iterable[Site], actor: object, note: str = "") -> str:
         """Store new sites as one import batch and return its id; DataError (storing nothing) if any is bad or exists."""
         who = self.authorize(actor)
+        domain = self._rules()
         sites = list(sites)
         if not sites:
-            raise DataError("Nothing to store: the import has no sites.")
-        _check_new_sites(sites)
+            raise Problem("register.nothing_to_store")
+        problems = text_problems("note", note)
+        if problems:
+            raise Problem("register.sites_refused", problems=problems)
+        _refuse_sites(sites, domain)
         with self._transaction() as conn:
             clash = sorted(self._ids(conn) & {s.id for s in sites})
             if clash:
-                raise DataError(f"Sites not stored: these ids already exist: {', '.join(clash)}")
+                raise Problem("register.ids_exist", ids=", ".join(map(quoted, clash[:MAX_LISTED])), count=len(clash))
             batch = self._insert_sites(conn, sites, IMPORT, who, note.strip())
         return str(batch)
 
@@ -520,7 +494,7 @@ class SQLStore(ABC):
         the next start).
         """
         sites = list(sites)
-        _check_new_sites(sites)
+        _refuse_sites(sites, self._rules())
         with self._transaction() as conn:
             existing = self._ids(conn)
             new = [s for s in sites if s.id not in existing]
@@ -535,7 +509,7 @@ class SQLStore(ABC):
             select(b.c.who, b.c.at).join(c, c.c.batch == b.c.id).where(c.c.site_id == site_id).order_by(c.c.id.desc()).limit(1)
         ).one()
         version = self._get(conn, site_id).version
-        return ConflictError(f"Lokasi {site_id} sudah diubah oleh {who} pada {_clock(at)} (versi {version}); muat ulang lalu ulangi.")
+        return ConflictError(key="register.conflict", site=site_id, who=who, at=_clock(at), version=version)
 
     def _save(self, conn: Connection, old: Site, new: Site, batch: int, evidence: str) -> None:
         """Write ``new`` over ``old`` with a history row per changed field, if the row is still at ``old``'s version."""
@@ -554,25 +528,27 @@ class SQLStore(ABC):
 
     def _change(self, kind: str, site_id: str, values: dict, expected_version: int, evidence: str, who: str) -> Site:
         """Apply ``values`` to a site saved at ``expected_version`` as one batch (an edit or a retirement)."""
-        evidence = evidence.strip() if isinstance(evidence, str) else ""
-        if not evidence:
-            raise DataError(f"Site {site_id} not changed: a change needs evidence (a link or a note on where it comes from).")
+        domain = self._rules()
+        problems = evidence_problems(evidence)
+        if problems:
+            raise Problem("register.site_not_changed", site=quoted(site_id), problems=problems)
+        evidence = evidence.strip()
         if not isinstance(expected_version, int) or isinstance(expected_version, bool):
-            raise DataError(f"Site {site_id} not changed: expected_version must be the version number it was read at.")
+            raise Problem("register.expected_version", site=quoted(site_id))
         with self._transaction() as conn:
             current = self._get(conn, site_id)
             if expected_version != current.version:
                 raise self._conflict(conn, site_id)
             if current.retired:
-                raise DataError(f"Site {site_id} is retired: undo its retirement before changing it.")
+                raise Problem("register.retired", site=site_id)
             changed = {f: v for f, v in values.items() if _text(f, v) != _text(f, getattr(current, f))}
             if not changed:
-                raise DataError(f"Site {site_id} not changed: the new values are the stored ones.")
+                raise Problem("register.unchanged", site=site_id)
             today = datetime.datetime.now(WIB).date().isoformat()
             new = dataclasses.replace(current, **changed, version=current.version + 1, updated=today)
-            problems = check_site(new)
+            problems = site_problems(new, domain)
             if problems:
-                raise DataError(f"Site {site_id} not changed:\n  " + "\n  ".join(problems))
+                raise Problem("register.site_not_changed", site=site_id, problems=problems)
             self._save(conn, current, new, self._new_batch(conn, kind, who, evidence), evidence)
         return new
 
@@ -580,14 +556,14 @@ class SQLStore(ABC):
         """Change fields of :data:`EDITABLE` of a site saved at ``expected_version``; return the new site.
 
         Values may be given as their types or as text (enum values, WKT). The
-        result must pass :func:`check_site`. ConflictError if the site has
+        result must pass :func:`register.rules.site_problems`. ConflictError if the site has
         another version by now, DataError if the change is bad, changes nothing
         or has no evidence; nothing is stored then.
         """
         who = self.authorize(actor)
         if not isinstance(changes, dict):
-            raise DataError(f"Site {site_id} not changed: changes must map field names to new values.")
-        return self._change(EDIT, site_id, _editable(changes), expected_version, evidence, who)
+            raise Problem("register.changes_not_dict", site=quoted(site_id))
+        return self._change(EDIT, site_id, _editable(site_id, changes), expected_version, evidence, who)
 
     def retire(self, site_id: str, expected_version: int, evidence: str, actor: object) -> Site:
         """Withdraw a site from :meth:`sites` (it keeps its history); ConflictError as for :meth:`update`."""
@@ -649,9 +625,9 @@ class SQLStore(ABC):
     ) -> str:
         """Append a program's promise status as one batch and return its id; DataError (storing nothing) if it is bad."""
         who = self.authorize(actor)
-        problems = check_program_status(program_id, status, evidence_url, date)
+        problems = program_status_problems(program_id, status, evidence_url, note, date, self._rules())
         if problems:
-            raise DataError(f"Status of program {program_id!r} not stored:\n  " + "\n  ".join(problems))
+            raise Problem("register.status_refused", program=quoted(program_id), problems=problems)
         with self._transaction() as conn:
             batch = self._new_batch(conn, PROGRAM, who, program_id)
             conn.execute(
@@ -672,8 +648,8 @@ class SQLiteSiteStore(SQLStore):
     which the app's caches watch, unchanged until a checkpoint.)
     """
 
-    def __init__(self, path: Path | str, authorize: Authorizer = refuse_writes):
-        self.authorize = authorize
+    def __init__(self, path: Path | str, authorize: Authorizer = refuse_writes, domain: Domain | None = None):
+        self.authorize, self.domain = authorize, domain
         self.path = Path(path)
         self.name = str(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from geo.sources import FILES
 from register import auth
 from layers.catalog import load_catalog
 from layers.registry import load_layers
+from register.rules import load_domain
 from register.store import SQLiteSiteStore
 from register.postgis import PostGISSiteStore
 
@@ -49,6 +50,12 @@ def kecamatan(data_root):
 @pytest.fixture(scope="session")
 def desa(data_root, kecamatan):
     return boundaries.load_desa(data_root, kecamatan)
+
+
+@pytest.fixture(scope="session")
+def domain(data_root):
+    """What the register may hold (:mod:`register.rules`), from the catalog and the installed boundaries."""
+    return load_domain(data_root)
 
 
 @pytest.fixture
@@ -119,12 +126,12 @@ def postgis_url(postgis_server):
 
 
 @pytest.fixture(params=["sqlite", "postgis"])
-def any_store(request, tmp_path):
-    """An empty register on each backend."""
+def any_store(request, tmp_path, domain):
+    """An empty register on each backend, checking writes against the installed domain."""
     if request.param == "sqlite":
-        register = SQLiteSiteStore(tmp_path / "sites.sqlite", auth.require_planner)
+        register = SQLiteSiteStore(tmp_path / "sites.sqlite", auth.require_planner, domain)
     else:
-        register = PostGISSiteStore(request.getfixturevalue("postgis_url"), auth.require_planner)
+        register = PostGISSiteStore(request.getfixturevalue("postgis_url"), auth.require_planner, domain)
     yield register
     register.close()
 

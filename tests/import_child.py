@@ -37,7 +37,7 @@ def main(username: str, expires: str, signature: str, count: str) -> None:
     event.listen(store.engine, "after_cursor_execute", stop_after_site_rows)
     sites = [
         Site(id=f"kill-{i:05d}", program="tsl-4-7-05", layer="posko_bencana", name=f"Posko impor besar {i} " + "x" * 200,
-             precision=Precision.EXACT, geometry=Point(106.6 + i * 1e-5, -6.3), source="uji kill", updated="2026-11-23")
+             precision=Precision.EXACT, geometry=Point(106.7 + i * 1e-5, -6.3), source="uji kill", updated="2026-11-23")
         for i in range(int(count))
     ]  # fmt: skip
     store.add(sites, Planner(username, float(expires), signature), note="impor yang dibunuh")

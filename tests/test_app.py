@@ -158,13 +158,13 @@ def tracker_table(at):
     return at.dataframe[0].value
 
 
-def test_tracker_filters_narrow_the_table(tmp_path, monkeypatch, planner):
+def test_tracker_filters_narrow_the_table(tmp_path, monkeypatch, planner, domain):
     from layers.model import ProgramStatus
     from register.auth import require_planner
     from register.store import SQLiteSiteStore
 
     # A status recorded in the store (not in code) shows in the tracker.
-    SQLiteSiteStore(tmp_path / "sites.sqlite", require_planner).record_program_status(
+    SQLiteSiteStore(tmp_path / "sites.sqlite", require_planner, domain).record_program_status(
         "tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/smp-baru", "", "2025-06-15", planner
     )
     at = fresh(tmp_path, monkeypatch, hal="janji")

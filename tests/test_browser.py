@@ -67,9 +67,9 @@ def streamlit_server(script: Path, env: dict[str, str], log_path: Path):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, planner):
+def server(tmp_path_factory, planner, domain):
     store_path = tmp_path_factory.mktemp("store") / "sites.sqlite"
-    SQLiteSiteStore(store_path, require_planner).add(
+    SQLiteSiteStore(store_path, require_planner, domain).add(
         [
             Site(id="xss", program="tsl-4-7-05", layer="posko_bencana", name=XSS, precision=Precision.EXACT,
                  geometry=Point(106.7180, -6.2745), source="uji peramban", updated="2026-11-23"),

@@ -18,6 +18,7 @@ from layers.model import Layer
 from layers.registry import load_layers, reference_layers
 from register.seed import ensure_seeded
 from layers.sites import site_frame
+from register.rules import Domain, domain_of
 from register.store import SiteStore
 from register.open import open_store, store_setting
 from reports import briefing_pdf as briefing_pdf_export, briefing_xlsx as briefing_xlsx_export
@@ -69,9 +70,15 @@ def _references(root: str) -> dict[str, gpd.GeoDataFrame]:
 
 
 @st.cache_resource(show_spinner=False)
+def domain() -> Domain:
+    """What the register may hold (:mod:`register.rules`), from the loaded catalog, layers and desa."""
+    return domain_of(catalog(), layers(), admin()["desa"])
+
+
+@st.cache_resource(show_spinner=False)
 def _store(setting: str) -> SiteStore:
     """The site register ``setting`` names (see :func:`register.open.open_store`), seeded on first use with what the documents place."""
-    s = open_store(setting)
+    s = open_store(setting, domain())
     ensure_seeded(s, catalog(), admin()["kecamatan"])
     return s
 

@@ -63,7 +63,7 @@ def _commit(tab: str, lang: str, action: Callable[[], str]) -> bool:
         message = action()
     except (DataError, PermissionError) as exc:
         text = exc.text(lang) if isinstance(exc, DataError) else str(exc)
-        st.session_state[f"manage_outcome_{tab}"] = ("error", markdown_text(text))
+        st.session_state[f"manage_outcome_{tab}"] = ("error", _lines(text))
         return False
     st.session_state[f"manage_outcome_{tab}"] = ("success", message)
     if tab == "import":
@@ -76,6 +76,11 @@ def _outcome(tab: str) -> None:
     kind, message = st.session_state.pop(f"manage_outcome_{tab}", (None, None))
     if kind is not None:
         (st.success if kind == "success" else st.error)(message)
+
+
+def _lines(text: str) -> str:
+    """A message that quotes file or form content, shown literally, one Markdown line per line."""
+    return "  \n".join(markdown_text(line) for line in text.splitlines())
 
 
 def import_section(t: Callable[[str], str], lang: str, planner) -> None:
@@ -91,17 +96,18 @@ def import_section(t: Callable[[str], str], lang: str, planner) -> None:
             st.session_state["import_preview"] = importer.read_upload(upload.getvalue())
         except DataError as exc:
             st.session_state.pop("import_preview", None)
-            st.error(t("import_refused").format(problem=markdown_text(str(exc))))
+            st.error(t("import_refused").format(problem=_lines(exc.text(lang))))
             return
     preview = st.session_state.get("import_preview")
     if preview is None:
         return
     store = data.store()
-    checked = importer.check_rows(preview, data.catalog(), data.layers(), data.admin()["desa"], store.sites(include_retired=True))
+    checked = importer.check_rows(preview, data.domain(), store.sites(include_retired=True))
     for problem in checked.file_problems:
-        st.error(markdown_text(problem))
+        st.error(_lines(problem.text(lang)))
     rows = checked.rows
-    fmap = build_import_map(rows=rows, kecamatan=data.admin()["kecamatan_display"], t=t, attributions=list(sources.MAP_ATTRIBUTIONS))
+    shown = rows.assign(problems=[[p.text(lang) for p in problems] for problems in rows["problems"]])
+    fmap = build_import_map(rows=shown, kecamatan=data.admin()["kecamatan_display"], t=t, attributions=list(sources.MAP_ATTRIBUTIONS))
     st_folium(fmap, key="import_map", height=420, use_container_width=True, returned_objects=[])
     # Problem texts quote the file: shown in a data grid, which renders them as plain text.
     st.dataframe(
@@ -110,7 +116,7 @@ def import_section(t: Callable[[str], str], lang: str, planner) -> None:
             t("program"): _labels(rows["program"], lambda p: data.catalog().program(p).name),
             t("layer"): _labels(rows["layer"], lambda i: data.layers()[i].label(lang)),
             t("precision"): _labels(rows["precision"], lambda p: t(f"precision_{Precision(p).value}")),
-            t("import_problems"): ["; ".join(p) for p in rows["problems"]],
+            t("import_problems"): ["; ".join(p) for p in shown["problems"]],
         }),
         # Program names are long: narrow columns (full text on hover) keep the problems in view.
         column_config={t("program"): st.column_config.TextColumn(width="medium"), t("layer"): st.column_config.TextColumn(width="small")},
@@ -173,7 +179,7 @@ def edit_section(t: Callable[[str], str], lang: str, planner) -> None:
         try:
             changes = _changes(site, status, evidence, precision, place)
         except DataError as exc:
-            st.error(markdown_text(exc.text(lang)))
+            st.error(_lines(exc.text(lang)))
             return
 
         def _save() -> str:

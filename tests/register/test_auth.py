@@ -59,14 +59,15 @@ def test_unknown_and_known_names_take_the_same_time():
     auth.add_planner("rina", PASSWORD)
 
     def seconds(user: str, source: str) -> float:
-        start = time.perf_counter()
+        # CPU time of this process (argon2 runs in it): the work done, not the shared machine's load.
+        start = time.process_time()
         with pytest.raises(auth.AuthError):
             auth.login(user, "salah-salah-salah", source=source)
-        return time.perf_counter() - start
+        return time.process_time() - start
 
-    # Interleaved, each try from its own source so no wait applies; medians resist the shared machine's noise.
+    # Interleaved, each try from its own source so no wait applies; medians resist what noise is left.
     known, unknown = [], []
-    for i in range(5):
+    for i in range(7):
         known.append(seconds("rina", f"k{i}"))
         unknown.append(seconds(f"tidak-ada-{i}", f"u{i}"))
     ratio = statistics.median(unknown) / statistics.median(known)
@@ -155,16 +156,16 @@ def test_a_new_password_ends_the_accounts_sessions():
     assert auth.require_planner(auth.login("rina", PASSWORD + "-baru")) == "rina"
 
 
-def test_a_removed_accounts_session_cannot_write(tmp_path):
+def test_a_removed_accounts_session_cannot_write(tmp_path, domain):
     for name in ("rina", "budi"):
         auth.add_planner(name, PASSWORD)
     rina = auth.login("rina", PASSWORD)
-    store = SQLiteSiteStore(tmp_path / "sites.sqlite", auth.require_planner)
+    store = SQLiteSiteStore(tmp_path / "sites.sqlite", auth.require_planner, domain=domain)
     store.add([exact_site("a")], rina)
     result = command("remove-planner", "rina")
     assert result.returncode == 0, result.stderr
     with pytest.raises(PermissionError, match="login perencana"):
-        store.add([exact_site("b", 106.6)], rina)
+        store.add([exact_site("b", 106.72)], rina)
     with pytest.raises(PermissionError, match="login perencana"):
         store.update("a", {"status": "selesai"}, 1, "foto", rina)
     assert [s.id for s in store.sites()] == ["a"] and store.get("a").version == 1

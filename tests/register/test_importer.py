@@ -15,11 +15,13 @@ import re
 import zipfile
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point, mapping
 
 from geo.errors import DataError
 from register import importer
+from register.rules import field_label
 from layers.model import Precision, Site
 from layers.seed import seed_sites
 from conftest import store_state
@@ -54,18 +56,18 @@ def zipped(members: dict[str, bytes]) -> bytes:
 
 
 @pytest.fixture
-def check(catalog, layers, desa):
-    """Read and check an upload against the catalog, the boundaries and (optionally) existing sites."""
+def check(domain):
+    """Read and check an upload against the register's domain and (optionally) existing sites."""
 
     def run(data: bytes, existing: list[Site] = ()) -> importer.ImportPreview:
-        return importer.check_rows(importer.read_upload(data), catalog, layers, desa, list(existing))
+        return importer.check_rows(importer.read_upload(data), domain, list(existing))
 
     return run
 
 
-def problems(preview: importer.ImportPreview) -> list[str]:
-    """Every row problem of a preview, in row order."""
-    return [p for row in preview.rows["problems"] for p in row]
+def problems(preview: importer.ImportPreview, lang: str = "id") -> list[str]:
+    """Every row problem of a preview as text in ``lang``, in row order."""
+    return [p.text(lang) for row in preview.rows["problems"] for p in row]
 
 
 @pytest.fixture
@@ -135,7 +137,7 @@ def test_spreadsheet_export_is_read_as_windows_1252_with_decimal_commas(check):
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")  # the corpus file really is Windows-1252
     preview = check(data)
-    assert list(preview.rows["row"]) == [2, 3, 4, 5, 6]  # spreadsheet rows: the header is row 1
+    assert list(preview.rows["row"]) == [1, 2, 3, 4, 5]  # data rows, as the preview numbers them
     assert preview.rows["name"].iloc[0] == "Posko Cempaka Putih – Ciputat Timur"
     assert preview.rows["layer"].iloc[0] == "posko_bencana"  # no lapisan column: filled from the program
     assert preview.rows.geometry.iloc[0].equals_exact(CEMPAKA_PUTIH, 1e-9)
@@ -159,9 +161,9 @@ def test_csv_variants(check, text):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("nama;program;lintang;bujur\nPosko Uji;tsl-4-7-05;-6.30.1;106,75\n", "baris 2, kolom lintang: '-6.30.1' bukan angka"),
-        ("nama;program;lintang;bujur\nPosko Uji;tsl-4-7-05;;106,75\n", "baris 2, kolom lintang: kosong, padahal kolom pasangannya terisi"),
-        ("nama;program;koordinat\n\nPosko Uji;tsl-4-7-05;dekat pasar\n", "baris 3, kolom koordinat: 'dekat pasar' bukan pasangan koordinat yang sah"),
+        ("nama;program;lintang;bujur\nPosko Uji;tsl-4-7-05;-6.30.1;106,75\n", "baris 1, kolom lintang: '-6.30.1' bukan angka"),
+        ("nama;program;lintang;bujur\nPosko Uji;tsl-4-7-05;;106,75\n", "baris 1, kolom lintang: kosong, padahal kolom pasangannya terisi"),
+        ("nama;program;koordinat\n\nPosko Uji;tsl-4-7-05;dekat pasar\n", "baris 1, kolom koordinat: 'dekat pasar' bukan pasangan koordinat yang sah"),
     ],
 )
 def test_unreadable_csv_coordinates_are_row_problems(check, text, message):
@@ -171,9 +173,14 @@ def test_unreadable_csv_coordinates_are_row_problems(check, text, message):
 
 def test_missing_columns_and_ambiguous_aliases_are_file_problems():
     preview = importer.read_upload(b"judul;keterangan\nPosko;x\n")
-    assert preview.file_problems == ["kolom program dan nama tidak ditemukan; kolom yang ada: judul, keterangan"]
+    assert [p.text("id") for p in preview.file_problems] == [
+        "kolom program tidak ditemukan; kolom yang ada: judul, keterangan",
+        "kolom nama tidak ditemukan; kolom yang ada: judul, keterangan",
+    ]
     preview = importer.read_upload(geojson(({"name": "a", "nama": "b", "program": "tsl-4-7-05"}, CEMPAKA_PUTIH)))
-    assert preview.file_problems == ["kolom 'name' dan 'nama' sama-sama berarti nama; hapus salah satunya"]
+    [problem] = preview.file_problems
+    assert problem.text("id") == "kolom 'name', 'nama' sama-sama berarti nama; hapus salah satunya"
+    assert problem.text("en") == "columns 'name', 'nama' both mean name; remove one of them"
 
 
 # --- the bad-file corpus: each gives its message and leaves the register unchanged -----------------
@@ -181,22 +188,22 @@ def test_missing_columns_and_ambiguous_aliases_are_file_problems():
 BAD = {
     "bad_malformed.geojson": "JSON tidak valid di baris 49, kolom 13 (Unterminated string",
     "bad_metres.geojson": "koordinat tampak dalam meter (mis. x=694070, y=9303091), padahal berkas menyatakan derajat (WGS 84)",
-    "bad_swapped.geojson": "fitur 1: lintang dan bujur tampak tertukar (lintang 106.75432, bujur -6.30194); perbaikan tersedia: tukar koordinat",
-    "bad_self_intersecting.geojson": "fitur 1: geometri tidak valid (Self-intersection[106.745 -6.295]); perbaikan tersedia: perbaiki geometri",
+    "bad_swapped.geojson": "baris 1: lintang dan bujur tampak tertukar (lintang 106.75432, bujur -6.30194); perbaikan tersedia: tukar koordinat",
+    "bad_self_intersecting.geojson": "baris 1: geometri tidak valid (Self-intersection[106.745 -6.295]); perbaikan tersedia: perbaiki geometri",
     "bad_zip_slip.zip": "Zip berisi path tidak aman '../situs.cpg' (absolut atau dengan '..'); berkas ditolak",
-    "bad_markup.geojson": "fitur 1, kolom nama: berisi markup HTML/skrip; hapus",
-    "bad_decimal_comma.csv": "baris 2: 6 kolom, padahal baris judul 4 kolom (koma desimal di berkas berpemisah koma?",
+    "bad_markup.geojson": "baris 1, kolom nama: berisi markup HTML/skrip; hapus",
+    "bad_decimal_comma.csv": "baris 1: 6 kolom, padahal baris judul 4 kolom (koma desimal di berkas berpemisah koma?",
 }
 
 
 @pytest.fixture
-def import_into(store, catalog, layers, desa, planner):
+def import_into(store, domain, planner):
     """Run the whole import of an upload into ``store`` as a planner; the DataError message that stopped it."""
 
     def run(data: bytes) -> str:
         with pytest.raises(DataError) as stopped:
             preview = importer.read_upload(data)
-            preview = importer.check_rows(preview, catalog, layers, desa, store.sites(include_retired=True))
+            preview = importer.check_rows(preview, domain, store.sites(include_retired=True))
             importer.commit(preview, store, planner, TODAY)
         return str(stopped.value)
 
@@ -210,17 +217,79 @@ def test_bad_file_gives_its_message_and_leaves_the_store_unchanged(store, import
     assert store_state(store) == before
 
 
+def nested_geojson(depth: int) -> bytes:
+    """A small GeoJSON whose coordinates are nested ``depth`` lists deep (Python's parsers recurse on nesting)."""
+    coordinates = "[" * depth + "106.75, -6.3" + "]" * depth
+    return ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"nama": "Posko", '
+            '"program": "tsl-4-7-05"}, "geometry": {"type": "Point", "coordinates": ' + coordinates + "}}]}").encode()  # fmt: skip
+
+
+def with_crs(tmp_path: Path, driver: str, suffix: str, crs: str | None, prj: str = "") -> bytes:
+    """One Tangsel posko written by GDAL in ``crs`` (or with the given .prj text); a shapefile comes zipped."""
+    frame = gpd.GeoDataFrame({"nama": ["Posko"], "program": ["tsl-4-7-05"]}, geometry=[Point(10, 10)], crs=crs)
+    path = tmp_path / f"sites{suffix}"
+    frame.to_file(path, driver=driver)
+    if suffix != ".shp":
+        return path.read_bytes()
+    if prj:
+        path.with_suffix(".prj").write_text(prj)
+    return zipped({f"sites.{ext}": path.with_suffix(f".{ext}").read_bytes() for ext in ("shp", "shx", "dbf", "prj")})
+
+
+LOCAL_CS = 'LOCAL_CS["site grid",LOCAL_DATUM["arbitrary",0],UNIT["metre",1],AXIS["X",EAST],AXIS["Y",NORTH]]'
+
+
+@pytest.mark.filterwarnings("ignore:.crs. was not provided")  # the LOCAL_CS .prj is written by hand
+@pytest.mark.parametrize(
+    "make, key, message",
+    [
+        (lambda tmp: nested_geojson(900), "register.import_geometry_too_deep", "unreadable geometry (coordinates nested too deep)"),
+        (lambda tmp: nested_geojson(100_000), "register.import_too_deep", "The JSON is nested too deep to read"),
+        (lambda tmp: with_crs(tmp, "GPKG", ".gpkg", "IAU_2015:49900"), "register.import_crs_unusable", "The file's CRS 'Mars (2015) - Sphere / Ocentric' cannot be transformed"),
+        (lambda tmp: with_crs(tmp, "ESRI Shapefile", ".shp", None, LOCAL_CS), "register.import_crs_unusable", "cannot be transformed to EPSG:4326"),
+    ],
+    ids=["geojson-900-deep", "json-too-deep", "mars-gpkg", "local-cs-shapefile"],
+)
+def test_hostile_files_give_a_message_not_a_traceback(store, import_into, tmp_path, make, key, message):
+    data = make(tmp_path)
+    before = store_state(store)
+    with pytest.raises(DataError) as refused:
+        [[problem]] = importer.read_upload(data).read_problems.values()  # a problem of the row, which cannot be stored
+        raise problem
+    assert refused.value.key == key or problem_keys(refused.value)[-1] == key
+    assert message in refused.value.text("en") and refused.value.text("id") != refused.value.text("en")
+    import_into(data)  # and the whole import stops with a message, storing nothing
+    assert store_state(store) == before
+
+
+def problem_keys(error: DataError) -> list[str]:
+    """The message ids of a refusal and of the problems nested in it, outermost first."""
+    nested = error.params.get("problem")
+    return [error.key] + (problem_keys(nested) if isinstance(nested, DataError) else [])
+
+
+def test_problems_are_numbered_as_the_preview_shows_them_and_dropped_by_that_number(check, domain):
+    text = "nama;program;lintang;bujur\n\nPosko A;tsl-4-7-05;-6,2900;106,7300\nPosko B;tsl-4-7-05;-6,3100;106,7100\n" \
+           "Posko C;tsl-9-9-99;-6,3000;106,7200\n"  # fmt: skip
+    preview = check(text.encode())
+    assert list(preview.rows["row"]) == [1, 2, 3]
+    assert problems(preview) == ["baris 3, kolom program: program 'tsl-9-9-99' tidak ada di katalog program"]  # was "baris 5"
+    kept = importer.check_rows(importer.drop_rows(preview, [3]), domain, [])
+    assert list(kept.rows["keep"]) == [True, True, False]
+    assert [s.name for s in importer.to_sites(kept, TODAY)] == ["Posko A", "Posko B"]
+
+
 def test_markup_is_reported_in_every_text_field(check):
     preview = check((CORPUS / "bad_markup.geojson").read_bytes())
     flagged = [p for p in problems(preview) if p.endswith("berisi markup HTML/skrip; hapus")]
-    assert flagged == [f"fitur 1, kolom {label}: berisi markup HTML/skrip; hapus" for label in importer.LABELS.values()]
+    assert flagged == [f"baris 1, kolom {field_label(column)}: berisi markup HTML/skrip; hapus" for column in importer.ALIASES]
 
 
 def test_ten_times_oversized_file_is_refused_before_parsing(store, import_into):
     before = store_state(store)
     padding = b" " * (10 * importer.MAX_BYTES)
     message = import_into(b'{"type": "FeatureCollection", "features": []' + padding + b"}")
-    assert message == "Berkas 50,0 MB melebihi batas 5,0 MB"
+    assert message == "Berkas 50 MB melebihi batas 5 MB"
     assert store_state(store) == before
 
 
@@ -238,7 +307,7 @@ def test_feature_and_vertex_limits():
     "members, message",
     [
         ({f"f{i}.txt": b"" for i in range(importer.MAX_ZIP_MEMBERS)} | {"a.shp": b"", "a.shx": b"", "a.dbf": b""}, "melebihi batas 20"),
-        ({"a.shp": bytes(importer.MAX_UNPACKED_BYTES + 1), "a.shx": b"", "a.dbf": b""}, "setelah dibuka, melebihi batas 20,0 MB (zip bomb?)"),
+        ({"a.shp": bytes(importer.MAX_UNPACKED_BYTES + 1), "a.shx": b"", "a.dbf": b""}, "setelah dibuka, melebihi batas 20 MB (zip bomb?)"),
         ({"/etc/a.shp": b"", "/etc/a.shx": b"", "/etc/a.dbf": b""}, "path tidak aman '/etc/a.shp'"),
         ({"C:\\a.shp": b"", "C:\\a.shx": b"", "C:\\a.dbf": b""}, "path tidak aman"),
         ({"a.shp": b"not a shapefile", "a.shx": b"", "a.dbf": b""}, "a.shp di dalam zip bukan Shapefile"),
@@ -288,22 +357,24 @@ def kab_tangerang_point(desa) -> Point:
 @pytest.mark.parametrize(
     "props, geom, message",
     [
-        ({"program": "tsl-9-9-99", "name": "x"}, CEMPAKA_PUTIH, "fitur 1, kolom program: 'tsl-9-9-99' tidak ada di katalog program"),
-        ({"program": "", "name": "x"}, CEMPAKA_PUTIH, "fitur 1, kolom program: kosong"),
+        ({"program": "tsl-9-9-99", "name": "x"}, CEMPAKA_PUTIH, "baris 1, kolom program: program 'tsl-9-9-99' tidak ada di katalog program"),
+        ({"program": "", "name": "x"}, CEMPAKA_PUTIH, "baris 1: program kosong"),
         ({"program": "tsl-1-1-01a", "name": "x"}, CEMPAKA_PUTIH, "program tsl-1-1-01a tidak dipetakan ke lapisan mana pun"),
-        (POSKO | {"layer": "jembatan"}, CEMPAKA_PUTIH, "fitur 1, kolom lapisan: 'jembatan' bukan lapisan yang dikenal"),
+        (POSKO | {"layer": "jembatan"}, CEMPAKA_PUTIH, "baris 1, kolom lapisan: 'jembatan' bukan lapisan program yang dikenal"),
         (POSKO | {"layer": "tps3r"}, CEMPAKA_PUTIH, "'tps3r' tidak cocok: program tsl-4-7-05 memakai lapisan 'posko_bencana'"),
-        (POSKO | {"status": "planned"}, CEMPAKA_PUTIH, "kolom status: 'planned' bukan salah satu dari: direncanakan, dalam_pembangunan"),
-        (POSKO | {"presisi": "rt"}, CEMPAKA_PUTIH, "kolom presisi: 'rt' bukan salah satu dari: titik, desa, kecamatan, wilayah"),
-        (POSKO | {"name": " "}, CEMPAKA_PUTIH, "fitur 1, kolom nama: kosong"),
-        (POSKO | {"bukti": "ftp://x/y"}, CEMPAKA_PUTIH, "kolom bukti: 'ftp://x/y' bukan tautan http(s)"),
-        (POSKO | {"presisi": "titik"}, None, "fitur 1: presisi titik perlu koordinat atau geometri"),
+        (POSKO | {"status": "planned"}, CEMPAKA_PUTIH, "baris 1: status 'planned' bukan salah satu dari: direncanakan, dalam_pembangunan"),
+        (POSKO | {"presisi": "rt"}, CEMPAKA_PUTIH, "baris 1: presisi 'rt' bukan salah satu dari: titik, desa, kecamatan, wilayah"),
+        (POSKO | {"name": " "}, CEMPAKA_PUTIH, "baris 1: nama kosong"),
+        (POSKO | {"bukti": "ftp://x/y"}, CEMPAKA_PUTIH, "baris 1: bukti 'ftp://x/y' bukan tautan http(s)"),
+        (POSKO | {"presisi": "titik"}, None, "baris 1: presisi titik perlu koordinat atau geometri"),
         (POSKO, LineString([(106.75, -6.30), (106.76, -6.30)]), "geometri LineString, padahal lapisan posko_bencana berisi titik"),
-        (POSKO, MONAS, "fitur 1: -6.17540, 106.82720 di luar Kota Tangerang Selatan, Kabupaten Tangerang, Kota Tangerang"),
+        (POSKO, MONAS, "baris 1: -6.17540, 106.82720 di luar Kota Tangerang Selatan, Kabupaten Tangerang, Kota Tangerang"),
         (POSKO | {"presisi": "kecamatan", "kode": "3674030"}, CEMPAKA_PUTIH, "presisi kecamatan tidak boleh membawa geometri"),
         (POSKO | {"presisi": "kecamatan", "kode": "36740"}, None, "kolom kode: presisi kecamatan perlu kode BPS 7 digit, bukan '36740'"),
-        (POSKO | {"kode": "3674990"}, None, "fitur 1, kolom kode: 3674990 tidak ada di antara wilayah"),
+        (POSKO | {"kode": "3674990"}, None, "baris 1, kolom kode: 3674990 tidak ada di antara wilayah"),
         (POSKO | {"kode": "3603010"}, None, "berada di Kabupaten Tangerang, padahal program tsl-4-7-05 milik Kota Tangerang Selatan"),
+        (POSKO | {"name": "Posko \u202egpj.exe"}, CEMPAKA_PUTIH, "baris 1: nama berisi karakter kendali atau pembalik arah teks"),
+        (POSKO | {"name": "x" * 301}, CEMPAKA_PUTIH, "baris 1: nama sepanjang 301 karakter, melebihi batas 300"),
     ],
 )
 def test_row_problem(check, props, geom, message):
@@ -311,9 +382,17 @@ def test_row_problem(check, props, geom, message):
     assert any(message in p for p in found), found
 
 
+def test_row_problems_are_shown_in_the_planners_language(check):
+    preview = check(geojson((POSKO | {"status": "planned"}, MONAS)))
+    assert problems(preview, "en") == [
+        "row 1: status 'planned' is not one of: direncanakan, dalam_pembangunan, selesai, dibatalkan",
+        "row 1: -6.17540, 106.82720 lies outside Kota Tangerang Selatan, Kabupaten Tangerang, Kota Tangerang",
+    ]
+
+
 def test_point_in_the_other_region_is_named(check, kab_tangerang_point):
     found = problems(check(geojson((POSKO, kab_tangerang_point))))
-    assert found == ["fitur 1: berada di Kabupaten Tangerang, padahal program tsl-4-7-05 milik Kota Tangerang Selatan"]
+    assert found == ["baris 1: berada di Kabupaten Tangerang, padahal program tsl-4-7-05 milik Kota Tangerang Selatan"]
 
 
 def test_precision_is_implied_by_geometry_or_code_length(check):
@@ -341,21 +420,21 @@ def test_duplicates_of_register_sites(store, check):
         ),
         existing,
     )
-    assert list(preview.rows["problems"]) == [
-        ["fitur 1, kolom id: posko-1 sudah dipakai situs terdaftar posko-1 (Posko Lama)"],
-        ["fitur 2: 11 m dari situs terdaftar posko-1 (Posko Lama) dengan program sama; duplikat?"],
+    assert [[str(p) for p in row] for row in preview.rows["problems"]] == [
+        ["baris 1, kolom id: posko-1 sudah dipakai situs terdaftar posko-1 (Posko Lama)"],
+        ["baris 2: 11 m dari situs terdaftar posko-1 (Posko Lama) dengan program sama; duplikat?"],
         [],  # another program may share the place
-        ["fitur 4: program dan kode 3674030 sama dengan situs terdaftar posko-kec (Posko Kec.); duplikat?"],
+        ["baris 4: program dan kode 3674030 sama dengan situs terdaftar posko-kec (Posko Kec.); duplikat?"],
         [],  # a retired site frees its place ...
-        ["fitur 6, kolom id: posko-2 sudah dipakai situs terdaftar posko-2 (Posko Ditarik)"],  # ... but not its id
+        ["baris 6, kolom id: posko-2 sudah dipakai situs terdaftar posko-2 (Posko Ditarik)"],  # ... but not its id
     ]
 
 
-def test_duplicates_within_the_file_flag_the_later_row_until_one_is_dropped(check, catalog, layers, desa):
+def test_duplicates_within_the_file_flag_the_later_row_until_one_is_dropped(check, domain):
     preview = check(geojson((POSKO, CEMPAKA_PUTIH), (POSKO | {"name": "Posko Uji lagi"}, CEMPAKA_PUTIH)))
-    assert list(preview.rows["problems"]) == [[], ["fitur 2: 0 m dari fitur 1 dengan program sama; duplikat?"]]
+    assert [[str(p) for p in row] for row in preview.rows["problems"]] == [[], ["baris 2: 0 m dari baris 1 dengan program sama; duplikat?"]]
     preview.rows["keep"] = [False, True]
-    rechecked = importer.check_rows(preview, catalog, layers, desa, [])
+    rechecked = importer.check_rows(preview, domain, [])
     assert problems(rechecked) == []
     assert [s.name for s in importer.to_sites(rechecked, TODAY)] == ["Posko Uji lagi"]
 
@@ -363,7 +442,7 @@ def test_duplicates_within_the_file_flag_the_later_row_until_one_is_dropped(chec
 # --- fixes and the commit ---------------------------------------------------------------------------
 
 
-def test_swap_is_offered_and_applied_only_when_accepted(check, catalog, layers, desa):
+def test_swap_is_offered_and_applied_only_when_accepted(check, domain):
     preview = check((CORPUS / "bad_swapped.geojson").read_bytes())
     assert importer.fix_candidates(preview) == {"tukar_koordinat": [1]}
     with pytest.raises(DataError, match="1 baris yang dipilih masih bermasalah"):
@@ -373,13 +452,13 @@ def test_swap_is_offered_and_applied_only_when_accepted(check, catalog, layers, 
     assert fixed.rows.geometry.iloc[1].equals(preview.rows.geometry.iloc[1])
     with pytest.raises(DataError, match="periksa ulang"):
         importer.to_sites(fixed, TODAY)  # a fix must be checked again
-    sites = importer.to_sites(importer.check_rows(fixed, catalog, layers, desa, []), TODAY)
+    sites = importer.to_sites(importer.check_rows(fixed, domain, []), TODAY)
     assert [s.name for s in sites] == ["Posko Cempaka Putih – Ciputat Timur", "TPS-3R Pondok Ranji Ñ"]
 
 
-def test_make_valid_fix_repairs_a_self_intersecting_polygon(check, catalog, layers, desa):
+def test_make_valid_fix_repairs_a_self_intersecting_polygon(check, domain):
     preview = check((CORPUS / "bad_self_intersecting.geojson").read_bytes())
-    fixed = importer.check_rows(importer.apply_fix(preview, "perbaiki_geometri", [1]), catalog, layers, desa, [])
+    fixed = importer.check_rows(importer.apply_fix(preview, "perbaiki_geometri", [1]), domain, [])
     assert problems(fixed) == []
     (site,) = importer.to_sites(fixed, TODAY)
     assert site.geometry.geom_type == "MultiPolygon" and site.geometry.is_valid
@@ -398,11 +477,11 @@ def test_unchecked_or_edited_preview_is_not_committed(check):
         importer.to_sites(checked, TODAY)
 
 
-def test_commit_stores_the_kept_rows_as_one_batch_and_a_repeat_is_caught(store, check, planner, catalog, layers, desa):
+def test_commit_stores_the_kept_rows_as_one_batch_and_a_repeat_is_caught(store, check, planner, domain):
     before = len(store.sites())
     preview = check((CORPUS / "sites.csv").read_bytes(), store.sites(include_retired=True))
-    preview.rows.loc[preview.rows["row"] == 3, "keep"] = False
-    preview = importer.check_rows(preview, catalog, layers, desa, store.sites(include_retired=True))
+    preview = importer.drop_rows(preview, [2])  # the second site, as the preview numbers it
+    preview = importer.check_rows(preview, domain, store.sites(include_retired=True))
     batch = importer.commit(preview, store, planner, TODAY, note="sites.csv")
     assert len(store.sites()) == before + 4
     assert store.batches(1)[0] | {"at": None} == {
@@ -410,15 +489,15 @@ def test_commit_stores_the_kept_rows_as_one_batch_and_a_repeat_is_caught(store, 
     }
     assert store.get("imp-tsl-4-7-05-7f84132481").name == "Posko Cempaka Putih – Ciputat Timur"
     again = check((CORPUS / "sites.gpkg").read_bytes(), store.sites(include_retired=True))
-    assert ["duplikat?" in " ".join(row) for row in again.rows["problems"]] == [True, False, True, True, True]
+    assert ["duplikat?" in " ".join(map(str, row)) for row in again.rows["problems"]] == [True, False, True, True, True]
     snapshot = store_state(store)
     with pytest.raises(DataError, match="4 baris yang dipilih masih bermasalah"):
         importer.commit(again, store, planner, TODAY)
     assert store_state(store) == snapshot
 
 
-def test_nothing_kept_is_refused(check, catalog, layers, desa):
+def test_nothing_kept_is_refused(check, domain):
     preview = check((CORPUS / "sites.geojson").read_bytes())
     preview.rows["keep"] = False
     with pytest.raises(DataError, match="Tidak ada baris yang dipilih"):
-        importer.to_sites(importer.check_rows(preview, catalog, layers, desa, []), TODAY)
+        importer.to_sites(importer.check_rows(preview, domain, []), TODAY)

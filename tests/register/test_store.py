@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import closing
+from contextlib import closing, contextmanager
 
 import pytest
 from shapely.geometry import Point, Polygon
@@ -46,6 +46,14 @@ CONFLICT = r"^Lokasi {site} sudah diubah oleh {who} pada \d{{4}}-\d\d-\d\d \d\d:
 def store(any_store):
     """An empty register on each backend."""
     return any_store
+
+
+@contextmanager
+def refused(match: str, error: type[DataError] = DataError):
+    """Like ``pytest.raises(error, match=...)``, matched against the English text of the refusal."""
+    with pytest.raises(error) as caught:
+        yield caught
+    assert re.search(match, caught.value.text("en")), caught.value.text("en")
 
 
 def store_env(store) -> dict[str, str]:
@@ -102,8 +110,9 @@ def test_every_write_needs_a_valid_planner_session(store, planner, who):
 def test_sites_round_trip_with_version_and_history(store, planner):
     point = Point(106.7123456789123, -6.3123456789123)
     area = Polygon([(106.70, -6.30), (106.71, -6.30), (106.71, -6.31), (106.70, -6.30)])
-    sites = [kecamatan_site("smp"), exact_site("posko", name="Posko <b>uji</b>"), exact_site("taman")]
-    sites[1].geometry, sites[2].geometry = point, area
+    housing = dataclasses.replace(exact_site("rumah"), program="tsl-4-2-05", layer="perumahan", geometry=area)
+    sites = [kecamatan_site("smp"), exact_site("posko", name="Posko <b>uji</b>"), housing]
+    sites[1].geometry = point
     batch = store.add(sites, planner, note="impor uji")
     assert store.sites() == sorted(sites, key=lambda s: s.id)
     assert store.get("posko").geometry.equals_exact(point, 0) and store.get("smp").geometry is None
@@ -113,7 +122,7 @@ def test_sites_round_trip_with_version_and_history(store, planner):
     assert without_time(store.batches()) == [
         {"batch": batch, "kind": "import", "who": "rina", "note": "impor uji", "sites": 3, "undone_by": None}
     ]
-    with pytest.raises(DataError, match="no site with id 'nope'"):
+    with refused(match="no site with id 'nope'"):
         store.get("nope")
 
 
@@ -121,15 +130,15 @@ def test_an_import_with_one_bad_site_stores_nothing(store, planner):
     store.add([exact_site("kept")], planner)
     before = store_state(store)
     bad = Site(id="b", program="tsl-1-1-01", layer="smp_baru", name="SMP", precision=Precision.KECAMATAN, admin_code="36")
-    with pytest.raises(DataError, match=r"site b \(SMP\): precision 'kecamatan' needs a 7-digit BPS code"):
-        store.add([exact_site("new", 106.6), bad], planner)
+    with refused(match=r"site 'b': precision 'kecamatan' needs a 7-digit BPS code"):
+        store.add([exact_site("new", 106.72), bad], planner)
     fake = Site(id="f", program="tsl-1-1-01", layer="smp_baru", name="SMP", precision=Precision.KECAMATAN,
                 admin_code=SETU, geometry=Point(106.7, -6.3))  # fmt: skip
-    with pytest.raises(DataError, match="must not carry a point"):
+    with refused(match="must not carry a geometry"):
         store.add([fake], planner)
-    with pytest.raises(DataError, match="site x: id appears twice"):
-        store.add([exact_site("x"), exact_site("x", 106.6)], planner)
-    with pytest.raises(DataError, match="no sites"):
+    with refused(match="site 'x': the id appears twice"):
+        store.add([exact_site("x"), exact_site("x", 106.72)], planner)
+    with refused(match="no sites"):
         store.add([], planner)
     assert store_state(store) == before
 
@@ -137,8 +146,8 @@ def test_an_import_with_one_bad_site_stores_nothing(store, planner):
 def test_existing_ids_are_refused_inside_the_transaction_and_nothing_is_stored(store, planner):
     store.add([exact_site("kept")], planner)
     before = store_state(store)
-    with pytest.raises(DataError, match="already exist: kept"):
-        store.add([exact_site("new", 106.6), exact_site("kept", 106.5)], planner)
+    with refused(match=r"these ids already exist \(1\): 'kept'"):
+        store.add([exact_site("new", 106.72), exact_site("kept", 106.74)], planner)
     assert store_state(store) == before
 
 
@@ -178,6 +187,99 @@ def test_an_import_killed_half_way_leaves_the_register_as_it_was(store, planner)
     reopened.close()
 
 
+# -- the domain: every write path checks it ---------------------------------------------------------
+
+PARIS = Point(2.3522, 48.8566)
+RLO = "Posko \u202egpj.exe"  # a right-to-left override makes this read "Posko exe.jpg"
+
+
+def problem_keys(error: DataError) -> list[str]:
+    """The message ids of a refusal and of the problems nested in it (not of labels), outermost first."""
+    keys = [error.key]
+    for name in ("problem", "problems"):
+        value = error.params.get(name, [])
+        for nested in value if isinstance(value, list) else [value]:
+            keys += problem_keys(nested)
+    return keys
+
+
+@pytest.mark.parametrize(
+    "site, key, text",
+    [
+        (dataclasses.replace(exact_site("a"), program="tsl-9-9-99"), "register.unknown_program", "program 'tsl-9-9-99' is not in the program catalog"),
+        (dataclasses.replace(exact_site("a"), geometry=PARIS), "register.outside", "48.85660, 2.35220 lies outside Kota Tangerang Selatan"),
+        (dataclasses.replace(exact_site("a"), evidence_url="javascript:alert(1)"), "register.not_http", "evidence 'javascript:alert(1)' is not an http(s) link"),
+        (exact_site("a", name="x" * 2**20), "register.too_long", "name is 1,048,576 characters long, over the limit of 300"),
+        (exact_site("a", name=RLO), "register.control", "name holds a control or text-direction character"),
+        (dataclasses.replace(exact_site("a"), layer="tps3r"), "register.layer_mismatch", "program tsl-4-7-05 uses layer 'posko_bencana'"),
+        (dataclasses.replace(kecamatan_site("a"), admin_code="3603010"), "register.other_region", "lies in Kabupaten Tangerang, but program tsl-1-1-01 belongs to Kota Tangerang Selatan"),
+        (dataclasses.replace(kecamatan_site("a"), admin_code="3674990"), "register.unknown_code", "3674990 is not an area of"),
+    ],
+    ids=["unknown-program", "paris", "javascript-url", "1MB-name", "rlo", "layer-of-another-program", "code-in-other-region", "unknown-code"],
+)
+def test_the_store_api_refuses_what_the_domain_forbids_and_stores_nothing(store, planner, site, key, text):
+    store.add([exact_site("kept")], planner)
+    before = store_state(store)
+    for write in (lambda: store.add([site], planner), lambda: store.seed([site])):
+        with refused(match=re.escape(text)) as caught:
+            write()
+        assert problem_keys(caught.value) == ["register.sites_refused", "register.site_problem", key]
+        assert len(caught.value.text("en")) < 500  # a refusal quotes the id, never a 1 MB value
+        assert caught.value.text("id") != caught.value.text("en")
+    assert store_state(store) == before
+
+
+@pytest.mark.parametrize(
+    "changes, key, text",
+    [
+        ({"geometry": Point(0, 0)}, "register.outside", "0.00000, 0.00000 lies outside"),
+        ({"geometry": PARIS.wkt}, "register.outside", "48.85660, 2.35220 lies outside"),
+        ({"evidence_url": "javascript:alert(document.cookie)"}, "register.not_http", "is not an http(s) link"),
+        ({"name": "y" * 2**20}, "register.too_long", "over the limit of 300"),
+        ({"name": RLO}, "register.control", "name holds a control or text-direction character"),
+        ({"name": "Posko\nbaru"}, "register.control", "name holds a control"),
+        ({"precision": "desa", "geometry": None, "admin_code": SETU}, "register.code_digits", "needs a 10-digit BPS code, not '3674010'"),
+    ],
+    ids=["null-island", "paris", "javascript-url", "1MB-name", "rlo", "newline-in-name", "code-of-another-precision"],
+)
+def test_an_edit_that_breaks_the_domain_is_refused(store, planner, changes, key, text):
+    store.add([exact_site("a")], planner)
+    before = store_state(store)
+    with refused(match=re.escape(text)) as caught:
+        store.update("a", changes, 1, "foto", planner)
+    assert problem_keys(caught.value) == ["register.site_not_changed", key]
+    assert store_state(store) == before
+
+
+def test_evidence_and_program_statuses_are_checked_too(store, planner):
+    store.add([exact_site("a")], planner)
+    before = store_state(store)
+    with refused(match="evidence of the change is 1,048,576 characters long, over the limit of 1,000") as caught:
+        store.retire("a", 1, "z" * 2**20, planner)
+    assert problem_keys(caught.value) == ["register.site_not_changed", "register.too_long"]
+    with refused(match="evidence of the change holds a control"):
+        store.update("a", {"status": "selesai"}, 1, "foto \u202e", planner)
+    for program, status, url, key in [
+        ("tsl-9-9-99", ProgramStatus.IN_PROGRESS, "https://example.org", "register.unknown_program"),
+        ("tsl-1-1-01", ProgramStatus.FULFILLED, "javascript:alert(1)", "register.not_http"),
+        ("tsl-1-1-01", ProgramStatus.FULFILLED, "", "register.status_needs_evidence"),
+    ]:
+        with pytest.raises(DataError) as caught:
+            store.record_program_status(program, status, url, "", "2025-06-01", planner)
+        assert problem_keys(caught.value) == ["register.status_refused", key]
+    assert store_state(store) == before
+
+
+def test_a_store_opened_without_a_domain_refuses_every_write(tmp_path, planner):
+    bare = SQLiteSiteStore(tmp_path / "bare.sqlite", auth.require_planner)
+    for write in (lambda: bare.add([exact_site("a")], planner), lambda: bare.seed([exact_site("a")]),
+                  lambda: bare.record_program_status("tsl-1-1-01", "dalam_proses", "https://example.org", "", "2025-06-01", planner)):  # fmt: skip
+        with refused(match="opened without its domain rules") as caught:
+            write()
+        assert caught.value.key == "register.no_domain"
+    assert bare.sites() == [] and bare.revision() == 0
+
+
 # -- edits ---------------------------------------------------------------------------------------
 
 
@@ -208,8 +310,8 @@ def test_an_edit_bumps_the_version_and_records_who_what_and_why(store, planner):
         ({"status": "roboh"}, "status: 'roboh' is not a valid value"),
         ({"geometry": "POINT (1"}, "geometry: 'POINT (1' is not a valid value"),
         ({"name": 7}, "name: 7 is not a valid value"),
-        ({"precision": "titik"}, "precision 'titik' needs a geometry"),
-        ({"admin_code": "36"}, "precision 'kecamatan' needs a 7-digit BPS code, got '36'"),
+        ({"precision": "titik"}, "precision 'titik' needs coordinates or a geometry"),
+        ({"admin_code": "36"}, "precision 'kecamatan' needs a 7-digit BPS code, not '36'"),
         ({"name": "  "}, "name is empty"),
         ({"status": "direncanakan"}, "the new values are the stored ones"),
     ],
@@ -217,7 +319,7 @@ def test_an_edit_bumps_the_version_and_records_who_what_and_why(store, planner):
 def test_bad_edits_store_nothing(store, planner, changes, message):
     store.add([kecamatan_site("smp")], planner)
     before = store_state(store)
-    with pytest.raises(DataError, match=re.escape(message)):
+    with refused(match=re.escape(message)):
         store.update("smp", changes, 1, "bukti", planner)
     assert store_state(store) == before
 
@@ -225,13 +327,13 @@ def test_bad_edits_store_nothing(store, planner, changes, message):
 def test_an_edit_needs_evidence_a_version_and_an_existing_site(store, planner):
     store.add([kecamatan_site("smp")], planner)
     before = store_state(store)
-    with pytest.raises(DataError, match="needs evidence"):
+    with refused(match="evidence of the change is empty"):
         store.update("smp", {"status": "selesai"}, 1, " ", planner)
-    with pytest.raises(DataError, match="expected_version must be the version number"):
+    with refused(match="expected_version must be the version number"):
         store.update("smp", {"status": "selesai"}, "1", "foto", planner)
-    with pytest.raises(DataError, match="no site with id 'nope'"):
+    with refused(match="no site with id 'nope'"):
         store.retire("nope", 1, "foto", planner)
-    with pytest.raises(DataError, match="limit must be a positive whole number"):
+    with refused(match="limit must be a positive whole number"):
         store.batches(0)
     assert store_state(store) == before
 
@@ -286,7 +388,7 @@ def test_a_retired_site_leaves_the_views_but_keeps_its_history(store, planner):
         "evidence": "Lokasi ganda", "who": "rina",
     }  # fmt: skip
     for change in (lambda: store.update("posko", {"name": "x"}, 2, "foto", planner), lambda: store.retire("posko", 2, "foto", planner)):
-        with pytest.raises(DataError, match="posko is retired: undo its retirement"):
+        with refused(match="posko is retired: undo its retirement"):
             change()
     assert store.seed([exact_site("posko")]) == 0  # a retired site still holds its id
 
@@ -298,7 +400,7 @@ def test_undo_reverts_the_latest_import_then_the_one_before_but_never_the_seeds(
     ensure_seeded(store, catalog, kecamatan)
     seeded = store.sites()
     first = store.add([exact_site("a")], planner)
-    second = store.add([exact_site("b", 106.6), exact_site("c", 106.5)], other_planner, note="impor kedua")
+    second = store.add([exact_site("b", 106.72), exact_site("c", 106.74)], other_planner, note="impor kedua")
     assert store.undo_last(planner, others=True) == second
     assert [s.id for s in store.sites()] == sorted([s.id for s in seeded] + ["a"])
     assert without_time(store.history("b"))[-1] == {
@@ -356,7 +458,7 @@ def test_undo_of_a_program_status_and_of_a_batch_that_is_no_longer_the_latest(st
 
 def test_undo_refuses_a_colleagues_newer_batch_unless_chosen(store, planner, other_planner):
     store.add([exact_site("a")], planner)
-    theirs = store.add([exact_site("b", 106.6)], other_planner)
+    theirs = store.add([exact_site("b", 106.72)], other_planner)
     before = store_state(store)
     with pytest.raises(ConflictError, match=r"^Langkah terakhir dibuat oleh budi \(.* WIB\), bukan oleh Anda; tidak ada yang dibatalkan\."):
         store.undo_last(planner)
@@ -392,9 +494,9 @@ def test_one_setting_picks_the_backend(tmp_path, monkeypatch, postgis_url):
     server.close()
 
 
-def test_postgis_geometries_are_typed_and_spatially_indexed(postgis_url, planner):
-    store = PostGISSiteStore(postgis_url, auth.require_planner)
-    store.add([exact_site("near", 106.700), exact_site("far", 106.800), kecamatan_site("smp")], planner)
+def test_postgis_geometries_are_typed_and_spatially_indexed(postgis_url, planner, domain):
+    store = PostGISSiteStore(postgis_url, auth.require_planner, domain)
+    store.add([exact_site("near", 106.700), exact_site("far", 106.760), kecamatan_site("smp")], planner)
     with store.engine.connect() as conn:
         indexes = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'sites'")).scalars()
         assert any("USING gist (geometry)" in i for i in indexes)
@@ -407,7 +509,7 @@ def test_postgis_geometries_are_typed_and_spatially_indexed(postgis_url, planner
 
 
 def test_an_unreachable_postgis_register_is_a_clear_error():
-    with pytest.raises(DataError, match=r"Cannot reach the PostGIS site register at postgresql\+psycopg://peta:\*\*\*@127\.0\.0\.1:9/x") as error:
+    with refused(match=r"Cannot reach the PostGIS site register at postgresql\+psycopg://peta:\*\*\*@127\.0\.0\.1:9/x") as error:
         PostGISSiteStore("postgresql://peta:geheim@127.0.0.1:9/x")
     assert "geheim" not in str(error.value)
 
@@ -427,11 +529,11 @@ INSERT INTO program_status VALUES ('tsl-1-1-01', 'dalam_proses', 'https://exampl
 """
 
 
-def test_an_embedded_register_of_the_previous_version_keeps_working(tmp_path, planner):
+def test_an_embedded_register_of_the_previous_version_keeps_working(tmp_path, planner, domain):
     path = tmp_path / "old.sqlite"
     with closing(sqlite3.connect(path)) as con:
         con.executescript(OLD_SCHEMA)
-    store = SQLiteSiteStore(path, auth.require_planner)
+    store = SQLiteSiteStore(path, auth.require_planner, domain)
     assert store.sites() == [dataclasses.replace(kecamatan_site("smp"), updated="2025-01-02")]
     assert store.history("smp") == [
         {"batch": "2", "kind": "legacy", "site_id": "smp", "field": "site", "old": None, "new": "added",

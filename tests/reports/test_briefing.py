@@ -37,10 +37,10 @@ TODAY = "2025-07-01"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory, planner):
+def store(tmp_path_factory, planner, domain):
     """A seeded store plus a built exact-point posko and a desa-level TPS-3R in Pamulang, and one recorded status."""
     catalog, kecamatan = load_catalog(), boundaries.load_kecamatan()
-    s = SQLiteSiteStore(tmp_path_factory.mktemp("store") / "s.sqlite", require_planner)
+    s = SQLiteSiteStore(tmp_path_factory.mktemp("store") / "s.sqlite", require_planner, domain)
     ensure_seeded(s, catalog, kecamatan)
     desa = boundaries.load_desa(kecamatan=kecamatan)
     pamulang_desa = desa.loc[desa["kode_kec"] == PAMULANG].iloc[0]
