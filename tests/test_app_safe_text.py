@@ -28,9 +28,9 @@ PLAIN = {"selectbox", "multiselect", "arrow_data_frame", "text_input", "componen
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch, planner):
+def run(tmp_path, monkeypatch, planner, domain):
     """``run(**query)`` opens the app on a register (``fresh``'s path) holding a posko named and sourced as the payload."""
-    SQLiteSiteStore(tmp_path / "sites.sqlite", require_planner).add(
+    SQLiteSiteStore(tmp_path / "sites.sqlite", require_planner, domain).add(
         [Site(id="payload", program="tsl-4-7-05", layer="posko_bencana", name=PAYLOAD, precision=Precision.EXACT,
               geometry=Point(*POINT), source=PAYLOAD, updated="2026-11-23")],
         planner,

@@ -110,10 +110,10 @@ def test_escaped_text_reads_as_typed_in_every_markdown_place(browser, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory, planner):
+def hostile_server(tmp_path_factory, planner, domain):
     """The app on a register holding an exact-point posko in Pondok Aren whose name and source are the payload."""
     store_path = tmp_path_factory.mktemp("store") / "sites.sqlite"
-    SQLiteSiteStore(store_path, require_planner).add(
+    SQLiteSiteStore(store_path, require_planner, domain).add(
         [Site(id="payload", program="tsl-4-7-05", layer="posko_bencana", name=PAYLOAD, precision=Precision.EXACT,
               geometry=Point(106.7180, -6.2745), source=PAYLOAD, updated="2026-11-23")],
         planner,

@@ -34,10 +34,10 @@ FORMULA_START = tuple("=+-@\t\r")
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory, planner):
+def store(tmp_path_factory, planner, domain):
     """A seeded register plus an exact-point posko in Pamulang named like a formula, with formula-like source."""
     catalog, kecamatan = load_catalog(), boundaries.load_kecamatan()
-    s = SQLiteSiteStore(tmp_path_factory.mktemp("store") / "s.sqlite", require_planner)
+    s = SQLiteSiteStore(tmp_path_factory.mktemp("store") / "s.sqlite", require_planner, domain)
     ensure_seeded(s, catalog, kecamatan)
     point = kecamatan.loc[kecamatan["kode_kec"] == PAMULANG].geometry.iloc[0].representative_point()
     s.add([Site("formula", "tsl-4-7-05", "posko_bencana", NAME, Precision.EXACT, SiteStatus.BUILT,
