@@ -30,6 +30,7 @@ COMMON = [
 try:
     data.admin()
     data.layers()
+    data.evidence()
     problem = None
 except DataError as exc:
     problem = exc

@@ -4,8 +4,8 @@ Settings come from environment variables so that the set-up scripts, the app
 and the tests agree without a config file:
 
 ``PETA_DATA_SOURCE``
-    Directory holding the third-party data (``boundaries/`` and
-    ``reference/``) to install. Default: ``../shared/data`` beside the project.
+    Directory holding the data (``boundaries/``, ``reference/`` and
+    ``evidence/``) to install. Default: ``../shared/data`` beside the project.
 ``PETA_DATA_DIR``
     Where the installed (git-ignored) copies live. Default: ``data/``.
 ``PETA_STORE``

@@ -1,6 +1,7 @@
-"""Install the third-party data from the data source directory, checked first.
+"""Install the third-party data and the evidence dataset from the data source directory, checked first.
 
-Run as ``python -m geo.install``. The source (``PETA_DATA_SOURCE``, default
+Run as ``python -m geo.install``. Boundaries and reference layers are checked
+by :mod:`geo.validate`; every evidence row by :func:`layers.evidence.check_evidence`. The source (``PETA_DATA_SOURCE``, default
 ``../shared/data``) is validated before anything is copied; files are copied
 into a temporary folder and swapped in only when all of them are there, so a
 failed install leaves an earlier installation untouched.
@@ -19,6 +20,11 @@ from pathlib import Path
 from geo import boundaries, config
 from geo.errors import DataError, run_command
 from geo.sources import FILES
+# The evidence is checked against the program catalog it refers to. layers.catalog and
+# layers.evidence import only geo.errors, geo.sources and geo.validate from geo, so this
+# set-up command can use them without a cycle; no other geo module imports layers.
+from layers.catalog import load_catalog
+from layers.evidence import load_evidence, load_searched
 
 MANIFEST = "INSTALLED.json"
 
@@ -28,7 +34,7 @@ def check_source(source: Path) -> None:
     if not source.is_dir():
         raise DataError(
             f"Data source directory {source} does not exist. Put the data there or set "
-            "PETA_DATA_SOURCE to the folder that holds boundaries/ and reference/."
+            "PETA_DATA_SOURCE to the folder that holds boundaries/, reference/ and evidence/."
         )
     missing = [f"{folder}/{name}" for folder, names in FILES.items() for name in names if not (source / folder / name).is_file()]
     if missing:
@@ -45,6 +51,9 @@ def check_installed(root: Path | None = None) -> None:
     for name in FILES["reference"]:
         if name.endswith(".geojson"):
             boundaries.load_reference(name, root)
+    catalog = load_catalog()
+    load_evidence(root or config.data_dir(), catalog)
+    load_searched(root or config.data_dir(), catalog)
 
 
 def _sha256(path: Path) -> str:
@@ -68,7 +77,9 @@ def install(source: Path | None = None, target: Path | None = None) -> dict:
         check_installed(staged)
         for folder in FILES:
             old = target / folder
-            if old.exists():
+            if old.is_symlink():  # a link to another checkout's data: replace the link, never its target
+                old.unlink()
+            elif old.exists():
                 shutil.rmtree(old)
             (staged / folder).rename(old)
     (target / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 BOUNDARIES = "boundaries"
 REFERENCE = "reference"
+EVIDENCE = "evidence"
+EVIDENCE_FILE = "evidence.csv"
+SEARCHED_FILES = ("searched_tsl.tsv", "searched_kab.tsv")
 
 FILES = {
     BOUNDARIES: ("kecamatan.geojson", "desa.geojson", "kode_crosswalk_bps_kemendagri.csv", "PROVENANCE.md"),
@@ -20,6 +23,7 @@ FILES = {
         "rivers_osm_tangsel.geojson",
         "PROVENANCE.md",
     ),
+    EVIDENCE: (EVIDENCE_FILE, *SEARCHED_FILES, "PROVENANCE.md"),
 }
 
 BOUNDARY_ATTRIBUTION = (

@@ -25,6 +25,10 @@ from layers import targets
 from layers.catalog import Catalog, load_catalog
 from layers.model import Layer, Precision, SiteStatus
 from layers.progress import program_progress, status_counts
+from layers.evidence import load_evidence, load_searched
+from layers.evidence_places import resolve_places
+from layers.program_status import apply_judgement, judge
+from reports.briefing_evidence import area_evidence
 from texts.numbers import format_number
 from texts.catalog import REPORT_LABELS as LABELS
 from layers.registry import load_layers
@@ -72,6 +76,8 @@ class BriefingInputs:
     sites: gpd.GeoDataFrame
     progress: pd.DataFrame
     lang: str = "id"
+    evidence: pd.DataFrame | None = None  # the layers.evidence table
+    evidence_places: pd.DataFrame | None = None  # its placed areas (layers.evidence_places.resolve_places)
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,7 @@ class Briefing:
     generated: str  # ISO date
     attributions: tuple[str, ...]
     lang: str = "id"
+    evidence: pd.DataFrame | None = None  # "Yang terjadi di sini": reports.briefing_evidence.area_evidence
 
 
 def load_briefing_inputs(store: SiteStore, lang: str = "id", root: Path | None = None) -> BriefingInputs:
@@ -108,8 +115,13 @@ def load_briefing_inputs(store: SiteStore, lang: str = "id", root: Path | None =
     kecamatan = boundaries.load_kecamatan(root)
     desa = boundaries.load_desa(root, kecamatan=kecamatan)
     sites = site_frame(store.sites(), catalog, kecamatan, desa)
-    progress = program_progress(catalog, layers, sites, store.program_statuses(), kecamatan, lang)
-    return BriefingInputs(catalog, layers, kecamatan, boundaries.kecamatan_population(root), sites, progress, lang)
+    records = store.program_statuses()
+    evidence = load_evidence(root or config.data_dir(), catalog)
+    judgement = judge(catalog, evidence, load_searched(root or config.data_dir(), catalog), records)
+    progress = apply_judgement(program_progress(catalog, layers, sites, records, kecamatan, lang), judgement, lang)
+    placed, _ = resolve_places(evidence, catalog, desa, kecamatan, boundaries.load_crosswalk(root))
+    population = boundaries.kecamatan_population(root)
+    return BriefingInputs(catalog, layers, kecamatan, population, sites, progress, lang, evidence, placed)
 
 
 def briefing_areas(kecamatan: pd.DataFrame) -> list[tuple[str, str]]:
@@ -185,6 +197,9 @@ def kecamatan_briefing(
         generated=today or date.today().isoformat(),
         attributions=(citation, *ATTRIBUTIONS),
         lang=lang,
+        evidence=None if inputs.evidence is None else area_evidence(
+            area_codes, region, level == LEVEL_REGION, inputs.evidence, inputs.evidence_places, inputs.catalog, lang
+        ),
     )
 
 

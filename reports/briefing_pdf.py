@@ -218,6 +218,7 @@ def briefing_pdf(briefing: Briefing) -> bytes:
     _sites(pdf, briefing)
     _not_located(pdf, briefing)
     _region_sites(pdf, briefing)
+    _evidence(pdf, briefing)
     if briefing.coverage is not None:
         _section(pdf, label("coverage_title", lang))
         rows = [[_cell(v, lang) for v in row] for row in briefing.coverage.itertuples(index=False)]
@@ -342,6 +343,22 @@ def _region_sites(pdf: FPDF, briefing: Briefing) -> None:
     for s in briefing.region_sites.itertuples(index=False):
         rows.append([s.name, s.program, label(f"status_{s.status}", lang)])
     _table(pdf, rows, (120, 30, 30))
+
+
+def _evidence(pdf: FPDF, briefing: Briefing) -> None:
+    """ "Yang terjadi di sini": the area's dated evidence, newest first (links are in the XLSX and on each promise page)."""
+    lang = briefing.lang
+    if briefing.evidence is None:
+        return
+    note = "evidence_note" if briefing.level == LEVEL_KECAMATAN else "evidence_note_region"
+    _section(pdf, label("evidence_title", lang), label(note, lang, name=briefing.name))
+    if briefing.evidence.empty:
+        _paragraph(pdf, label("evidence_none", lang, name=briefing.name))
+        return
+    rows = [[label(k, lang) for k in ("col_event_date", "col_program", "col_status", "col_counts", "col_claim", "col_place", "col_publisher")]]
+    for e in briefing.evidence.itertuples(index=False):
+        rows.append([e.event_date or "\u2014", e.program, e.status, e.counts, e.claim, e.areas or e.place, f"{e.publisher} ({e.evidence_id})"])
+    _table(pdf, rows, (17, 18, 17, 22, 58, 26, 22))
 
 
 def _status_summary(pdf: FPDF, briefing: Briefing) -> None:

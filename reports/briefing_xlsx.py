@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from reports.briefing import LEVEL_KECAMATAN, Briefing, label, open_targets, sites_here
 from reports.export import workbook_bytes, write_sheet
+from texts.safe import cell_text
 from layers.model import ProgramStatus
 from layers.progress import status_label
 
@@ -38,6 +39,8 @@ def briefing_xlsx(briefing: Briefing) -> bytes:
         briefing.not_located[["program", "name", "target_sites", "target_unit", "located", "known_area", "not_located"]],
         ["id", *(label(k, lang) for k in ("col_program", "col_target", "col_unit", "col_located", "col_known_area", "col_not_located"))],
     )
+    if briefing.evidence is not None:
+        write_sheet(workbook, label("sheet_evidence", lang), briefing.evidence.map(cell_text), _evidence_headers(lang))
     if briefing.coverage is not None:
         write_sheet(workbook, label("sheet_coverage", lang), briefing.coverage)
     return workbook_bytes(workbook)
@@ -87,4 +90,13 @@ def _site_headers(lang: str) -> list[str]:
         label("col_map_no", lang), "id", label("col_site", lang), "program", label("col_program", lang),
         label("col_scope", lang), label("col_kecamatan", lang), label("col_desa", lang), label("col_precision", lang),
         label("col_site_status", lang), label("col_updated", lang), label("col_source", lang), label("col_evidence", lang),
+    ]  # fmt: skip
+
+
+def _evidence_headers(lang: str) -> list[str]:
+    """Headers of the "Yang terjadi di sini" sheet (columns of :data:`reports.briefing_evidence.EVIDENCE_COLUMNS`)."""
+    return [
+        label("col_event_date", lang), "program", label("col_program", lang), label("col_status", lang), label("col_counts", lang),
+        label("col_claim", lang), label("col_place", lang), label("col_kecamatan", lang) + " / " + label("col_desa", lang),
+        label("col_publisher", lang), "url", "evidence_id",
     ]  # fmt: skip

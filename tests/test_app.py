@@ -163,13 +163,14 @@ def test_tracker_filters_narrow_the_table(tmp_path, monkeypatch, planner, domain
     from register.auth import require_planner
     from register.store import SQLiteSiteStore
 
-    # A status recorded in the store (not in code) shows in the tracker.
+    # A status recorded in the store (not in code) overrides the evidence rule's proposal, and says so.
     SQLiteSiteStore(tmp_path / "sites.sqlite", require_planner, domain).record_program_status(
-        "tsl-1-1-01", ProgramStatus.IN_PROGRESS, "https://example.org/smp-baru", "", "2025-06-15", planner
+        "tsl-1-1-01", ProgramStatus.FULFILLED, "https://example.org/smp-baru", "", "2025-06-15", planner
     )
     at = fresh(tmp_path, monkeypatch, hal="janji")
     assert len(tracker_table(at)) == 198
-    assert {m.label: m.value for m in at.metric}["Dalam proses"] == "1"
+    smp = tracker_table(at).set_index("ID").loc["tsl-1-1-01"]
+    assert smp["Status"] == "Terpenuhi" and smp["Alasan status"].startswith("Terpenuhi: dicatat perencana")
     at.multiselect(key="t_region").set_value(["3603"]).run()
     table = tracker_table(at)
     assert len(table) == 82 and set(table["Wilayah"]) == {"Kab. Tangerang"}
@@ -186,10 +187,11 @@ def test_tracker_filters_narrow_the_table(tmp_path, monkeypatch, planner, domain
     assert "hal=peta" in link and "lap=posko_bencana" in link and "misi=tsl2024:4" in link
     at.text_input(key="t_q").input("").run()
     at.multiselect(key="t_misi").set_value([]).run()
-    at.multiselect(key="t_status").set_value(["dalam_proses"]).run()
-    table = tracker_table(at)
-    assert list(table["ID"]) == ["tsl-1-1-01"] and table["Bukti"].iloc[0] == "https://example.org/smp-baru"
-    at.multiselect(key="t_status").set_value(["gagal"]).run()
+    at.multiselect(key="t_status").set_value(["terpenuhi"]).run()
+    table = tracker_table(at).set_index("ID")
+    assert {m.label: m.value for m in at.metric}["Terpenuhi"] == str(len(table))
+    assert set(table["Status"]) == {"Terpenuhi"} and table.at["tsl-1-1-01", "Bukti"] == "https://example.org/smp-baru"
+    at.text_input(key="t_q").input("posko").run()
     assert not at.dataframe and "Tidak ada program" in at.info[0].value
 
 
@@ -250,14 +252,14 @@ def test_coverage_page_explains_in_the_ui_language(tmp_path, monkeypatch, lang, 
     assert any(confidence in c.value for c in at.caption)
 
 
-def test_cancelled_posko_leave_14_to_place_on_every_page(tmp_path, monkeypatch, planner, catalog, kecamatan):
+def test_cancelled_posko_leave_14_to_place_on_every_page(tmp_path, monkeypatch, planner, catalog, kecamatan, domain):
     """Issue 9: the map, tracker, briefing and coverage pages once said 11, 14, 14 and 11."""
     from layers.model import Precision, Site, SiteStatus
     from register.auth import require_planner
     from register.seed import ensure_seeded
     from register.store import SQLiteSiteStore
 
-    store = SQLiteSiteStore(tmp_path / "sites.sqlite", require_planner)
+    store = SQLiteSiteStore(tmp_path / "sites.sqlite", require_planner, domain=domain)
     ensure_seeded(store, catalog, kecamatan)
     corner = kecamatan.loc[kecamatan["kode_kec"] == "3674030"].geometry.iloc[0].representative_point()
     store.add(

@@ -11,6 +11,7 @@ import pytest
 from geo import install
 from geo.config import PROJECT_ROOT
 from geo.errors import DataError
+from geo.sources import FILES
 
 
 def _edit_geojson(path, edit):
@@ -23,7 +24,8 @@ def test_install_copies_and_records_checksums(source_copy, tmp_path):
     target = tmp_path / "installed"
     manifest = install.install(source_copy, target)
     assert (target / "boundaries" / "kecamatan.geojson").read_bytes() == (source_copy / "boundaries" / "kecamatan.geojson").read_bytes()
-    assert len(manifest["files"]) == 11
+    assert len(manifest["files"]) == sum(len(names) for names in FILES.values())
+    assert (target / "evidence" / "evidence.csv").read_bytes() == (source_copy / "evidence" / "evidence.csv").read_bytes()
     assert json.loads((target / "INSTALLED.json").read_text())["source"] == str(source_copy)
 
 
@@ -99,3 +101,34 @@ def test_command_line_prints_one_clear_line_without_traceback(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("Data installation failed: Data source directory")
     assert "Traceback" not in result.stderr
+
+
+def test_a_bad_evidence_row_is_named_and_nothing_is_installed(source_copy, tmp_path):
+    path = source_copy / "evidence" / "evidence.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = lines[1].split(",")
+    lines[1] = ",".join([first[0], "tsl-9-9-99", *first[2:]])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    target = tmp_path / "installed"
+    with pytest.raises(DataError, match=rf"{first[0]}: program 'tsl-9-9-99' is not in the catalog"):
+        install.install(source_copy, target)
+    assert not (target / "evidence").exists() and not (target / "boundaries").exists()
+
+
+def test_a_search_log_line_with_an_unknown_program_is_named(source_copy, tmp_path):
+    path = source_copy / "evidence" / "searched_kab.tsv"
+    path.write_text(path.read_text(encoding="utf-8") + "kab-99-99\t0\tsome query\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"searched_kab.tsv is not valid:\n.*\(kab-99-99\): program 'kab-99-99' is not in the catalog"):
+        install.install(source_copy, tmp_path / "installed")
+
+
+def test_a_linked_data_folder_is_replaced_not_emptied(source_copy, tmp_path):
+    elsewhere = tmp_path / "other-checkout" / "boundaries"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "keep.txt").write_text("kept", encoding="utf-8")
+    target = tmp_path / "installed"
+    target.mkdir()
+    (target / "boundaries").symlink_to(elsewhere)
+    install.install(source_copy, target)
+    assert (elsewhere / "keep.txt").read_text(encoding="utf-8") == "kept"
+    assert not (target / "boundaries").is_symlink() and (target / "boundaries" / "kecamatan.geojson").is_file()

@@ -104,9 +104,9 @@ def test_site_target():
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory, planner, catalog, kecamatan):
+def store(tmp_path_factory, planner, catalog, kecamatan, domain):
     """The seeded register plus three cancelled posko at exact points in Pamulang."""
-    s = SQLiteSiteStore(tmp_path_factory.mktemp("targets") / "s.sqlite", require_planner)
+    s = SQLiteSiteStore(tmp_path_factory.mktemp("targets") / "s.sqlite", require_planner, domain=domain)
     ensure_seeded(s, catalog, kecamatan)
     area = kecamatan.loc[kecamatan["kode_kec"] == PAMULANG].geometry.iloc[0]
     corner = area.representative_point()

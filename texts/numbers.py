@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 from texts.catalog import lang_of
@@ -17,3 +20,12 @@ def format_number(value: float, lang: str = "id", digits: int = 2) -> str:
 def format_share(share: float, lang: str = "id", digits: int = 1) -> str:
     """A share (0.953) as a percentage (``95,3 %`` in Indonesian, ``95.3%`` in English)."""
     return format_percent(share, format="#,##0." + "#" * digits + " %" if lang_of(lang) == "id" else "#,##0." + "#" * digits + "%", locale=LOCALES[lang_of(lang)])
+
+
+def format_partial_date(value: str, lang: str = "id") -> str:
+    """An ISO date at its own precision: ``2025-12-15`` "15 Desember 2025", ``2025-12`` "Desember 2025", ``2025`` as is."""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    pattern = "LLLL y" if len(parts) == 2 else "d MMMM y"
+    return format_date(date(*parts, *([1] if len(parts) == 2 else [])), pattern, locale=LOCALES[lang_of(lang)])

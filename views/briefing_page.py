@@ -22,6 +22,7 @@ from layers.progress import evidence_link, status_label
 from texts.numbers import format_number
 from texts.safe import markdown_link, markdown_text
 from views import data
+from views.promise_page import evidence_table
 from views.state import Param
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -94,6 +95,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
     sites(briefing, lang)
     not_located(briefing, lang)
     region_sites(briefing, lang)
+    happened_here(briefing, t, lang)
     coverage(briefing, t, lang)
     status_summary(briefing, lang)
     sources(briefing, lang)
@@ -222,6 +224,20 @@ def region_sites(briefing: Briefing, lang: str) -> None:
             label("col_site_status", lang): [label(f"status_{v}", lang) for v in r["status"]],
         }
     )
+
+
+def happened_here(briefing: Briefing, t: Callable[[str], str], lang: str) -> None:
+    """ "Yang terjadi di sini": the area's dated evidence, newest first, each with its source and its promise page."""
+    if briefing.evidence is None:
+        return
+    st.subheader(label("evidence_title", lang), anchor=False)
+    note = "evidence_note" if briefing.level == LEVEL_KECAMATAN else "evidence_note_region"
+    st.caption(markdown_text(label(note, lang, name=briefing.name)))
+    e = briefing.evidence
+    if e.empty:
+        st.write(markdown_text(label("evidence_none", lang, name=briefing.name)))
+        return
+    evidence_table(e, t, lang, key="r_evidence")
 
 
 def coverage(briefing: Briefing, t: Callable[[str], str], lang: str) -> None:

@@ -24,6 +24,9 @@ from register.open import open_store, store_setting
 from reports import briefing_pdf as briefing_pdf_export, briefing_xlsx as briefing_xlsx_export
 from reports.briefing import Briefing, BriefingInputs, coverage_table, kecamatan_briefing
 from layers.progress import program_progress
+from layers.evidence import load_evidence, load_searched
+from layers.evidence_places import resolve_places
+from layers.program_status import apply_judgement, judge
 
 
 @st.cache_resource(show_spinner=False)
@@ -169,7 +172,49 @@ def progress(lang: str = "id") -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=8)
 def _progress(path: str, revision: int, lang: str) -> pd.DataFrame:
     statuses = _store(path).program_statuses()
-    return program_progress(catalog(), layers(), _sites(path, revision), statuses, admin()["kecamatan"], lang)
+    progress = program_progress(catalog(), layers(), _sites(path, revision), statuses, admin()["kecamatan"], lang)
+    return apply_judgement(progress, _judgement(path, revision), lang)
+
+
+def evidence() -> pd.DataFrame:
+    """The evidence events (:data:`layers.evidence.COLUMNS`), read from the installed file."""
+    return _evidence(str(config.data_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _evidence(root: str) -> pd.DataFrame:
+    return load_evidence(root, catalog())
+
+
+def searched() -> pd.DataFrame:
+    """What was searched for each program (:func:`layers.evidence.read_searched`)."""
+    return _searched(str(config.data_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _searched(root: str) -> pd.DataFrame:
+    return load_searched(root, catalog())
+
+
+def evidence_places() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The areas the evidence names and the rows not placed (:func:`layers.evidence_places.resolve_places`)."""
+    return _evidence_places(str(config.data_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _evidence_places(root: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    a = admin()
+    return resolve_places(evidence(), catalog(), a["desa"], a["kecamatan"], a["crosswalk"])
+
+
+def judgement() -> pd.DataFrame:
+    """Every program's status from its evidence and the planners' records (:func:`layers.program_status.judge`)."""
+    return _judgement(*_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _judgement(path: str, revision: int) -> pd.DataFrame:
+    return judge(catalog(), evidence(), searched(), _store(path).program_statuses())
 
 
 def briefing(code: str, lang: str) -> Briefing:
@@ -196,7 +241,10 @@ def _briefing_key(code: str, lang: str) -> tuple[str, float, str, str, str]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _briefing(path: str, revision: int, code: str, lang: str, today: str) -> Briefing:
     a = admin()
-    inputs = BriefingInputs(catalog(), layers(), a["kecamatan"], a["population"], _sites(path, revision), _progress(path, revision, lang), lang)
+    inputs = BriefingInputs(
+        catalog(), layers(), a["kecamatan"], a["population"], _sites(path, revision), _progress(path, revision, lang), lang,
+        evidence(), evidence_places()[0],
+    )
     return kecamatan_briefing(code, inputs, coverage=_briefing_coverage(path, revision, lang), today=today)
 
 

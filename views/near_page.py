@@ -20,9 +20,11 @@ from layers.filters import SiteFilter
 from layers.nearby import nearby_sites
 from layers.registry import program_layers
 from layers.render import build_near_map
+from reports.briefing_evidence import area_evidence
 from texts.numbers import format_number
 from texts.safe import markdown_text
 from views import data
+from views.promise_page import evidence_table
 from views.state import Param
 
 DEFAULT_RADIUS_KM = 3.0
@@ -120,6 +122,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
     st.markdown(t("near_place").format(desa=markdown_text(place["desa"]), kec=markdown_text(place["kecamatan"]), region=markdown_text(place["kabupaten_kota"]),
                                       lat=f"{lat:.5f}", lon=f"{lon:.5f}"))
     site_list(result, t, lang)
+    evidence_here(place, t, lang)
 
 
 def _distance(m: float, lang: str) -> str:
@@ -156,3 +159,21 @@ def site_list(result, t: Callable[[str], str], lang: str) -> None:
         for _, row in frame.iterrows():
             with st.expander(f"{markdown_text(row['name'])} \u00b7 {layers[row['layer']].label(lang)} \u00b7 {t('precision_' + row['precision'])}"):
                 _details(row, t)
+
+
+def evidence_here(place: pd.Series, t: Callable[[str], str], lang: str) -> None:
+    """The evidence events that name my desa, then the others in my kecamatan (desa-level or the kecamatan itself)."""
+    placed, _ = data.evidence_places()
+    events = area_evidence([place["kode_kec"]], place["kode_kab"], False, data.evidence(), placed, data.catalog(), lang)
+    mine = events["evidence_id"].isin(placed.loc[placed["code"] == place["kode_desa"], "evidence_id"])
+    st.markdown(f"#### {t('ev_near_title')}")
+    st.caption(t("ev_near_help"))
+    for title, frame, key in (
+        (t("ev_near_desa").format(name=markdown_text(place["desa"])), events[mine], "n_ev_desa"),
+        (t("ev_near_kecamatan").format(name=markdown_text(place["kecamatan"])), events[~mine], "n_ev_kec"),
+    ):
+        st.markdown(f"**{title}** ({len(frame)})")
+        if frame.empty:
+            st.caption(t("ev_near_none"))
+        else:
+            evidence_table(frame, t, lang, key=key)

@@ -22,7 +22,7 @@ from layers.progress import (
 )
 from layers.registry import program_layers
 from texts.safe import markdown_text
-from views import data
+from views import data, promise_page
 from views.state import TEXT_MAX, Param
 from views.widgets import multiselect
 
@@ -53,6 +53,7 @@ def params() -> list[Param]:
         Param("j_kec", "t_kec", "list", options=lambda: list(_kecamatan_options())),
         Param("q", "t_q", "text", default=""),
         Param("urut", "t_sort", "choice", options=lambda: list(SORTS), default=SORTS[0]),
+        Param("program", promise_page.PROGRAM_KEY, "choice", options=lambda: [p.id for p in catalog.programs]),
     ]
 
 
@@ -133,6 +134,9 @@ def table(progress: pd.DataFrame, selection: ProgressFilter, t: Callable[[str], 
                 map_link(row, selection.kecamatan, places, named[row.id], lang) if row.layer in layers else None
                 for row in progress.itertuples(index=False)
             ],
+            t("ev_tracker_reason"): progress["status_reason"],
+            t("ev_tracker_queries"): [" \u00b7 ".join(q) if s else None for q, s in zip(progress["queries"], progress["searched"])],
+            t("ev_tracker_page"): [promise_page.promise_link(pid, lang) for pid in progress["id"]],
             t("tracker_evidence"): [evidence_link(e) for e in progress["evidence"]],
             t("updated"): progress["updated"].mask(progress["updated"] == ""),
             t("region"): [SHORT_REGION.get(r, r) for r in progress["region"]],
@@ -156,6 +160,9 @@ def table(progress: pd.DataFrame, selection: ProgressFilter, t: Callable[[str], 
                 width=140, display_text=r"https?://(?:www\.)?([^/]+)", help=t("tracker_evidence_help")
             ),
             t("tracker_progress"): st.column_config.TextColumn(width="medium"),
+            t("ev_tracker_reason"): st.column_config.TextColumn(width="large", help=t("ev_tracker_reason_help")),
+            t("ev_tracker_queries"): st.column_config.TextColumn(width="medium", help=t("ev_tracker_queries_help")),
+            t("ev_tracker_page"): st.column_config.LinkColumn(width=110, display_text=t("ev_tracker_page_link"), help=t("ev_tracker_page_help")),
             t("source"): st.column_config.TextColumn(width="medium"),
             t("tracker_map"): st.column_config.LinkColumn(width=110, display_text=t("tracker_map_link"), help=t("tracker_map_help")),
         },
@@ -165,6 +172,10 @@ def table(progress: pd.DataFrame, selection: ProgressFilter, t: Callable[[str], 
 
 def render(t: Callable[[str], str], lang: str) -> None:
     """Draw the whole page."""
+    program_id = st.session_state.get(promise_page.PROGRAM_KEY)
+    if program_id:
+        promise_page.render(program_id, t, lang)
+        return
     st.subheader(t("tracker_title"))
     st.caption(t("tracker_help"))
     selection, sort = filters(t)

@@ -178,7 +178,7 @@ def test_english_pdf(store):
 
 def test_xlsx_opens_with_name_programs_and_numbers(pamulang):
     book = openpyxl.load_workbook(io.BytesIO(briefing_xlsx(pamulang)))
-    assert book.sheetnames == ["Ringkasan", "Program", "Lokasi", "Belum berlokasi"]
+    assert book.sheetnames == ["Ringkasan", "Program", "Lokasi", "Belum berlokasi", "Yang terjadi di sini"]
     summary = dict(book["Ringkasan"].iter_rows(min_row=2, max_col=2, values_only=True))
     assert summary["Ringkasan janji program"] == "Kecamatan Pamulang"
     assert summary["Penduduk"] == pamulang.population and summary["Tahun data penduduk"] == 2025
