@@ -282,7 +282,7 @@ def test_cancelled_posko_leave_14_to_place_on_every_page(tmp_path, monkeypatch, 
 
     at = fresh(tmp_path, monkeypatch, hal="ringkasan", area="3674030")
     [open_targets] = [t.value for t in at.table if "Belum berlokasi" in t.value.columns]
-    row = open_targets[open_targets["Program"].str.contains("tsl-4-7-05", regex=False)]
+    row = open_targets[open_targets["Program"].str.contains(markdown_text("tsl-4-7-05"), regex=False)]  # cells are Markdown
     assert row["Belum berlokasi"].tolist() == ["14"]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Target wilayah belum berlokasi"].startswith("10 program")
