@@ -60,7 +60,10 @@ class Coverage:
         population, covered, uncovered, share`` (covered / population). Join
         to desa polygons on ``kode_desa`` to map it.
     kecamatan : pandas.DataFrame
-        The same per kecamatan (``kode_kec, kecamatan, kode_kab, ...``).
+        The same per kecamatan (``kode_kec, kecamatan, kode_kab, ...``),
+        plus ``facilities`` (counted sites and existing supply located in
+        it), ``per_facility`` (population / facilities; NaN without one) and
+        ``beyond`` (the share of the population outside the radius).
     area : geopandas.GeoSeries
         One geometry: the land within the radius of a counted site, clipped
         to the demand cells (empty when no site counts).
@@ -69,6 +72,8 @@ class Coverage:
     left_out : pandas.DataFrame
         ``precision, sites, reason`` for every kind of site that does not
         count (see :func:`counted_sites`).
+    supply_counted : int
+        Existing facilities counted with the sites (see :func:`coverage`).
     """
 
     radius_m: float
@@ -78,6 +83,7 @@ class Coverage:
     area: gpd.GeoSeries
     sites_counted: int
     left_out: pd.DataFrame
+    supply_counted: int = 0
 
     @property
     def population(self) -> float:
@@ -247,7 +253,16 @@ def _totals(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return out
 
 
-def coverage(cells: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, radius_m: float) -> Coverage:
+def _facilities(cells: gpd.GeoDataFrame, points: np.ndarray) -> pd.Series:
+    """Facilities per kecamatan: each point counts in the kecamatan of the demand cell it lies in."""
+    if not len(points):
+        return pd.Series(dtype=int)
+    point_pos, cell_pos = shapely.STRtree(cells.geometry.to_numpy()).query(points, predicate="intersects")
+    _, first = np.unique(point_pos, return_index=True)  # a point on a cell edge counts once
+    return pd.Series(cells["kode_kec"].to_numpy()[cell_pos[first]]).value_counts()
+
+
+def coverage(cells: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, radius_m: float, supply: gpd.GeoDataFrame | None = None) -> Coverage:
     """Population covered and not covered by sites within a radius.
 
     Parameters
@@ -259,6 +274,10 @@ def coverage(cells: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, radius_m: float) 
         a point are left out and counted.
     radius_m : float
         Service radius in metres, e.g. :attr:`layers.model.Layer.radius_m`.
+    supply : geopandas.GeoDataFrame, optional
+        Existing facilities of the same kind, already there whatever the
+        programs do (e.g. :func:`geo.supply.counterpart_sites`): usable
+        points only, all counted with the sites.
 
     Returns
     -------
@@ -282,7 +301,8 @@ def coverage(cells: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, radius_m: float) 
     counted, left_out = counted_sites(sites)
     out = cells.to_crs(config.METRIC_CRS)
     cell_geoms = out.geometry.to_numpy()
-    site_geoms = counted.geometry.to_numpy()
+    existing = np.empty(0, dtype=object) if supply is None or not len(supply) else supply.to_crs(config.METRIC_CRS).geometry.to_numpy()
+    site_geoms = np.concatenate([counted.geometry.to_numpy(), existing])
     index, parts = covered_parts(cell_geoms, site_geoms, radius)
     share = _share(cell_geoms, index, parts)
     out["covered_share"] = share
@@ -290,12 +310,17 @@ def coverage(cells: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, radius_m: float) 
     out["uncovered"] = out["population"] - out["covered"]
     out["distance_m"] = nearest_distance(shapely.centroid(cell_geoms), site_geoms)
     area = shapely.union_all(parts) if len(parts) else shapely.Polygon()
+    kecamatan = _totals(out, KECAMATAN_KEYS)
+    kecamatan["facilities"] = kecamatan["kode_kec"].map(_facilities(out, site_geoms)).fillna(0).astype(int)
+    kecamatan["per_facility"] = (kecamatan["population"] / kecamatan["facilities"]).where(kecamatan["facilities"] > 0)
+    kecamatan["beyond"] = (kecamatan["uncovered"] / kecamatan["population"]).where(kecamatan["population"] > 0)
     return Coverage(
         radius_m=radius,
         cells=out,
         desa=_totals(out, DESA_KEYS),
-        kecamatan=_totals(out, KECAMATAN_KEYS),
+        kecamatan=kecamatan,
         area=gpd.GeoSeries([area], crs=config.METRIC_CRS),
         sites_counted=len(counted),
         left_out=left_out,
+        supply_counted=len(existing),
     )

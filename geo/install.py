@@ -17,7 +17,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from geo import boundaries, config
+from geo import boundaries, config, supply
 from geo.errors import DataError, run_command
 from geo.sources import FILES
 # The evidence is checked against the program catalog it refers to. layers.catalog and
@@ -45,7 +45,7 @@ def check_source(source: Path) -> None:
 def check_installed(root: Path | None = None) -> None:
     """Load and validate every dataset under ``root``; raise DataError on the first problem."""
     kecamatan = boundaries.load_kecamatan(root)
-    boundaries.load_desa(root, kecamatan)
+    desa = boundaries.load_desa(root, kecamatan)
     boundaries.load_crosswalk(root)
     boundaries.kecamatan_population(root)
     for name in FILES["reference"]:
@@ -54,6 +54,7 @@ def check_installed(root: Path | None = None) -> None:
     catalog = load_catalog()
     load_evidence(root or config.data_dir(), catalog)
     load_searched(root or config.data_dir(), catalog)
+    supply.load_supply(root, desa)
 
 
 def _sha256(path: Path) -> str:

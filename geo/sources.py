@@ -21,6 +21,10 @@ FILES = {
         "facilities_sma_smk_pt_osm.geojson",
         "facilities_kantor_pemerintahan_osm.geojson",
         "rivers_osm_tangsel.geojson",
+        "schools_kemendikbud_2019.csv",
+        "health_facilities_kemenkes_2019.csv",
+        "facilities_market_osm.geojson",
+        "krl_stations.csv",
         "PROVENANCE.md",
     ),
     EVIDENCE: (EVIDENCE_FILE, *SEARCHED_FILES, "PROVENANCE.md"),
@@ -39,4 +43,10 @@ POPULATION_ATTRIBUTION = (
 # Short forms for the map's attribution control (the full ones are under the map).
 MAP_ATTRIBUTIONS = ("Batas/boundaries: BPS via OCHA HDX COD-AB (CC BY-IGO)", "Data: \u00a9 OpenStreetMap contributors (ODbL)")
 
-ATTRIBUTIONS = (BOUNDARY_ATTRIBUTION, OSM_ATTRIBUTION, CROSSWALK_ATTRIBUTION, POPULATION_ATTRIBUTION)
+SUPPLY_ATTRIBUTION = (
+    "Existing facilities: schools Kemendikbud/Dapodik (June 2019); puskesmas Kemenkes BPPSDMK (2019); "
+    "hospitals and markets © OpenStreetMap contributors, ODbL (2026, incomplete); KRL stations from the KRL GTFS "
+    "of Jabodetabek-Transit-Equity-Mapper (2026, CC BY 4.0)"
+)
+
+ATTRIBUTIONS = (BOUNDARY_ATTRIBUTION, OSM_ATTRIBUTION, CROSSWALK_ATTRIBUTION, POPULATION_ATTRIBUTION, SUPPLY_ATTRIBUTION)

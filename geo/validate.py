@@ -130,3 +130,37 @@ def validate_points(frame: gpd.GeoDataFrame, origin: str, kinds: tuple[str, ...]
         problems += check_crs(frame)
         problems += check_geometries(frame, None, kinds)
     raise_problems(origin, problems)
+
+
+def validate_facility_table(frame: pd.DataFrame, origin: str, required: tuple[str, ...], id_column: str) -> None:
+    """Raise DataError unless ``frame`` is a facility list with ``lon``/``lat`` columns.
+
+    Every row needs an id (unique); a position is both coordinates or neither
+    (the row's ``qa_flags`` then say ``no_coordinate``), and lies in the
+    Tangerang area unless its ``qa_flags`` say ``outside_regions``.
+    """
+    problems = check_columns(frame, required + ("lon", "lat"))
+    if problems:
+        raise_problems(origin, problems)
+    ids = frame[id_column].astype("string")
+    rows = pd.Series(range(2, len(frame) + 2), index=frame.index)  # file lines: the header is line 1
+    problems += [f"line {rows[i]}: {id_column} is empty" for i in ids.index[ids.isna() | (ids.str.strip() == "")]]
+    repeated = sorted(set(ids[ids.duplicated()].dropna()))
+    if repeated:
+        problems.append(f"{id_column} repeated: {', '.join(repeated)}")
+    lon, lat = (pd.to_numeric(frame[c], errors="coerce") for c in ("lon", "lat"))
+    unreadable = (lon.isna() & frame["lon"].notna()) | (lat.isna() & frame["lat"].notna())
+    problems += [f"line {rows[i]} ({id_column} {ids[i]}): lon/lat is not a number" for i in frame.index[unreadable]]
+    flags = frame["qa_flags"].fillna("").astype(str) if "qa_flags" in frame.columns else pd.Series("", index=frame.index)
+    half = lon.isna() != lat.isna()
+    unflagged_missing = lon.isna() & lat.isna() & ~flags.str.contains("no_coordinate") & ~unreadable
+    problems += [f"line {rows[i]} ({id_column} {ids[i]}): only one of lon/lat is given" for i in frame.index[half & ~unreadable]]
+    problems += [f"line {rows[i]} ({id_column} {ids[i]}): no position and no no_coordinate flag" for i in frame.index[unflagged_missing]]
+    x0, y0, x1, y1 = REGION_BOUNDS
+    away = lon.notna() & lat.notna() & ~(lon.between(x0, x1) & lat.between(y0, y1))
+    problems += [
+        f"line {rows[i]} ({id_column} {ids[i]}): position {lon[i]}, {lat[i]} lies outside the Tangerang area "
+        "without an outside_regions flag: are longitude and latitude swapped?"
+        for i in frame.index[away & ~flags.str.contains("outside_regions")]
+    ]
+    raise_problems(origin, problems)

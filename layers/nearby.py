@@ -15,6 +15,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from geo.config import METRIC_CRS
+from geo.supply import usable
 from layers.model import Precision
 
 EXACT, DESA, KECAMATAN, REGION = (p.value for p in Precision)
@@ -54,3 +55,18 @@ def nearby_sites(sites: gpd.GeoDataFrame, lat: float, lon: float, radius_m: floa
     area = area.assign(scope=[DESA if d == place["kode_desa"] else KECAMATAN for d in area["kode_desa"]])
     region = sites[(sites["precision"] == REGION) & (sites["kode_kab"] == place["kode_kab"])]
     return Nearby(within, pd.DataFrame(area.drop(columns="geometry")), pd.DataFrame(region.drop(columns="geometry")))
+
+
+# The existing facilities a resident asks about (schools up to SMP, health centres, markets, stations).
+NEAR_SUPPLY = ("sd", "smp_negeri", "smp_swasta", "puskesmas", "pasar", "krl")
+
+
+def nearby_supply(supply: gpd.GeoDataFrame, lat: float, lon: float, radius_m: float, kinds: tuple[str, ...] = NEAR_SUPPLY) -> gpd.GeoDataFrame:
+    """Existing facilities of ``kinds`` within ``radius_m`` of (lat, lon), nearest first, with ``distance_m``.
+
+    ``supply`` is :func:`geo.supply.load_supply`; flagged positions are never
+    given a distance (:func:`geo.supply.usable`).
+    """
+    points = usable(supply, kinds)
+    points = points.assign(distance_m=distances_m(points, lat, lon) if len(points) else [])
+    return points[points["distance_m"] <= radius_m].sort_values(["distance_m", "name"])

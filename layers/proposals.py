@@ -83,7 +83,8 @@ class Proposal:
         proposals ranked before it, so the column sums to ``covered_after -
         covered_before``) and the admin columns of the candidate.
     kept : tuple of str
-        Ids of the existing point sites, all fixed in the solution.
+        Ids of the existing point sites and supply facilities, all fixed in
+        the solution.
     left_out : pandas.DataFrame
         Existing sites not fixed because not located at a point
         (``precision, sites, reason``).
@@ -235,6 +236,7 @@ def program_proposal(
     in_named: bool = False,
     quotas: bool = False,
     time_limit_s: float = TIME_LIMIT_S,
+    supply: gpd.GeoDataFrame | None = None,
 ) -> Proposal:
     """Propose sites for one program's remaining target, on its region's demand.
 
@@ -266,6 +268,9 @@ def program_proposal(
         Restrict candidates to the kecamatan the program names (no
         restriction where it names none); require a new site in the area of
         each of its sites known only to an area.
+    supply : geopandas.GeoDataFrame, optional
+        Existing facilities of the layer's kind, kept fixed (see
+        :func:`propose_sites`).
 
     Returns
     -------
@@ -287,7 +292,7 @@ def program_proposal(
     own = existing[(existing["program"] == program_id) & targets.known_area_mask(existing, layers)]
     return propose_sites(
         cells, existing, radius_m, n_new=n_new, model=model, candidates=candidates,
-        quotas=imprecise_quotas(own) if quotas else None, time_limit_s=time_limit_s,
+        quotas=imprecise_quotas(own) if quotas else None, time_limit_s=time_limit_s, supply=supply,
     )  # fmt: skip
 
 
@@ -300,6 +305,7 @@ def propose_sites(
     candidates: gpd.GeoDataFrame | None = None,
     quotas: Mapping[str, int] | None = None,
     time_limit_s: float = TIME_LIMIT_S,
+    supply: gpd.GeoDataFrame | None = None,
 ) -> Proposal:
     """Propose locations for new sites with an spopt model, keeping existing point sites.
 
@@ -326,6 +332,10 @@ def propose_sites(
         p-median place exactly that many there, LSCP at least that many.
     time_limit_s : float, default TIME_LIMIT_S
         CBC time limit in seconds.
+    supply : geopandas.GeoDataFrame, optional
+        Existing facilities of the layer's kind (usable points with ``id``,
+        e.g. :func:`geo.supply.counterpart_sites`): fixed in the solution and
+        counted as covering before and after, like the existing sites.
 
     Returns
     -------
@@ -353,6 +363,8 @@ def propose_sites(
     if model != "lscp" and not (isinstance(n_new, (int, np.integer)) and n_new >= 1):
         raise DataError(f"The {MODEL_NAMES[model]} model needs a number of new sites of at least 1, got {n_new!r}")
     fixed, left_out = counted_sites(existing)
+    if supply is not None and len(supply):
+        fixed = pd.concat([fixed, supply[["id", "geometry"]].to_crs(config.METRIC_CRS)], ignore_index=True)
     candidates = candidate_sites(cells) if candidates is None else candidates.to_crs(config.METRIC_CRS)
     if n_new is not None and n_new > len(candidates):
         raise DataError(f"{n_new} new sites asked for but there are only {len(candidates)} candidate locations")

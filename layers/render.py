@@ -22,12 +22,13 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from geo import supply as existing_supply
 from geo.config import METRIC_CRS, PROGRAM_REGIONS
 from geo.display import GRID_DEGREES
 from layers import assets
 from layers.model import Layer, Precision
 from texts.numbers import format_number
-from texts.safe import html_text, script_string
+from texts.safe import html_text, script_json
 
 Translate = Callable[[str], str]
 
@@ -38,6 +39,8 @@ NO_DATA_FILL = "#f7f7f7"
 INSET_M = 90  # how far each further layer's outline is drawn inside the kecamatan
 AREA_DASH = {Precision.DESA.value: "4 4", Precision.KECAMATAN.value: "10 6"}
 CENTER = (-6.22, 106.55)
+# Supply kinds switched on when the existing facilities are shown; the others wait in the layer control.
+SUPPLY_SHOWN = ("smp_negeri", "puskesmas", "krl")
 MAP_CSS = """<style>.leaflet-control-attribution{font:10px/1.3 sans-serif}
 .leaflet-popup-content{font:13px/1.35 sans-serif}
 .leaflet-popup-content th{padding-right:8px;text-align:left;vertical-align:top}</style>"""
@@ -80,7 +83,7 @@ class _Script(MacroElement):
 
 def _attribution(m: folium.Map, sources: list[str]) -> None:
     text = " | ".join(html_text(s) for s in sources)
-    m.add_child(_Script("%s.attributionControl.addAttribution(%s);" % (m.get_name(), script_string(text))))
+    m.add_child(_Script("%s.attributionControl.addAttribution(%s);" % (m.get_name(), script_json(text))))
 
 
 def _props(frame: pd.DataFrame, columns: dict[str, Callable[[pd.Series], object]]) -> gpd.GeoDataFrame:
@@ -269,21 +272,65 @@ def _layer_rows(layers: list[Layer], lang: str) -> list[str]:
     ]
 
 
-def _legend(m, breaks: list[float], exact: bool, metric: str, present: list[Layer], region_count: int, t: Translate, lang: str, pop_note: str):
+def _legend(m, breaks: list[float], exact: bool, metric: str, present: list[Layer], region_count: int, t: Translate, lang: str, pop_note: str,
+            supply_rows: list[str] | None = None):
     choropleth = _class_rows(breaks, exact, lang) + [f"{_swatch(NO_DATA_FILL)}{html_text(t('no_data'))}", f"{_swatch(CONTEXT_FILL)}{html_text(t('context_only'))}"]
     precision = [f"{svg} {html_text(t(key))}" for svg, key in PRECISION_ROWS]
     _legend_box(m, t, [
         (t(f"metric_{metric}"), choropleth, pop_note),
         (t("precision"), precision, t("legend_region_sites").format(n=region_count)),
         (t("layers"), _layer_rows(present, lang), ""),
+        (t("supply_title"), supply_rows or [], t("supply_legend_note") if supply_rows else ""),
     ])
+
+
+class _PointRows(MacroElement):
+    """Circle markers made in the browser from ``[lon, lat, tooltip HTML]`` rows (a JSON array), added to the parent layer."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}(function (g, rows, style) { rows.forEach(function (r) {"
+        " L.circleMarker([r[1], r[0]], style).bindTooltip(r[2]).addTo(g); }); })"
+        "({{ this._parent.get_name() }}, {{ this.rows }}, {{ this.style }});{% endmacro %}"
+    )
+
+    def __init__(self, rows: str, style: str):
+        super().__init__()
+        self._name = "PointRows"
+        self.rows, self.style = rows, style
+
+
+def supply_layers(m, supply: gpd.GeoDataFrame, t: Translate, show: tuple[str, ...] = ()) -> list[str]:
+    """One toggleable layer of small circle markers per kind of existing facility; returns the legend rows.
+
+    ``supply`` is :func:`geo.supply.load_supply`; only usable positions are
+    drawn (flagged ones are listed by the page, never drawn as points). Kinds
+    in ``show`` start switched on. Each point carries only its escaped name,
+    so thousands of schools stay a compact client-side layer.
+    """
+    drawn = existing_supply.usable(supply)
+    rows = []
+    for kind_id, kind in existing_supply.KINDS.items():
+        points = drawn[drawn["kind"] == kind_id]
+        if points.empty:
+            continue
+        label = html_text(existing_supply.kind_label(kind_id, t))
+        icon = f'<i class="fa-solid fa-{html_text(kind.icon)}" style="color:{html_text(kind.color)};width:1.3em"></i>'
+        group = folium.FeatureGroup(name=f"{icon}{label} ({len(points)})", show=kind_id in show)
+        # [lon, lat, escaped name] per point, made into circle markers in the browser (as FastMarkerCluster does).
+        xy = points.geometry.set_precision(GRID_DEGREES)
+        data = script_json([[x, y, name] for x, y, name in zip(xy.x.round(6), xy.y.round(6), points["name"].map(html_text))])
+        style = script_json({"radius": 3, "weight": 1, "color": "#fff", "fillColor": kind.color, "fillOpacity": 0.9})
+        group.add_child(_PointRows(data, style))
+        group.add_to(m)
+        rows.append(f'<svg width="14" height="12"><circle cx="7" cy="6" r="4" fill="{html_text(kind.color)}"/></svg> {label}')
+    return rows
 
 
 def base_map(attributions: list[str]) -> folium.Map:
     """An empty map with offline assets and the data sources credited."""
     m = folium.Map(location=CENTER, zoom_start=10, tiles="OpenStreetMap", control_scale=True)
     assets.use_local_assets(m)
-    m.add_child(_Script("L.Icon.Default.imagePath = %s;" % script_string(assets.ICON_IMAGE_PATH)))
+    m.add_child(_Script("L.Icon.Default.imagePath = %s;" % script_json(assets.ICON_IMAGE_PATH)))
     _attribution(m, attributions)
     m.get_root().html.add_child(Element(MAP_CSS))
     return m
@@ -315,13 +362,15 @@ def build_map(
     outlines: dict[str, object] | None = None,
     references: dict[str, gpd.GeoDataFrame] | None = None,
     focus: gpd.GeoDataFrame | None = None,
+    supply: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """The dashboard map.
 
     ``kecamatan`` and ``desa`` are display-simplified boundaries; ``outlines``
     maps BPS codes to the (simplified) polygons that admin-level sites are drawn
     with. ``t`` translates label keys; ``lang`` picks layer labels. The view
-    fits ``focus`` (default: both program regions).
+    fits ``focus`` (default: both program regions). ``supply`` (existing
+    facilities, :func:`geo.supply.load_supply`) adds one layer per kind.
     """
     m = base_map(attributions)
     site_lists = _site_lists(sites, layers, lang)
@@ -331,8 +380,9 @@ def build_map(
     present = _site_layers(m, sites, layers, outlines or {}, t, lang)
     for lid, frame in (references or {}).items():
         _reference_layer(m, frame, layers[lid], t, lang)
+    supply_rows = supply_layers(m, supply, t, show=SUPPLY_SHOWN) if supply is not None else None
     region_count = int((sites["precision"] == Precision.REGION.value).sum())
-    _legend(m, breaks, exact, metric, present, region_count, t, lang, pop_note)
+    _legend(m, breaks, exact, metric, present, region_count, t, lang, pop_note, supply_rows)
     folium.LayerControl(collapsed=True).add_to(m)
     if focus is None or focus.empty:
         focus = kecamatan[kecamatan["kode_kab"].isin(PROGRAM_REGIONS)]
@@ -362,8 +412,9 @@ def build_near_map(
     outlines: dict[str, object],
     location: tuple[float, float] | None = None,
     radius_m: float = 3000,
+    supply: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
-    """The "near me" map: the radius circle around ``location`` and the given sites.
+    """The "near me" map: the radius circle around ``location``, the given sites and existing facilities (``supply``).
 
     It has a geolocation button; a position it finds is passed on as a map
     click, so the app receives it the same way as a click on the map.
@@ -374,6 +425,8 @@ def build_near_map(
         # Drawn before the sites, so a site at the very same spot stays on top and clickable.
         folium.Circle(location, radius=radius_m, color="#c62828", weight=2, fill=True, fill_opacity=0.04).add_to(m)
         folium.CircleMarker(location, radius=9, color="#c62828", weight=3, fill=True, fill_color="#ffffff", fill_opacity=1).add_to(m)
+    if supply is not None:
+        supply_layers(m, supply, t, show=tuple(existing_supply.KINDS))
     _site_layers(m, sites, layers, outlines, t, lang)
     folium.LayerControl(collapsed=True).add_to(m)
     control = assets.locate_control(position="topleft", setView="once", flyTo=False, strings={"title": t("locate_me")})
@@ -423,6 +476,7 @@ def build_coverage_map(
     outlines: dict[str, object],
     proposals: gpd.GeoDataFrame | None = None,
     focus: gpd.GeoDataFrame | None = None,
+    supply: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """The planners' map for one layer and radius.
 
@@ -431,7 +485,8 @@ def build_coverage_map(
     the nearest counted site). The covered area, the layer's sites and any
     model ``proposals`` (points in any CRS, with ``rank``, ``label`` and
     ``added_population``) are drawn on top; proposals are labelled as model
-    proposals, never as plans.
+    proposals, never as plans. ``supply`` is the existing facilities the
+    coverage counts (:func:`geo.supply.counterpart_sites`).
     """
     m = base_map(attributions)
     if mode == "distance":
@@ -464,6 +519,7 @@ def build_coverage_map(
                        style_function=lambda f: {"color": COVERED_FILL, "weight": 1.5, "fillColor": COVERED_FILL, "fillOpacity": 0.25}).add_to(m)
     _admin_lines(m, kecamatan, t, "kecamatan", 1)
     present = _site_layers(m, sites, {layer.id: layer}, outlines, t, lang)
+    supply_rows = supply_layers(m, supply, t, show=tuple(existing_supply.KINDS)) if supply is not None else []
     proposal_rows = []
     if proposals is not None and len(proposals):
         _proposal_layer(m, proposals.to_crs("EPSG:4326"), coverage.radius_m, t, lang)
@@ -472,6 +528,7 @@ def build_coverage_map(
         (title, rows, ""),
         (t("covered_area"), [f"{_swatch(COVERED_FILL)}{html_text(t('within_radius').format(r=format_number(coverage.radius_m / 1000, lang)))}"], t("coverage_counts_exact")),
         (t("layers"), _layer_rows(present, lang) + proposal_rows, t("proposal_note") if proposal_rows else ""),
+        (t("supply_title"), supply_rows, t("supply_legend_note") if supply_rows else ""),
     ])
     folium.LayerControl(collapsed=True).add_to(m)
     focus = kecamatan if focus is None or focus.empty else focus

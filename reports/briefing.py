@@ -29,6 +29,7 @@ from layers.evidence import load_evidence, load_searched
 from layers.evidence_places import resolve_places
 from layers.program_status import apply_judgement, judge
 from reports.briefing_evidence import area_evidence
+from reports.briefing_supply import supply_table
 from texts.numbers import format_number
 from texts.catalog import REPORT_LABELS as LABELS
 from layers.registry import load_layers
@@ -106,6 +107,7 @@ class Briefing:
     attributions: tuple[str, ...]
     lang: str = "id"
     evidence: pd.DataFrame | None = None  # "Yang terjadi di sini": reports.briefing_evidence.area_evidence
+    supply: pd.DataFrame | None = None  # existing facilities per kecamatan (reports.briefing_supply)
 
 
 def load_briefing_inputs(store: SiteStore, lang: str = "id", root: Path | None = None) -> BriefingInputs:
@@ -135,13 +137,16 @@ def kecamatan_briefing(
     inputs: BriefingInputs,
     coverage: pd.DataFrame | None = None,
     today: str | None = None,
+    supply: gpd.GeoDataFrame | None = None,
 ) -> Briefing:
     """The briefing for a kecamatan (7-digit BPS code) or a whole region (4-digit code).
 
     ``coverage`` is an optional table with a ``kode_kec`` column (e.g. service
     coverage per kecamatan); its rows for the area are passed through as they
     are. ``today`` (ISO date) fixes the generated date, for reproducible
-    files. Raises :class:`DataError` for a code outside Tangsel and Kabupaten
+    files. ``supply`` (existing facilities, :func:`geo.supply.load_supply`)
+    adds their counts per kecamatan (:mod:`reports.briefing_supply`).
+    Raises :class:`DataError` for a code outside Tangsel and Kabupaten
     Tangerang, the two regions with a program document.
     """
     code = str(code_or_region).strip()
@@ -195,6 +200,7 @@ def kecamatan_briefing(
         map_units=_map_units(kec, area_codes),
         coverage=_area_coverage(coverage, area_codes),
         generated=today or date.today().isoformat(),
+        supply=None if supply is None else supply_table(supply, kec, area_codes, lang),
         attributions=(citation, *ATTRIBUTIONS),
         lang=lang,
         evidence=None if inputs.evidence is None else area_evidence(

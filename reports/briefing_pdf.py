@@ -27,6 +27,8 @@ from geo.config import METRIC_CRS
 from reports.briefing import LEVEL_KECAMATAN, MAP_MARGIN, Briefing, label, open_targets, sites_here
 from layers.model import Precision, ProgramStatus, SiteStatus
 from layers.progress import status_label
+from reports.briefing_supply import supply_sources
+from texts.catalog import translator
 from texts.numbers import format_number
 
 FONT = "DejaVu"
@@ -223,9 +225,20 @@ def briefing_pdf(briefing: Briefing) -> bytes:
         _section(pdf, label("coverage_title", lang))
         rows = [[_cell(v, lang) for v in row] for row in briefing.coverage.itertuples(index=False)]
         _table(pdf, [[str(c) for c in briefing.coverage.columns], *rows])
+    _supply(pdf, briefing)
     _status_summary(pdf, briefing)
     _sources(pdf, briefing)
     return bytes(pdf.output())
+
+
+def _supply(pdf: FPDF, briefing: Briefing) -> None:
+    """Existing facilities per kecamatan of the area, each column with its source and year (:mod:`reports.briefing_supply`)."""
+    if briefing.supply is None:
+        return
+    t = translator(briefing.lang)
+    _section(pdf, t("briefing_supply_title"), f"{t('briefing_supply_note')} {supply_sources(briefing.lang)}")
+    shown = briefing.supply.drop(columns="kode_kec")
+    _table(pdf, [[str(c) for c in shown.columns], *([_cell(v, briefing.lang) for v in row] for row in shown.itertuples(index=False))])
 
 
 def _cell(value, lang: str) -> str:

@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from reports.briefing import LEVEL_KECAMATAN, Briefing, label, open_targets, sites_here
 from reports.export import workbook_bytes, write_sheet
 from texts.safe import cell_text
+from reports.briefing_supply import supply_headers
+from texts.catalog import translator
 from layers.model import ProgramStatus
 from layers.progress import status_label
 
@@ -43,6 +45,8 @@ def briefing_xlsx(briefing: Briefing) -> bytes:
         write_sheet(workbook, label("sheet_evidence", lang), briefing.evidence.map(cell_text), _evidence_headers(lang))
     if briefing.coverage is not None:
         write_sheet(workbook, label("sheet_coverage", lang), briefing.coverage)
+    if briefing.supply is not None:
+        write_sheet(workbook, translator(lang)("briefing_supply_title"), briefing.supply, supply_headers(lang))
     return workbook_bytes(workbook)
 
 

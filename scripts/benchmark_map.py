@@ -34,7 +34,7 @@ def payload(at: AppTest) -> int:
     return len(component.proto.json_args.encode("utf-8"))
 
 
-def rerun_times(runs: int) -> tuple[float, list[float], int, int]:
+def rerun_times(runs: int) -> tuple[float, list[float], int, int, int]:
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=300)
     start = time.perf_counter()
     at.run()
@@ -43,6 +43,8 @@ def rerun_times(runs: int) -> tuple[float, list[float], int, int]:
     desa_at = at.checkbox(key="f_desa").check().run()
     desa_size = payload(desa_at)
     at.checkbox(key="f_desa").uncheck().run()
+    supply_size = payload(at.checkbox(key="f_supply").check().run())
+    at.checkbox(key="f_supply").uncheck().run()
     times = []
     for _ in range(runs):
         for key, value in FILTERS:
@@ -51,7 +53,7 @@ def rerun_times(runs: int) -> tuple[float, list[float], int, int]:
             widget.set_value(value).run()
             times.append(time.perf_counter() - start)
         at.selectbox(key="f_metric").set_value("sites").run()
-    return cold, times, default_size, desa_size
+    return cold, times, default_size, desa_size, supply_size
 
 
 def first_paint(url: str) -> float:
@@ -76,13 +78,15 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["PETA_STORE"] = str(Path(tmp) / "sites.sqlite")
-        cold, times, default_size, desa_size = rerun_times(args.runs)
-    print(f"default view payload: {default_size / 1024:.0f} KiB (with desa boundaries: {desa_size / 1024:.0f} KiB)")
+        cold, times, default_size, desa_size, supply_size = rerun_times(args.runs)
+    print(f"default view payload: {default_size / 1024:.0f} KiB (with desa boundaries: {desa_size / 1024:.0f} KiB, "
+          f"with existing facilities: {supply_size / 1024:.0f} KiB)")
     print(f"first run (loading, simplifying, seeding): {cold:.2f} s")
     print(f"filter change rerun over {len(times)} changes: median {statistics.median(times):.2f} s, max {max(times):.2f} s")
     if args.browser:
         print(f"browser first paint of the map: {first_paint(args.url):.2f} s")
     print(json.dumps({"payload_kib": round(default_size / 1024), "desa_payload_kib": round(desa_size / 1024),
+                      "supply_payload_kib": round(supply_size / 1024),
                       "filter_median_s": round(statistics.median(times), 2), "filter_max_s": round(max(times), 2)}))
 
 

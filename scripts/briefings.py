@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))  # run as a file, the project root is not on the p
 
 from geo.boundaries import load_kecamatan  # noqa: E402
 from geo.errors import run_command  # noqa: E402
+from geo.supply import load_supply  # noqa: E402
 from reports.briefing import briefing_areas, kecamatan_briefing, load_briefing_inputs  # noqa: E402
 from reports.briefing_pdf import briefing_pdf  # noqa: E402
 from layers.catalog import load_catalog  # noqa: E402
@@ -42,9 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         inputs = load_briefing_inputs(store, args.lang)
         args.out.mkdir(parents=True, exist_ok=True)
         areas = briefing_areas(inputs.kecamatan)
+        facilities = load_supply()
         for code, name in areas:
             slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-            (args.out / f"{code}-{slug}.pdf").write_bytes(briefing_pdf(kecamatan_briefing(code, inputs)))
+            (args.out / f"{code}-{slug}.pdf").write_bytes(briefing_pdf(kecamatan_briefing(code, inputs, supply=facilities)))
         return f"{len(areas)} briefing PDFs written to {args.out} in {time.perf_counter() - start:.1f} s"
 
     return run_command(write_all, "Briefings not written")

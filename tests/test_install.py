@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from geo.sources import FILES
 from geo import install
 from geo.config import PROJECT_ROOT
 from geo.errors import DataError

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from texts.safe import (
-    MISSING, cell_frame, cell_text, csv_bytes, has_control, html_text, http_url, markdown_link, markdown_text, script_string,
+    MISSING, cell_frame, cell_text, csv_bytes, has_control, html_text, http_url, markdown_link, markdown_text, script_json,
 )
 
 WJ = "\u2060"  # word joiner: invisible, splits what Streamlit would rewrite after parsing
@@ -43,14 +43,19 @@ def test_html_text_of_numbers_is_their_plain_text():
     assert html_text(3) == "3" and html_text(2.5) == "2.5"
 
 
-# --- script_string ---
+# --- script_json ---
 
 
-@pytest.mark.parametrize("text", ["</script><script>alert(1)</script>", "<!-- x", "a & b > c", "\u2028\u2029", 'say "hi" \\ n'])
-def test_script_string_cannot_leave_the_script_and_reads_back_as_the_text(text):
-    literal = script_string(text)
+@pytest.mark.parametrize(
+    "value",
+    ["</script><script>alert(1)</script>", "<!-- x", "a & b > c", "\u2028\u2029", 'say "hi" \\ n', "{{ 7*7 }} {% if %} {# x #}",
+     [[106.7, -6.2, "Pos {{x}} </script>"]], {"nama": "a\"}{b", "n": {"m": 1}}],
+)  # fmt: skip
+def test_script_json_cannot_leave_the_script_or_open_a_template_and_reads_back(value):
+    literal = script_json(value)
     assert not set("<>&") & set(literal) and "\u2028" not in literal
-    assert json.loads(literal) == text
+    assert not any(mark in literal for mark in ("{{", "{%", "{#"))
+    assert json.loads(literal) == value
 
 
 # --- markdown_text ---

@@ -172,7 +172,66 @@ STRINGS: dict[str, dict[str, str]] = {
         "ev_near_none": "Tidak ada bukti yang menyebut tempat ini.",
         # --- evregister ---
         # --- supply ---
+        "supply_title": "Fasilitas yang sudah ada",
+        "supply_legend_note": "Posisi bertanda (tanpa koordinat, di luar wilayah, di wilayah lain dari yang tercatat, titik yang dipakai 5 sekolah atau lebih, RS ganda) tidak digambar dan tidak dihitung jaraknya.",
+        "supply_kind_sd": "SD (negeri & swasta)",
+        "supply_kind_smp_negeri": "SMP negeri",
+        "supply_kind_smp_swasta": "SMP swasta",
+        "supply_kind_sma_smk": "SMA/SMK (negeri & swasta)",
+        "supply_kind_puskesmas": "Puskesmas",
+        "supply_kind_rs": "Rumah sakit",
+        "supply_kind_pasar": "Pasar",
+        "supply_kind_krl": "Stasiun KRL",
+        "show_supply": "Fasilitas yang sudah ada (sekolah, puskesmas, RS, pasar, KRL)",
+        "supply_counts_title": "Fasilitas yang sudah ada: digambar dan bertanda",
+        "supply_counts_help": "Hanya posisi tanpa tanda masalah yang digambar sebagai titik dan dipakai untuk jarak dan cakupan; posisi bertanda dihitung dan didaftar di sini.",
+        "supply_col_kind": "Jenis",
+        "supply_col_drawn": "Digambar",
+        "supply_col_flagged": "Posisi bertanda",
+        "supply_col_source": "Sumber",
+        "supply_col_year": "Tahun data",
+        "supply_col_problem": "Masalah posisi",
+        "supply_col_flags": "Tanda QA sumber",
+        "supply_problem_no_coordinate": "tanpa koordinat",
+        "supply_problem_outside_regions": "di luar ketiga wilayah",
+        "supply_problem_other_region_than_listed": "di wilayah lain dari yang tercatat",
+        "supply_problem_point_shared": "titik dipakai 5 sekolah atau lebih (titik pengganti)",
+        "supply_problem_duplicate": "kemungkinan ganda",
+        "near_supply_title": "Fasilitas yang sudah ada di dekat saya",
+        "near_supply_help": "SD, SMP, puskesmas, pasar dan stasiun KRL dalam radius, terdekat dulu; tiap baris dengan sumber dan tahun datanya. Posisi bertanda tidak diberi jarak.",
+        "near_supply_none": "Tidak ada fasilitas dengan posisi yang dapat dipakai dalam radius ini.",
+        "near_supply_distance": "Jarak",
+        "coverage_supply_note": "Dihitung bersama {n} fasilitas yang sudah ada: {kinds}. {flagged} posisi bertanda tidak dihitung.",
+        "coverage_no_supply": "Lapisan ini tidak punya padanan fasilitas yang sudah ada; hanya lokasi janji bertitik pasti yang dihitung.",
+        "col_facilities": "Fasilitas",
+        "col_per_facility": "Penduduk per fasilitas",
+        "col_beyond_pct": "% di luar radius",
+        "need_title_smp": "Janji vs kebutuhan: SMP negeri",
+        "need_title_puskesmas": "Janji vs kebutuhan: puskesmas (tsl-1-2-06)",
+        "need_help_smp": "Berapa penduduk yang baru masuk radius {radius} km dari SMP negeri bila SMP baru dibangun: di 4 kecamatan yang dijanjikan, di lokasi yang direncanakan menurut bukti, dan di lokasi terbaik menurut model. SMP negeri yang sudah ada ({year}) tetap; letak di dalam kecamatan atau kelurahan tidak diketahui, jadi ditunjukkan rentangnya: penduduk yang baru terjangkau bila tiap SMP berada di letak terburuk dan terbaik wilayahnya (kisi {spacing} m).",
+        "need_help_puskesmas": "Janji tsl-1-2-06 menyebut jaringan puskesmas tanpa tempat, jadi hanya model yang dapat dihitung: berapa penduduk yang baru masuk radius {radius} km dari puskesmas bila puskesmas yang tidak ada dalam data ditempatkan di lokasi terbaik. Puskesmas dalam data ({year}) tetap; puskesmas yang dibuka sesudahnya tidak ada dalam data.",
+        "need_gap": "Janji menyebut {word} {stated}; data {source} ({year}) memuat {existing} di wilayah ini, jadi model menempatkan {n}.",
+        "need_exact": "Model menghitung sel 1 km terjangkau bila titik tengahnya terjangkau; semua angka lalu diukur persis dengan luas, jadi letak terbaik suatu wilayah bisa sedikit melampaui model.",
+        "need_demand": "Permintaan = seluruh penduduk (tidak ada data per kelompok umur). {population}",
+        "need_option": "Pilihan",
+        "need_sites": "Fasilitas baru",
+        "need_low": "Letak terburuk",
+        "need_high": "Letak terbaik",
+        "need_promised": "Janji: 1 di tiap kecamatan {names}",
+        "need_planned": "Rencana menurut bukti: 1 di tiap kelurahan {names} ({evidence})",
+        "need_planned_none": "Tidak ada rencana lokasi tingkat kelurahan dalam bukti yang terpasang.",
+        "need_model": "Model: {n} lokasi terbaik di seluruh {region} (MCLP)",
+        "need_areas": "Per wilayah (satu fasilitas saja)",
+        "need_area": "Wilayah",
+        "need_computing": "Menghitung janji vs kebutuhan …",
+        "briefing_supply_title": "Fasilitas yang sudah ada",
+        "briefing_supply_note": "Jumlah fasilitas dengan posisi yang dapat dipakai per kecamatan; posisi bertanda tidak dihitung. Sumber dan tahun di tiap kolom.",
         # --- catalog ---
+        # --- readmaps ---
+        # --- trackbrief ---
+        # --- scaleregister ---
+        # --- scalemap ---
+        # --- compare ---
         "page_kelola": "Kelola data (perencana)",
         "planner_login": "Masuk sebagai perencana",
         "logged_in_as": "Masuk sebagai **{name}**.",
@@ -500,7 +559,66 @@ STRINGS: dict[str, dict[str, str]] = {
         "ev_near_none": "No evidence names this place.",
         # --- evregister ---
         # --- supply ---
+        "supply_title": "Existing facilities",
+        "supply_legend_note": "Flagged positions (no coordinate, outside the regions, in another region than listed, a point shared by 5 or more schools, a hospital mapped twice) are not drawn and get no distance.",
+        "supply_kind_sd": "Primary schools (state & private)",
+        "supply_kind_smp_negeri": "State junior secondary schools",
+        "supply_kind_smp_swasta": "Private junior secondary schools",
+        "supply_kind_sma_smk": "Senior secondary & vocational schools",
+        "supply_kind_puskesmas": "Community health centres (puskesmas)",
+        "supply_kind_rs": "Hospitals",
+        "supply_kind_pasar": "Markets",
+        "supply_kind_krl": "KRL commuter-rail stations",
+        "show_supply": "Existing facilities (schools, puskesmas, hospitals, markets, KRL)",
+        "supply_counts_title": "Existing facilities: drawn and flagged",
+        "supply_counts_help": "Only positions without a problem flag are drawn as points and used for distances and coverage; flagged positions are counted and listed here.",
+        "supply_col_kind": "Kind",
+        "supply_col_drawn": "Drawn",
+        "supply_col_flagged": "Flagged positions",
+        "supply_col_source": "Source",
+        "supply_col_year": "Data year",
+        "supply_col_problem": "Position problem",
+        "supply_col_flags": "Source QA flags",
+        "supply_problem_no_coordinate": "no coordinate",
+        "supply_problem_outside_regions": "outside the three regions",
+        "supply_problem_other_region_than_listed": "in another region than listed",
+        "supply_problem_point_shared": "point shared by 5 or more schools (placeholder)",
+        "supply_problem_duplicate": "possible duplicate",
+        "near_supply_title": "Existing facilities near me",
+        "near_supply_help": "Primary and junior secondary schools, puskesmas, markets and KRL stations within the radius, nearest first, each with its source and data year. Flagged positions get no distance.",
+        "near_supply_none": "No facility with a usable position within this radius.",
+        "near_supply_distance": "Distance",
+        "coverage_supply_note": "Counted together with {n} existing facilities: {kinds}. {flagged} flagged positions are not counted.",
+        "coverage_no_supply": "This layer has no existing counterpart; only promised sites with an exact point are counted.",
+        "col_facilities": "Facilities",
+        "col_per_facility": "Population per facility",
+        "col_beyond_pct": "% beyond the radius",
+        "need_title_smp": "Promise vs need: state junior secondary schools",
+        "need_title_puskesmas": "Promise vs need: puskesmas (tsl-1-2-06)",
+        "need_help_smp": "How many people newly come within {radius} km of a state junior secondary school (SMP negeri) if new ones are built: in the 4 promised districts, at the sites planned according to the evidence, and at the model's best sites. Existing state schools ({year}) stay; the position inside a district or village is unknown, so the range is shown: the people newly within reach with every school at the worst and at the best position of its area ({spacing} m lattice).",
+        "need_help_puskesmas": "Promise tsl-1-2-06 names a network of puskesmas without places, so only the model can be measured: how many people newly come within {radius} km of a puskesmas if those missing from the data stood at the best sites. Puskesmas in the data ({year}) stay; any opened since are not in it.",
+        "need_gap": "The promise names {word} {stated}; the {source} data ({year}) hold {existing} in this region, so the model places {n}.",
+        "need_exact": "The model counts a 1 km square as reached when its centre is; all figures are then measured exactly by area, so the best position in an area can slightly exceed the model.",
+        "need_demand": "Demand = total population (no age breakdown is available). {population}",
+        "need_option": "Option",
+        "need_sites": "New facilities",
+        "need_low": "Worst position",
+        "need_high": "Best position",
+        "need_promised": "Promise: 1 in each district {names}",
+        "need_planned": "Planned per the evidence: 1 in each village {names} ({evidence})",
+        "need_planned_none": "No village-level planned site in the installed evidence.",
+        "need_model": "Model: best {n} sites anywhere in {region} (MCLP)",
+        "need_areas": "Per area (one facility alone)",
+        "need_area": "Area",
+        "need_computing": "Computing promise vs need …",
+        "briefing_supply_title": "Existing facilities",
+        "briefing_supply_note": "Facilities with a usable position per district; flagged positions are not counted. Source and year in each column.",
         # --- catalog ---
+        # --- readmaps ---
+        # --- trackbrief ---
+        # --- scaleregister ---
+        # --- scalemap ---
+        # --- compare ---
         "page_kelola": "Manage data (planners)",
         "planner_login": "Planner login",
         "logged_in_as": "Logged in as **{name}**.",
@@ -807,6 +925,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ev_status_dalam_proses": "Berjalan",
         "ev_status_terpenuhi": "Selesai (bagian ini)",
         "ev_status_gagal": "Gagal/terganggu",
+        # --- trackbrief ---
+        # --- compare ---
+        # --- scalemap ---
+        # --- supply ---
     },
     "en": {
         **VOCABULARY["en"],
@@ -905,6 +1027,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ev_status_dalam_proses": "Under way",
         "ev_status_terpenuhi": "Done (this part)",
         "ev_status_gagal": "Failed/disrupted",
+        # --- trackbrief ---
+        # --- compare ---
+        # --- scalemap ---
+        # --- supply ---
     },
 }
 
@@ -1110,6 +1236,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         # --- evregister ---
         # --- supply ---
         # --- catalog ---
+        # --- readmaps ---
+        # --- trackbrief ---
+        # --- scaleregister ---
+        # --- scalemap ---
+        # --- compare ---
     },
     "en": {
         # --- targets ---
@@ -1278,6 +1409,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         # --- evregister ---
         # --- supply ---
         # --- catalog ---
+        # --- readmaps ---
+        # --- trackbrief ---
+        # --- scaleregister ---
+        # --- scalemap ---
+        # --- compare ---
     },
 }
 

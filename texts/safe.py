@@ -26,6 +26,8 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=&])")
 _WORD_JOINER = "\u2060"
 _REWRITTEN = re.compile(r"(?<=:)(?=\S)|(?i:(?<=www))(?=\.)|(?<=@)(?=\S)")  # "http://", ":smile:", "www.", "a@b.org"
 _ARROW = re.compile(r"(?<![^\s\ufeff])(<->|->|<-|--|>=|<=|~=)(?![^\s\ufeff])")  # JavaScript's \s also matches U+FEFF
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_SCRIPT_UNSAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&{}"})
 # OWASP CSV injection: a cell starting with "=", "+", "-", "@", tab or carriage return is read as a formula by
 # spreadsheet programs; so is one after leading blanks (a spreadsheet may trim them) or in full width (some locales).
 _FORMULA = re.compile(r"[\t\r]|\s*[=+\-@\uff1d\uff0b\uff0d\uff20]")
@@ -40,9 +42,14 @@ def html_text(value: object) -> str:
     return MISSING if is_missing(value) else html.escape(str(value), quote=True)
 
 
-def script_string(text: str) -> str:
-    """A JavaScript string literal for ``text`` that is safe inside an HTML ``<script>`` (no "</script>", "<!--")."""
-    return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def script_json(value: object) -> str:
+    """``value`` as a JavaScript literal (JSON) to paste into a folium script.
+
+    Inside its strings "<", ">" and "&" are escaped, so no "</script>" or "<!--" can end the HTML script, and so are
+    "{" and "}", because folium renders every script as a Jinja template once more (JSON's own braces never form
+    "{{", "{%" or "{#").
+    """
+    return _JSON_STRING.sub(lambda m: m[0].translate(_SCRIPT_UNSAFE), json.dumps(value, separators=(",", ":")))
 
 
 def markdown_text(value: object) -> str:

@@ -20,6 +20,7 @@ from reports.briefing import LEVEL_KECAMATAN, Briefing, briefing_areas, label, o
 from layers.model import ProgramStatus
 from layers.progress import evidence_link, status_label
 from texts.numbers import format_number
+from reports.briefing_supply import supply_sources
 from texts.safe import markdown_link, markdown_text
 from views import data
 from views.promise_page import evidence_table
@@ -97,6 +98,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
     region_sites(briefing, lang)
     happened_here(briefing, t, lang)
     coverage(briefing, t, lang)
+    supply(briefing, t, lang)
     status_summary(briefing, lang)
     sources(briefing, lang)
 
@@ -248,6 +250,16 @@ def coverage(briefing: Briefing, t: Callable[[str], str], lang: str) -> None:
         return
     st.caption(t("briefing_coverage_help"))
     shown = briefing.coverage.drop(columns="kode_kec")
+    _table({c: [_number(v, lang) for v in shown[c]] for c in shown.columns})
+
+
+def supply(briefing: Briefing, t: Callable[[str], str], lang: str) -> None:
+    """Existing facilities per kecamatan of the area (:mod:`reports.briefing_supply`)."""
+    if briefing.supply is None:
+        return
+    st.subheader(t("briefing_supply_title"), anchor=False)
+    st.caption(markdown_text(f"{t('briefing_supply_note')} {supply_sources(lang)}"))
+    shown = briefing.supply.drop(columns="kode_kec")
     _table({c: [_number(v, lang) for v in shown[c]] for c in shown.columns})
 
 

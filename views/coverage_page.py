@@ -8,14 +8,14 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import sources
+from geo import sources, supply as existing_supply
 from geo.errors import DataError
 from layers import proposals as model, targets
 from layers.registry import program_layers
 from layers.render import build_coverage_map
 from texts.numbers import format_number, format_share
 from texts.safe import markdown_text
-from views import data
+from views import data, need_view
 from views.state import Param
 
 MODELS = ("mclp", "lscp", "pmedian")
@@ -60,10 +60,12 @@ def _confidence(value: str, t: Callable[[str], str]) -> str:
         return value
 
 
-def population_note(t: Callable[[str], str]) -> str:
-    """Years and confidence of the population behind the demand grid."""
+def population_note(t: Callable[[str], str], regions: tuple[str, ...] | None = None) -> str:
+    """Years and confidence of the population behind the demand grid (of ``regions``, default all)."""
     parts = []
     for s in data.demand().sources:
+        if regions is not None and s.kode_kab not in regions:
+            continue
         years = ", ".join(str(y) for y in s.years)
         shares = ", ".join(str(y) if y else t("year_unknown") for y in s.share_years)
         confidence = ", ".join(_confidence(c, t) for c in s.confidence)
@@ -94,6 +96,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
     b.metric(f"{t('covered_people')} ({format_share(result.share, lang)})", format_number(result.covered, lang, 0))
     c.metric(t("uncovered_people"), format_number(result.uncovered, lang, 0))
     d.metric(t("sites_counted"), result.sites_counted)
+    supply_note(layer_id, result, t)
     if len(result.left_out):
         st.warning(t("left_out_note").format(n=int(result.left_out["sites"].sum())))
         st.dataframe(
@@ -110,12 +113,15 @@ def render(t: Callable[[str], str], lang: str) -> None:
         desa=admin["desa_display"], coverage=result, layer=layer, sites=layer_sites, mode=mode, t=t, lang=lang,
         attributions=list(sources.MAP_ATTRIBUTIONS), outlines=admin["outlines"],
         proposals=proposal.sites if proposal is not None else None,
+        supply=existing_supply.counterpart_sites(data.supply(), layer_id),
     )
     with map_slot:
         st_folium(fmap, key="coverage_map", height=560, use_container_width=True, returned_objects=[])
     if proposal is not None:
         proposal_table(proposal, t, lang)
     kecamatan_table(result, t)
+    if layer_id in need_view.PANELS:
+        need_view.panel(layer_id, radius, t, lang, population_note(t, (data.catalog().program(need_view.PANELS[layer_id].program).region,)))
 
 
 def proposal_controls(t: Callable[[str], str], lang: str, layer_id: str, radius: float, layer_sites: pd.DataFrame):
@@ -173,6 +179,18 @@ def proposal_table(proposal, t: Callable[[str], str], lang: str) -> None:
     right.download_button(t("download_geojson"), model.to_geojson(proposal), "usulan-lokasi.geojson", "application/geo+json", key="c_dl_geojson")
 
 
+def supply_note(layer_id: str, result, t: Callable[[str], str]) -> None:
+    """Which existing facilities the coverage counts besides the promised sites, and how many positions were not used."""
+    kinds = existing_supply.COUNTERPARTS.get(layer_id, ())
+    if not kinds:
+        st.caption(t("coverage_no_supply"))
+        return
+    frame = data.supply()
+    flagged = int((existing_supply.flagged(frame)["kind"].isin(kinds)).sum())
+    names = "; ".join(existing_supply.kind_label(k, t) for k in kinds)
+    st.caption(markdown_text(t("coverage_supply_note").format(n=result.supply_counted, kinds=names, flagged=flagged)))
+
+
 def kecamatan_table(result, t: Callable[[str], str]) -> None:
     st.markdown(f"#### {t('coverage_by_kecamatan')}")
     table = result.kecamatan.sort_values("share")
@@ -181,6 +199,8 @@ def kecamatan_table(result, t: Callable[[str], str]) -> None:
             t("kecamatan"): table["kecamatan"], t("region"): [data.region_name(k) for k in table["kode_kab"]],
             t("population_est"): table["population"].round().astype(int), t("covered_people"): table["covered"].round().astype(int),
             t("uncovered_people"): table["uncovered"].round().astype(int), t("covered_pct"): (100 * table["share"]).round(1),
+            t("col_facilities"): table["facilities"], t("col_per_facility"): table["per_facility"].round(),
+            t("col_beyond_pct"): (100 * table["beyond"]).round(1),
         }),
         hide_index=True, width="stretch",
     )

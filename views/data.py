@@ -8,12 +8,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import boundaries, config
+from geo import boundaries, config, supply as existing_supply
 from geo.coverage import Coverage, coverage as compute_coverage
 from geo.demand import Demand, build_demand
 from geo.display import simplify_for_display
 from layers.catalog import Catalog, load_catalog
-from layers import proposals as location_models, targets
+from layers import need, proposals as location_models, targets
 from layers.model import Layer
 from layers.registry import load_layers, reference_layers
 from register.seed import ensure_seeded
@@ -130,6 +130,36 @@ def _demand(root: str) -> Demand:
     return build_demand(config.PROGRAM_REGIONS, root=root)
 
 
+def supply() -> gpd.GeoDataFrame:
+    """Every existing facility (:func:`geo.supply.load_supply`), loaded once per process."""
+    return _supply(str(config.data_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _supply(root: str) -> gpd.GeoDataFrame:
+    return existing_supply.load_supply(root, admin()["desa"])
+
+
+def promise_need(program_id: str, layer_id: str, radius_m: float, model_counts: tuple[int, ...]) -> tuple[list[need.Option], list[str]]:
+    """Promise vs need for a program against a layer's facilities (:func:`layers.need.promise_vs_need`) and the evidence ids of its planned sites (cached)."""
+    return _promise_need(*_key(), program_id, layer_id, float(radius_m), model_counts)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _promise_need(path: str, revision: int, program_id: str, layer_id: str, radius_m: float, model_counts: tuple[int, ...]):
+    program, a = catalog().program(program_id), admin()
+    cells = demand().cells
+    frame = _sites(path, revision)
+    promised_sites = targets.coverage_sites(frame[frame["layer"] == layer_id])
+    fixed = pd.concat([existing_supply.counterpart_sites(supply(), layer_id)[["id", "geometry"]], promised_sites[["id", "geometry"]]])
+    names = a["kecamatan"].set_index("kode_kec")["kecamatan"]
+    planned, ids = need.planned_desa(evidence(), evidence_places()[0], program_id)
+    options = need.promise_vs_need(
+        cells[cells["kode_kab"] == program.region], fixed, radius_m, {c: names[c] for c in program.kecamatan}, planned, model_counts
+    )
+    return options, ids
+
+
 def coverage(layer_id: str, radius_m: float) -> Coverage:
     """Coverage of a layer's sites within ``radius_m`` (:func:`layers.targets.coverage_inputs`; cached)."""
     return _coverage(*_key(), layer_id, float(radius_m))
@@ -138,7 +168,7 @@ def coverage(layer_id: str, radius_m: float) -> Coverage:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _coverage(path: str, revision: int, layer_id: str, radius_m: float) -> Coverage:
     cells, sites = targets.coverage_inputs(demand().cells, _sites(path, revision), catalog(), layers(), layer_id)
-    return compute_coverage(cells, sites, radius_m)
+    return compute_coverage(cells, sites, radius_m, supply=existing_supply.counterpart_sites(supply(), layer_id))
 
 
 def targets_table() -> pd.DataFrame:
@@ -161,6 +191,7 @@ def _proposal(path, revision, layer_id, program_id, radius_m, model, n_new, in_n
     return location_models.program_proposal(
         demand().cells, _sites(path, revision), admin()["kecamatan"], catalog(), layers(), layer_id, program_id,
         radius_m, model=model, n_new=n_new, in_named=in_named, quotas=quotas,
+        supply=existing_supply.counterpart_sites(supply(), layer_id),
     )  # fmt: skip
 
 
@@ -245,7 +276,7 @@ def _briefing(path: str, revision: int, code: str, lang: str, today: str) -> Bri
         catalog(), layers(), a["kecamatan"], a["population"], _sites(path, revision), _progress(path, revision, lang), lang,
         evidence(), evidence_places()[0],
     )
-    return kecamatan_briefing(code, inputs, coverage=_briefing_coverage(path, revision, lang), today=today)
+    return kecamatan_briefing(code, inputs, coverage=_briefing_coverage(path, revision, lang), today=today, supply=supply())
 
 
 def _briefing_coverage(path: str, revision: int, lang: str) -> pd.DataFrame | None:

@@ -18,7 +18,7 @@ from layers.render import build_map
 from layers.sites import skipped_sites
 from layers.summary import METRICS, kecamatan_metrics
 from texts.numbers import format_number
-from views import data
+from views import data, supply_view
 from views.state import Param
 from views.widgets import multiselect
 
@@ -63,6 +63,7 @@ def params() -> list[Param]:
         Param("warna", "f_metric", "choice", options=lambda: list(METRICS), default=METRICS[0]),
         Param("desa", "f_desa", "flag", default=False),
         Param("ref", "f_ref", "flag", default=False),
+        Param("ada", "f_supply", "flag", default=False),
     ]
 
 
@@ -77,6 +78,8 @@ def population_note(t: Callable[[str], str]) -> str:
 def render(t: Callable[[str], str], lang: str) -> None:
     """Draw the whole map page."""
     selection, metric, show_desa, show_ref = sidebar_filters(t, lang)
+    # Off by default: the schools alone are some 2,000 points, kept out of the default view's payload.
+    show_supply = st.sidebar.checkbox(t("show_supply"), key="f_supply")
     admin, layers = data.admin(), data.layers()
     all_sites = data.sites()
     sites = selection.apply(all_sites)
@@ -100,11 +103,14 @@ def render(t: Callable[[str], str], lang: str) -> None:
         outlines=admin["outlines"],
         references=data.references() if show_ref else None,
         focus=focus,
+        supply=data.supply() if show_supply else None,
     )
     st.caption(t("map_help"))
     st_folium(fmap, key="map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
     site_table(sites, t, lang)
     missing_table(selection, t, lang)
+    if show_supply:
+        supply_view.counts(t)
     attribution(t)
 
 

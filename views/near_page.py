@@ -17,13 +17,13 @@ from geo import sources
 from geo.errors import DataError
 from geo.locate import locate, parse_coordinates, search_desa
 from layers.filters import SiteFilter
-from layers.nearby import nearby_sites
+from layers.nearby import nearby_sites, nearby_supply
 from layers.registry import program_layers
 from layers.render import build_near_map
 from reports.briefing_evidence import area_evidence
 from texts.numbers import format_number
 from texts.safe import markdown_text
-from views import data
+from views import data, supply_view
 from views.promise_page import evidence_table
 from views.state import Param
 
@@ -103,12 +103,13 @@ def render(t: Callable[[str], str], lang: str) -> None:
     if place is not None:
         result = nearby_sites(sites, lat, lon, radius_m, place)
         drawn = sites[sites["id"].isin(set(result.within["id"]) | set(result.in_area["id"]))]
+        facilities = nearby_supply(data.supply(), lat, lon, radius_m)
     else:
-        drawn = sites.iloc[0:0]
+        drawn, facilities = sites.iloc[0:0], None
     fmap = build_near_map(
         kecamatan=admin["kecamatan_display"], sites=drawn, layers=layers, t=t, lang=lang,
         attributions=list(sources.MAP_ATTRIBUTIONS), outlines=admin["outlines"],
-        location=(lat, lon) if place is not None else None, radius_m=radius_m,
+        location=(lat, lon) if place is not None else None, radius_m=radius_m, supply=facilities,
     )
     clicked = st_folium(fmap, key="near_map", height=460, use_container_width=True, returned_objects=["last_clicked"])
     click = (clicked or {}).get("last_clicked")
@@ -122,6 +123,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
     st.markdown(t("near_place").format(desa=markdown_text(place["desa"]), kec=markdown_text(place["kecamatan"]), region=markdown_text(place["kabupaten_kota"]),
                                       lat=f"{lat:.5f}", lon=f"{lon:.5f}"))
     site_list(result, t, lang)
+    supply_list(facilities, t, lang)
     evidence_here(place, t, lang)
 
 
@@ -161,6 +163,22 @@ def site_list(result, t: Callable[[str], str], lang: str) -> None:
                 _details(row, t)
 
 
+def supply_list(facilities: pd.DataFrame, t: Callable[[str], str], lang: str) -> None:
+    """Existing facilities within the radius, nearest first, each with its source and data year."""
+    st.markdown(f"#### {t('near_supply_title')} ({len(facilities)})")
+    st.caption(t("near_supply_help"))
+    if facilities.empty:
+        st.caption(t("near_supply_none"))
+        return
+    st.dataframe(
+        pd.DataFrame({
+            t("near_supply_distance"): [_distance(m, lang) for m in facilities["distance_m"]],
+            t("supply_col_kind"): [supply_view.kind_label(k, t) for k in facilities["kind"]],
+            t("name"): facilities["name"], t("kecamatan"): facilities["kecamatan"],
+            t("supply_col_source"): facilities["source"], t("supply_col_year"): facilities["year"],
+        }),
+        hide_index=True, width="stretch",
+    )  # fmt: skip
 def evidence_here(place: pd.Series, t: Callable[[str], str], lang: str) -> None:
     """The evidence events that name my desa, then the others in my kecamatan (desa-level or the kecamatan itself)."""
     placed, _ = data.evidence_places()
