@@ -319,15 +319,31 @@ def _shapefile_members(names: list[str]) -> dict[str, str]:
 # --- reading --------------------------------------------------------------------------------------
 
 
-def read_upload(data: bytes) -> ImportPreview:
-    """Read an upload into an unchecked preview; DataError if it cannot be read at all or breaks a limit."""
+def read_table(data: bytes) -> tuple[str, _Parsed]:
+    """An upload's format and parsed rows, within the limits; DataError if it cannot be read at all or breaks a limit."""
     if len(data) > MAX_BYTES:
         raise Problem("register.import_too_big", size=_mb(len(data)), limit=_mb(MAX_BYTES))
     fmt = sniff(data)
     parsed = READERS[fmt](data)
-    count = len(parsed.geometry)
-    if not count:
+    if not len(parsed.geometry):
         raise Problem("register.import_no_rows")
+    return fmt, parsed
+
+
+def is_evidence_table(fmt: str, headers) -> bool:
+    """True for a CSV whose header is that of the evidence file (it has an ``evidence_id`` column)."""
+    return fmt == "csv" and "evidence_id" in {_key(h) for h in headers}
+
+
+def read_upload(data: bytes) -> ImportPreview:
+    """Read an upload of sites into an unchecked preview; DataError if it cannot be read at all or breaks a limit.
+
+    An evidence CSV is refused: :mod:`register.evidence_import` reads it (the planner page's Bukti tab).
+    """
+    fmt, parsed = read_table(data)
+    if is_evidence_table(fmt, parsed.records.columns):
+        raise DataError(key="evregister.evidence_upload")
+    count = len(parsed.geometry)
     _check_vertices(parsed.geometry)
     columns, file_problems = _map_columns(list(parsed.records.columns))
     rows = gpd.GeoDataFrame(

@@ -28,6 +28,10 @@ The rules every write follows:
   meantime it is refused with :class:`ConflictError` (optimistic versioning).
 * :meth:`SiteStore.undo_last` reverts the latest batch a planner made.
 
+Evidence items (dated, cited events about a program, :class:`layers.evidence.EvidenceItem`)
+are records of the same kind: added, edited and retired in batches with
+versions and their own history table, undone like sites, seeded without a planner.
+
 Geometries are EPSG:4326; admin-level sites store the BPS code of their desa,
 kecamatan or kabupaten/kota instead. Program statuses are an append-only
 record; a program's latest record that has not been undone is its status.
@@ -57,10 +61,13 @@ from sqlalchemy.pool import NullPool
 
 from geo.errors import DataError
 from geo.validate import MAX_LISTED
+from layers.catalog import Catalog
+from layers.evidence import EvidenceItem, check_evidence
 from layers.model import Precision, ProgramStatus, Site, SiteStatus
 from register.rules import (
     Domain, Problem, clipped, evidence_problems, field_label, program_status_problems, quoted, site_problems, text_problems,
 )  # fmt: skip
+from texts.catalog import message
 
 SEED_USER = "seed"
 EDITABLE = ("status", "evidence_url", "precision", "admin_code", "geometry", "name", "source")
@@ -71,9 +78,15 @@ WIB = datetime.timezone(datetime.timedelta(hours=7), "WIB")
 # Batch kinds. Only what planners did can be undone: seeds would return on the next start, and an
 # undo is not itself undone (that would make "undo" a toggle between two states).
 IMPORT, EDIT, RETIRE, PROGRAM, UNDO, SEED, LEGACY = "import", "edit", "retire", "program", "undo", "seed", "legacy"
-UNDOABLE = (IMPORT, EDIT, RETIRE, PROGRAM)
+EVIDENCE_IMPORT, EVIDENCE_EDIT, EVIDENCE_RETIRE = "evidence_import", "evidence_edit", "evidence_retire"
+UNDOABLE = (IMPORT, EDIT, RETIRE, PROGRAM, EVIDENCE_IMPORT, EVIDENCE_EDIT, EVIDENCE_RETIRE)
 # History of a site entering or leaving the register: field SITE, old/new ADDED or REMOVED.
 SITE, ADDED, REMOVED = "site", "added", "removed"
+# An evidence item's fields (the columns of the evidence CSV), and what the register adds to each record.
+EVIDENCE_FIELDS = tuple(f.name for f in dataclasses.fields(EvidenceItem))
+EVIDENCE_RECORD = ("version", "retired", "recorded_by", "recorded_at")
+EVIDENCE_COLUMNS = EVIDENCE_FIELDS + EVIDENCE_RECORD
+EVIDENCE_ITEM = "evidence"  # history field of an item entering or leaving the register (like SITE)
 
 
 Authorizer = Callable[[object], str]
@@ -95,6 +108,8 @@ class Snapshot:
     sites: list[Site]  # retired ones included
     history: list[dict]  # every change, oldest first (see :meth:`SiteStore.history`)
     program_status: list[dict]  # every program status record, undone ones marked
+    evidence: list[dict]  # every evidence record, retired ones included (see :meth:`SiteStore.evidence`)
+    evidence_history: list[dict]  # every change to evidence, oldest first (see :meth:`SiteStore.evidence_history`)
 
 
 class SiteStore(Protocol):
@@ -151,7 +166,30 @@ class SiteStore(Protocol):
         """A number that grows with every write (the latest batch id; 0 for an empty register)."""
 
     def snapshot(self) -> Snapshot:
-        """Every site, change and program status record, read in one transaction."""
+        """Every site, change, program status record and evidence record, read in one transaction."""
+
+    def evidence(self, include_retired: bool = False) -> list[dict]:
+        """Every evidence record (retired ones only if asked), in id order: the CSV's columns and :data:`EVIDENCE_RECORD`."""
+
+    def get_evidence(self, evidence_id: str) -> dict:
+        """One evidence record, retired or not; DataError if there is none with that id."""
+
+    def add_evidence(self, items: Iterable[EvidenceItem], catalog: Catalog, actor: object, note: str = "") -> str:
+        """Store new evidence items as one batch and return its id; DataError (storing nothing) if any is bad or exists."""
+
+    def update_evidence(
+        self, evidence_id: str, changes: dict, expected_version: int, reason: str, catalog: Catalog, actor: object
+    ) -> dict:
+        """Change fields of an evidence item saved at ``expected_version``; return the new record (ConflictError as for sites)."""
+
+    def retire_evidence(self, evidence_id: str, expected_version: int, reason: str, actor: object) -> dict:
+        """Withdraw an evidence item from :meth:`evidence` (it keeps its history); ConflictError as for sites."""
+
+    def seed_evidence(self, items: Iterable[EvidenceItem], catalog: Catalog) -> int:
+        """Add the given evidence items whose ids are absent, as user ``seed``; return how many were added."""
+
+    def evidence_history(self, evidence_id: str) -> list[dict]:
+        """Changes to one evidence item, oldest first: batch, kind, evidence_id, field, old, new, reason, who, at."""
 
 
 def _refuse_sites(sites: list[Site], domain: Domain) -> None:
@@ -225,6 +263,27 @@ class Schema:
     batches: Table
     changes: Table
     program_status: Table
+    evidence: Table
+    evidence_changes: Table
+
+
+def _history_table(metadata: MetaData, name: str, record: str, why: str, record_index: str) -> Table:
+    """A history table: one row per changed field of a record (id column ``record``), in a batch, with its reason ``why``.
+
+    No foreign key to the records: the history of one removed by an undone import stays.
+    """
+    return Table(
+        name, metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("batch", Integer, ForeignKey("batches.id"), nullable=False),
+        Column(record, Text, nullable=False),
+        Column("field", Text, nullable=False),
+        Column("old", Text),
+        Column("new", Text),
+        Column(why, Text, nullable=False),
+        Index(record_index, record),
+        Index(f"{name}_batch_idx", "batch"),
+    )  # fmt: skip
 
 
 def build_schema(geometry: Column, *site_extras) -> Schema:
@@ -256,19 +315,7 @@ def build_schema(geometry: Column, *site_extras) -> Schema:
         Column("note", Text, nullable=False),
         Column("undone_by", Integer, ForeignKey("batches.id")),
     )  # fmt: skip
-    # No foreign key to sites: the history of a site removed by an undone import stays.
-    changes = Table(
-        "changes", metadata,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("batch", Integer, ForeignKey("batches.id"), nullable=False),
-        Column("site_id", Text, nullable=False),
-        Column("field", Text, nullable=False),
-        Column("old", Text),
-        Column("new", Text),
-        Column("evidence", Text, nullable=False),
-        Index("changes_site_idx", "site_id"),
-        Index("changes_batch_idx", "batch"),
-    )  # fmt: skip
+    changes = _history_table(metadata, "changes", "site_id", "evidence", "changes_site_idx")
     program_status = Table(
         "program_status", metadata,
         Column("program_id", Text, nullable=False),
@@ -279,7 +326,19 @@ def build_schema(geometry: Column, *site_extras) -> Schema:
         Column("recorded_by", Text, nullable=False),
         Column("batch", Integer, ForeignKey("batches.id")),  # nullable only because SQLite adds it to old registers
     )  # fmt: skip
-    return Schema(metadata, sites, batches, changes, program_status)
+    evidence = Table(
+        "evidence", metadata,
+        Column("evidence_id", Text, primary_key=True),
+        *(Column(name, Text, nullable=False) for name in EVIDENCE_FIELDS if name != "evidence_id"),
+        Column("version", Integer, nullable=False),
+        Column("retired", Boolean, nullable=False),
+        Column("recorded_by", Text, nullable=False),
+        Column("recorded_at", Text, nullable=False),  # ISO time in WIB of the latest change
+        Index("evidence_program_idx", "program_id"),
+    )  # fmt: skip
+    # Evidence history apart from site history: the two id spaces are separate.
+    evidence_changes = _history_table(metadata, "evidence_changes", "evidence_id", "reason", "evidence_changes_item_idx")
+    return Schema(metadata, sites, batches, changes, program_status, evidence, evidence_changes)
 
 
 class SQLStore(ABC):
@@ -375,14 +434,12 @@ class SQLStore(ABC):
         with self.engine.connect() as conn:
             return self._get(conn, site_id)
 
-    def _history_query(self):
-        """Change rows with their batch's kind, planner and time, oldest first."""
-        b, c = self.schema.batches, self.schema.changes
-        return (
-            select(c.c.batch, b.c.kind, c.c.site_id, c.c.field, c.c.old, c.c.new, c.c.evidence, b.c.who, b.c.at)
-            .join(b, b.c.id == c.c.batch)
-            .order_by(c.c.id)
-        )
+    def _history_query(self, changes: Table | None = None):
+        """Rows of a history table (default: the sites') with their batch's kind, planner and time, oldest first."""
+        b = self.schema.batches
+        c = self.schema.changes if changes is None else changes
+        own = [column for column in c.c if column.name not in ("id", "batch")]  # record id, field, old, new, why
+        return select(c.c.batch, b.c.kind, *own, b.c.who, b.c.at).join(b, b.c.id == c.c.batch).order_by(c.c.id)
 
     def history(self, site_id: str) -> list[dict]:
         """Changes to one site, oldest first: batch, kind, site_id, field, old, new, evidence, who, at."""
@@ -431,8 +488,8 @@ class SQLStore(ABC):
             return conn.execute(select(func.coalesce(func.max(self.schema.batches.c.id), 0))).scalar_one()
 
     def snapshot(self) -> Snapshot:
-        """Every site, change and program status record, read in one transaction."""
-        # Under the write lock, so no write lands between the three reads.
+        """Every site, change, program status record and evidence record, read in one transaction."""
+        # Under the write lock, so no write lands between the reads.
         with self._transaction() as conn:
             sites = self._read_sites(conn, include_retired=True)
             history = [{**r._mapping, "batch": str(r.batch)} for r in conn.execute(self._history_query())]
@@ -440,7 +497,9 @@ class SQLStore(ABC):
                 {**r._mapping, "batch": str(r.batch), "undone_by": None if r.undone_by is None else str(r.undone_by)}
                 for r in conn.execute(self._program_status_query())
             ]
-        return Snapshot(sites, history, statuses)
+            evidence = self._read_evidence(conn, include_retired=True)
+            evidence_history = [{**r._mapping, "batch": str(r.batch)} for r in conn.execute(self._history_query(self.schema.evidence_changes))]
+        return Snapshot(sites, history, statuses, evidence, evidence_history)
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -449,10 +508,19 @@ class SQLStore(ABC):
         values = {"kind": kind, "who": who, "at": at or _now(), "note": note}
         return conn.execute(insert(self.schema.batches).values(values)).inserted_primary_key[0]
 
-    def _record(self, conn: Connection, batch: int, rows: list[tuple]) -> None:
-        """History rows ``(site_id, field, old, new, evidence)`` of a batch."""
-        keys = ("site_id", "field", "old", "new", "evidence")
-        conn.execute(insert(self.schema.changes), [{"batch": batch, **dict(zip(keys, r))} for r in rows])
+    def _record(self, conn: Connection, batch: int, rows: list[tuple], changes: Table | None = None) -> None:
+        """History rows ``(record id, field, old, new, why)`` of a batch, in a history table (default: the sites')."""
+        table = self.schema.changes if changes is None else changes
+        keys = [column.name for column in table.c if column.name not in ("id", "batch")]
+        conn.execute(insert(table), [{"batch": batch, **dict(zip(keys, r))} for r in rows])
+
+    def _old_values(self, conn: Connection, record: Column, batch: int) -> dict[str, dict[str, str | None]]:
+        """Record id -> field -> its value before ``batch``, from the history table of ``record`` (its id column)."""
+        c = record.table.c
+        old: dict[str, dict[str, str | None]] = {}
+        for r in conn.execute(select(record, c.field, c.old).where(c.batch == batch).order_by(c.id)):
+            old.setdefault(r[0], {})[r.field] = r.old
+        return old
 
     def _ids(self, conn: Connection) -> set[str]:
         """Every site id in the register, retired ones included."""
@@ -575,9 +643,10 @@ class SQLStore(ABC):
 
         An import's sites are deleted (their ids become free for a corrected
         import; their history stays), an edit's or retirement's old values come
-        back as a new version, a program status record stops counting. The undo
+        back as a new version, a program status record stops counting; evidence
+        imports, edits and retirements are undone the same way. The undo
         is a batch of its own, with history rows. Batches are undone newest
-        first, so the sites involved are as the batch left them. DataError if
+        first, so the records involved are as the batch left them. DataError if
         there is nothing to undo; ConflictError if ``expected_batch`` is given
         and is no longer the latest (someone saved in between), or if another
         planner made the latest batch and ``others`` (the planner chose to undo
@@ -596,17 +665,17 @@ class SQLStore(ABC):
             if last.who != who and not others:
                 raise ConflictError(key="store.undo_other", who=last.who, at=_clock(last.at))
             undo = self._new_batch(conn, UNDO, who, f"undo of batch {last.id}")
-            if last.kind != PROGRAM:  # a program status needs only its batch marked undone
+            if last.kind in (EVIDENCE_IMPORT, EVIDENCE_EDIT, EVIDENCE_RETIRE):
+                self._revert_evidence(conn, last.id, undo, who)
+            elif last.kind != PROGRAM:  # a program status needs only its batch marked undone
                 self._revert(conn, last.id, undo)
             conn.execute(update(b).where(b.c.id == last.id).values(undone_by=undo))
         return str(last.id)
 
     def _revert(self, conn: Connection, batch: int, undo: int) -> None:
         """Undo the site changes of ``batch`` as batch ``undo``."""
-        c, sites = self.schema.changes, self.schema.sites
-        old: dict[str, dict[str, str | None]] = {}
-        for r in conn.execute(select(c.c.site_id, c.c.field, c.c.old).where(c.c.batch == batch).order_by(c.c.id)):
-            old.setdefault(r.site_id, {})[r.field] = r.old
+        sites = self.schema.sites
+        old = self._old_values(conn, self.schema.changes.c.site_id, batch)
         evidence = f"undo of batch {batch}"
         added = [site_id for site_id, fields in old.items() if SITE in fields]
         if added:
@@ -637,6 +706,204 @@ class SQLStore(ABC):
                 )
             )  # fmt: skip
         return str(batch)
+
+    # -- evidence --------------------------------------------------------------------------------
+
+    def _read_evidence(self, conn: Connection, include_retired: bool) -> list[dict]:
+        """:meth:`evidence` on an open connection."""
+        e = self.schema.evidence
+        query = select(e) if include_retired else select(e).where(e.c.retired.is_(False))
+        rows = [{**r._mapping, "retired": bool(r.retired)} for r in conn.execute(query)]
+        return sorted(rows, key=lambda r: r["evidence_id"])  # sorted here, as sites: one order on both backends
+
+    def evidence(self, include_retired: bool = False) -> list[dict]:
+        """Every evidence record (retired ones only if asked), in id order.
+
+        Each record has the evidence CSV's columns (:data:`EVIDENCE_FIELDS`) and
+        :data:`EVIDENCE_RECORD`: its version, whether it is retired, and who
+        changed it last and when; ``pandas.DataFrame(records, columns=EVIDENCE_COLUMNS)``
+        is the evidence table (with its columns also when it is empty).
+        """
+        with self.engine.connect() as conn:
+            return self._read_evidence(conn, include_retired)
+
+    def _get_evidence(self, conn: Connection, evidence_id: str) -> dict:
+        """:meth:`get_evidence` on an open connection."""
+        e = self.schema.evidence
+        row = conn.execute(select(e).where(e.c.evidence_id == evidence_id)).first()
+        if row is None:
+            raise DataError(key="evregister.unknown", id=evidence_id)
+        return {**row._mapping, "retired": bool(row.retired)}
+
+    def get_evidence(self, evidence_id: str) -> dict:
+        """One evidence record, retired or not; DataError if there is none with that id."""
+        with self.engine.connect() as conn:
+            return self._get_evidence(conn, evidence_id)
+
+    def evidence_history(self, evidence_id: str) -> list[dict]:
+        """Changes to one evidence item, oldest first: batch, kind, evidence_id, field, old, new, reason, who, at."""
+        with self.engine.connect() as conn:
+            c = self.schema.evidence_changes
+            rows = conn.execute(self._history_query(c).where(c.c.evidence_id == evidence_id))
+            return [{**r._mapping, "batch": str(r.batch)} for r in rows]
+
+    def _evidence_ids(self, conn: Connection) -> set[str]:
+        """Every evidence id in the register, retired ones included."""
+        return set(conn.execute(select(self.schema.evidence.c.evidence_id)).scalars())
+
+    def _insert_evidence(self, conn: Connection, items: list[EvidenceItem], kind: str, who: str, note: str) -> int:
+        """Insert checked new items as one batch with an "added" history row each; return the batch id."""
+        batch = self._new_batch(conn, kind, who, note)
+        stamp = {"version": 1, "retired": False, "recorded_by": who, "recorded_at": _now()}
+        conn.execute(insert(self.schema.evidence), [evidence_fields(i) | stamp for i in items])
+        self._record(conn, batch, [(i.evidence_id, EVIDENCE_ITEM, None, ADDED, i.url) for i in items], self.schema.evidence_changes)
+        return batch
+
+    def add_evidence(self, items: Iterable[EvidenceItem], catalog: Catalog, actor: object, note: str = "") -> str:
+        """Store new evidence items as one import batch and return its id.
+
+        Every item must pass :func:`layers.evidence.check_evidence` and have an
+        id that is neither in the batch twice nor in the register (retired
+        items count); otherwise DataError naming each bad item by its id, and
+        nothing is stored.
+        """
+        who = self.authorize(actor)
+        items = list(items)
+        if not items:
+            raise DataError(key="evregister.empty")
+        _check_new_evidence(items, catalog)
+        with self._transaction() as conn:
+            clash = sorted(self._evidence_ids(conn) & {i.evidence_id for i in items})
+            if clash:
+                raise DataError(key="evregister.exists", ids=", ".join(clash))
+            batch = self._insert_evidence(conn, items, EVIDENCE_IMPORT, who, note.strip())
+        return str(batch)
+
+    def seed_evidence(self, items: Iterable[EvidenceItem], catalog: Catalog) -> int:
+        """Add the given evidence items whose ids are absent, as user ``seed``; return how many were added.
+
+        Like :meth:`seed`: needs no planner, never changes or removes a record
+        (a planner's edit or retirement stands), and is not undoable.
+        """
+        items = list(items)
+        _check_new_evidence(items, catalog)
+        with self._transaction() as conn:
+            existing = self._evidence_ids(conn)
+            new = [i for i in items if i.evidence_id not in existing]
+            if new:
+                self._insert_evidence(conn, new, SEED, SEED_USER, "")
+        return len(new)
+
+    def _evidence_conflict(self, conn: Connection, evidence_id: str) -> ConflictError:
+        """The refusal of a change based on an old version: who saved the current one, when, and its number."""
+        current = self._get_evidence(conn, evidence_id)
+        return ConflictError(
+            key="evregister.conflict", id=evidence_id, who=current["recorded_by"], at=_clock(current["recorded_at"]),
+            version=current["version"],
+        )  # fmt: skip
+
+    def _save_evidence(self, conn: Connection, old: dict, values: dict, batch: int, who: str, reason: str) -> dict:
+        """Write ``values`` over the record ``old`` as its next version, with a history row per changed field."""
+        e = self.schema.evidence
+        new = old | values | {"version": old["version"] + 1, "recorded_by": who, "recorded_at": _now()}
+        done = conn.execute(
+            update(e)
+            .where(e.c.evidence_id == old["evidence_id"], e.c.version == old["version"])
+            .values({f: new[f] for f in {*values, *EVIDENCE_RECORD}})
+        )
+        if done.rowcount != 1:  # the optimistic check in SQL itself, as for sites
+            raise self._evidence_conflict(conn, old["evidence_id"])
+        rows = [(old["evidence_id"], f, _text(f, old[f]), _text(f, new[f]), reason) for f in values]
+        self._record(conn, batch, rows, self.schema.evidence_changes)
+        return new
+
+    def _change_evidence(
+        self, kind: str, evidence_id: str, values: dict, expected_version: int, reason: str, catalog: Catalog | None, who: str
+    ) -> dict:
+        """Apply ``values`` to an item saved at ``expected_version`` as one batch (an edit or a retirement)."""
+        reason = reason.strip() if isinstance(reason, str) else ""
+        if not reason:
+            raise DataError(key="evregister.needs_reason", id=evidence_id)
+        if not isinstance(expected_version, int) or isinstance(expected_version, bool):
+            raise DataError(key="evregister.version", id=evidence_id)
+        with self._transaction() as conn:
+            current = self._get_evidence(conn, evidence_id)
+            if expected_version != current["version"]:
+                raise self._evidence_conflict(conn, evidence_id)
+            if current["retired"]:
+                raise DataError(key="evregister.retired", id=evidence_id)
+            changed = {f: v for f, v in values.items() if v != current[f]}
+            if not changed:
+                raise DataError(key="evregister.unchanged", id=evidence_id)
+            if catalog is not None:  # a retirement changes no field check_evidence reads
+                problems = check_evidence(evidence_item(current | changed), catalog)
+                if problems:
+                    raise DataError(key="evregister.not_changed", id=evidence_id, problems="; ".join(p.text() for p in problems))
+            return self._save_evidence(conn, current, changed, self._new_batch(conn, kind, who, reason), who, reason)
+
+    def update_evidence(
+        self, evidence_id: str, changes: dict, expected_version: int, reason: str, catalog: Catalog, actor: object
+    ) -> dict:
+        """Change fields of an evidence item saved at ``expected_version``; return the new record.
+
+        ``changes`` maps fields of :data:`EVIDENCE_FIELDS` but the id to text;
+        the result must pass :func:`layers.evidence.check_evidence`. The reason
+        (a link or a note) goes into the history. ConflictError if the item has
+        another version by now; DataError if the change is bad, changes nothing
+        or has no reason; nothing is stored then.
+        """
+        who = self.authorize(actor)
+        return self._change_evidence(EVIDENCE_EDIT, evidence_id, _evidence_changes(evidence_id, changes), expected_version,
+                                     reason, catalog, who)  # fmt: skip
+
+    def retire_evidence(self, evidence_id: str, expected_version: int, reason: str, actor: object) -> dict:
+        """Withdraw an evidence item from :meth:`evidence` (it keeps its history); ConflictError as for :meth:`update_evidence`."""
+        who = self.authorize(actor)
+        return self._change_evidence(EVIDENCE_RETIRE, evidence_id, {"retired": True}, expected_version, reason, None, who)
+
+    def _revert_evidence(self, conn: Connection, batch: int, undo: int, who: str) -> None:
+        """Undo the evidence changes of ``batch`` as batch ``undo``: added items leave, changed ones get their old values back."""
+        e = self.schema.evidence
+        old = self._old_values(conn, self.schema.evidence_changes.c.evidence_id, batch)
+        reason = f"undo of batch {batch}"
+        added = [i for i, fields in old.items() if EVIDENCE_ITEM in fields]
+        if added:
+            conn.execute(delete(e).where(e.c.evidence_id == bindparam("item")), [{"item": i} for i in added])
+            self._record(conn, undo, [(i, EVIDENCE_ITEM, ADDED, REMOVED, reason) for i in added], self.schema.evidence_changes)
+        for evidence_id, fields in old.items():
+            if EVIDENCE_ITEM not in fields:
+                restored = {f: (t == "true" if f == "retired" else t) for f, t in fields.items()}
+                self._save_evidence(conn, self._get_evidence(conn, evidence_id), restored, undo, who, reason)
+
+
+def evidence_fields(item: EvidenceItem) -> dict[str, str]:
+    """An evidence item's fields as the text the register stores (enums by value)."""
+    return {f: _text(f, getattr(item, f)) or "" for f in EVIDENCE_FIELDS}
+
+
+def evidence_item(record: dict) -> EvidenceItem:
+    """The evidence item of a register record (its CSV columns)."""
+    return EvidenceItem(**{f: record[f] for f in EVIDENCE_FIELDS})
+
+
+def _check_new_evidence(items: list[EvidenceItem], catalog: Catalog) -> None:
+    """DataError naming, by id, every item that fails :func:`layers.evidence.check_evidence` or appears twice."""
+    problems = [f"{i.evidence_id}: {p.text()}" for i in items for p in check_evidence(i, catalog)]
+    ids = [i.evidence_id for i in items]
+    problems += [f"{i}: {message('evregister.twice')}" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    if problems:
+        raise DataError(key="evregister.not_stored", problems="\n  ".join(problems))
+
+
+def _evidence_changes(evidence_id: str, changes: object) -> dict[str, str]:
+    """``changes`` as stripped text for editable evidence fields; DataError for anything else."""
+    editable = [f for f in EVIDENCE_FIELDS if f != "evidence_id"]
+    if not isinstance(changes, dict) or not all(isinstance(v, str) for v in changes.values()):
+        raise DataError(key="evregister.changes", id=evidence_id)
+    unknown = sorted(set(changes) - set(editable))
+    if unknown:
+        raise DataError(key="evregister.fields", fields=", ".join(unknown), editable=", ".join(editable))
+    return {f: v.strip() for f, v in changes.items()}
 
 
 class SQLiteSiteStore(SQLStore):

@@ -25,7 +25,7 @@ from layers import targets
 from layers.catalog import Catalog, load_catalog
 from layers.model import Layer, Precision, SiteStatus
 from layers.progress import program_progress, status_counts
-from layers.evidence import load_evidence, load_searched
+from layers.evidence import COLUMNS as EVIDENCE_COLUMNS, load_searched
 from layers.evidence_places import resolve_places
 from layers.program_status import apply_judgement, judge
 from reports.briefing_evidence import area_evidence
@@ -111,14 +111,14 @@ class Briefing:
 
 
 def load_briefing_inputs(store: SiteStore, lang: str = "id", root: Path | None = None) -> BriefingInputs:
-    """Read the catalog, the installed boundaries and population, and the store (which is not seeded here)."""
+    """Read the catalog, the installed boundaries and population, and the store's sites and evidence (not seeded here)."""
     catalog = load_catalog()
     layers = load_layers(catalog)
     kecamatan = boundaries.load_kecamatan(root)
     desa = boundaries.load_desa(root, kecamatan=kecamatan)
     sites = site_frame(store.sites(), catalog, kecamatan, desa)
     records = store.program_statuses()
-    evidence = load_evidence(root or config.data_dir(), catalog)
+    evidence = pd.DataFrame(store.evidence(), columns=list(EVIDENCE_COLUMNS))
     judgement = judge(catalog, evidence, load_searched(root or config.data_dir(), catalog), records)
     progress = apply_judgement(program_progress(catalog, layers, sites, records, kecamatan, lang), judgement, lang)
     placed, _ = resolve_places(evidence, catalog, desa, kecamatan, boundaries.load_crosswalk(root))

@@ -25,7 +25,8 @@ from geo.supply import load_supply  # noqa: E402
 from reports.briefing import briefing_areas, kecamatan_briefing, load_briefing_inputs  # noqa: E402
 from reports.briefing_pdf import briefing_pdf  # noqa: E402
 from layers.catalog import load_catalog  # noqa: E402
-from register.seed import ensure_seeded  # noqa: E402
+from geo.config import data_dir  # noqa: E402
+from register.seed import ensure_evidence_seeded, ensure_seeded  # noqa: E402
 from register.open import open_store  # noqa: E402
 
 
@@ -39,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def write_all() -> str:
         store = open_store(args.store)
-        ensure_seeded(store, load_catalog(), load_kecamatan())
+        catalog = load_catalog()
+        ensure_seeded(store, catalog, load_kecamatan())
+        ensure_evidence_seeded(store, catalog, data_dir())
         inputs = load_briefing_inputs(store, args.lang)
         args.out.mkdir(parents=True, exist_ok=True)
         areas = briefing_areas(inputs.kecamatan)

@@ -22,9 +22,8 @@ CSV = (
 )
 
 
-def test_planner_imports_a_csv(server, browser, tmp_path):  # noqa: F811
-    upload = tmp_path / "lokasi.csv"
-    upload.write_bytes(CSV.encode("cp1252"))
+def planner_page(server, browser):  # noqa: F811
+    """The data page logged in as rina, and the list of any dialog a script opened (none may)."""
     page = browser.new_page(viewport={"width": 1400, "height": 1200})
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -34,7 +33,14 @@ def test_planner_imports_a_csv(server, browser, tmp_path):  # noqa: F811
     page.get_by_label("Nama pengguna").fill("rina")
     page.get_by_label("Kata sandi").fill(PLANNER_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
-    page.get_by_text("Impor berkas").wait_for(timeout=30_000)
+    page.get_by_role("tab", name="Impor berkas").wait_for(timeout=30_000)
+    return page, dialogs
+
+
+def test_planner_imports_a_csv(server, browser, tmp_path):  # noqa: F811
+    upload = tmp_path / "lokasi.csv"
+    upload.write_bytes(CSV.encode("cp1252"))
+    page, dialogs = planner_page(server, browser)
 
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
     page.get_by_text("4 dari 4 baris akan disimpan; 2 baris yang dipilih masih bermasalah").wait_for(timeout=60_000)

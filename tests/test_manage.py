@@ -60,7 +60,7 @@ def test_wrong_password_is_refused(page):
 
 def test_planner_edits_a_site_and_history_records_it(page):
     log_in(page)
-    assert [t.label for t in page.tabs] == ["Impor berkas", "Ubah lokasi", "Status janji", "Riwayat & batalkan"]
+    assert [t.label for t in page.tabs] == ["Impor berkas", "Ubah lokasi", "Status janji", "Bukti", "Riwayat & batalkan"]
     edit_status(page, "dalam_pembangunan", "Berita acara 2026")
     assert "Tersimpan (versi 2)" in page.success[0].value
     last = open_store().history(SMP_SETU)[-1]
@@ -135,7 +135,7 @@ def test_the_edit_form_shows_the_version_an_undo_made(page):
     assert "Dibatalkan: Perubahan lokasi \u201cfoto lokasi\u201d oleh rina" in only_in(page, "Riwayat & batalkan")
     assert edit_tab_version(page).startswith("Versi 3,")
     assert next(s for s in page.tabs[1].selectbox if s.label == "Status").value == "direncanakan"
-    history = page.tabs[3].dataframe[0].value
+    history = next(tab for tab in page.tabs if tab.label == "Riwayat & batalkan").dataframe[0].value
     assert list(history.columns) == ["Kelompok", "Jenis", "Oleh", "Waktu", "Catatan", "Jumlah lokasi", "Dibatalkan oleh kelompok"]
     assert list(history["Jenis"][:2]) == ["Pembatalan", "Perubahan lokasi"]
     assert history["Catatan"][0].startswith("pembatalan kelompok ")

@@ -16,7 +16,7 @@ from layers.catalog import Catalog, load_catalog
 from layers import need, proposals as location_models, targets
 from layers.model import Layer
 from layers.registry import load_layers, reference_layers
-from register.seed import ensure_seeded
+from register.seed import ensure_evidence_seeded, ensure_seeded
 from layers.sites import site_frame
 from register.rules import Domain, domain_of
 from register.store import SiteStore
@@ -24,7 +24,7 @@ from register.open import open_store, store_setting
 from reports import briefing_pdf as briefing_pdf_export, briefing_xlsx as briefing_xlsx_export
 from reports.briefing import Briefing, BriefingInputs, coverage_table, kecamatan_briefing
 from layers.progress import program_progress
-from layers.evidence import load_evidence, load_searched
+from layers.evidence import COLUMNS as EVIDENCE_COLUMNS, load_searched
 from layers.evidence_places import resolve_places
 from layers.program_status import apply_judgement, judge
 
@@ -80,9 +80,11 @@ def domain() -> Domain:
 
 @st.cache_resource(show_spinner=False)
 def _store(setting: str) -> SiteStore:
-    """The site register ``setting`` names (see :func:`register.open.open_store`), seeded on first use with what the documents place."""
+    """The site register ``setting`` names (see :func:`register.open.open_store`), seeded on first use with what the
+    documents place and with the installed evidence."""
     s = open_store(setting, domain())
     ensure_seeded(s, catalog(), admin()["kecamatan"])
+    ensure_evidence_seeded(s, catalog(), config.data_dir())
     return s
 
 
@@ -208,13 +210,14 @@ def _progress(path: str, revision: int, lang: str) -> pd.DataFrame:
 
 
 def evidence() -> pd.DataFrame:
-    """The evidence events (:data:`layers.evidence.COLUMNS`), read from the installed file."""
-    return _evidence(str(config.data_dir()))
+    """The evidence events (:data:`layers.evidence.COLUMNS`) the register holds, retired ones left out: the installed
+    file as seeded, with the planners' additions and edits; re-read whenever the register changes."""
+    return _evidence(*_key())
 
 
-@st.cache_resource(show_spinner=False)
-def _evidence(root: str) -> pd.DataFrame:
-    return load_evidence(root, catalog())
+@st.cache_data(show_spinner=False, max_entries=4)
+def _evidence(path: str, revision: int) -> pd.DataFrame:
+    return pd.DataFrame(_store(path).evidence(), columns=list(EVIDENCE_COLUMNS))
 
 
 def searched() -> pd.DataFrame:
@@ -229,11 +232,11 @@ def _searched(root: str) -> pd.DataFrame:
 
 def evidence_places() -> tuple[pd.DataFrame, pd.DataFrame]:
     """The areas the evidence names and the rows not placed (:func:`layers.evidence_places.resolve_places`)."""
-    return _evidence_places(str(config.data_dir()))
+    return _evidence_places(*_key())
 
 
-@st.cache_resource(show_spinner=False)
-def _evidence_places(root: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+@st.cache_data(show_spinner=False, max_entries=4)
+def _evidence_places(path: str, revision: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     a = admin()
     return resolve_places(evidence(), catalog(), a["desa"], a["kecamatan"], a["crosswalk"])
 

@@ -18,8 +18,9 @@ from streamlit_folium import st_folium
 from geo import sources
 from geo.errors import DataError
 from geo.locate import parse_coordinates
-from register import importer
-from register.store import UNDOABLE
+from layers.evidence import COLUMNS as EVIDENCE_COLUMNS, EvidenceItem, EvidenceStatus, check_evidence
+from register import evidence_import, importer
+from register.store import EVIDENCE_ITEM, UNDOABLE
 from layers.model import Precision, ProgramStatus, SiteStatus
 from layers.render import build_import_map
 from texts.numbers import format_number
@@ -43,13 +44,17 @@ def render(t: Callable[[str], str], lang: str) -> None:
     if planner is None:
         st.info(t("manage_login_needed"))
         return
-    tab_import, tab_edit, tab_status, tab_history = st.tabs([t("tab_import"), t("tab_edit"), t("tab_status"), t("tab_history")])
+    tab_import, tab_edit, tab_status, tab_evidence, tab_history = st.tabs(
+        [t("tab_import"), t("tab_edit"), t("tab_status"), t("tab_evidence"), t("tab_history")]
+    )
     with tab_import:
         import_section(t, lang, planner)
     with tab_edit:
         edit_section(t, lang, planner)
     with tab_status:
         status_section(t, lang, planner)
+    with tab_evidence:
+        evidence_section(t, lang, planner)
     with tab_history:
         history_section(t, lang, planner)
 
@@ -317,3 +322,192 @@ def _site_history(rows: list[dict], t: Callable[[str], str]) -> pd.DataFrame:
         t("col_who"): [r["who"] for r in rows],
         t("col_at"): [_when(r["at"]) for r in rows],
     })  # fmt: skip
+# --- evidence: add, edit, retire, import (the checks are layers.evidence.check_evidence; the store re-checks) ---
+
+EVIDENCE_MAX_CHARS = 2000  # per field: far above a paraphrase of at most 25 words or a long source URL
+PLANNER_PREFIX = "ev-p"  # planners' ids never clash with the research file's ev-NNN
+
+
+def evidence_section(t: Callable[[str], str], lang: str, planner) -> None:
+    _outcome("evidence")
+    st.caption(t("evidence_help"))
+    task = st.radio(t("evidence_task"), ["edit", "add", "import"], format_func=lambda k: t(f"evidence_task_{k}"),
+                    horizontal=True, key="evidence_task")  # fmt: skip
+    if task == "edit":
+        _evidence_edit(t, lang, planner)
+    elif task == "add":
+        _evidence_add(t, lang, planner)
+    else:
+        _evidence_import(t, lang, planner)
+
+
+def _next_planner_id(records: list[dict]) -> str:
+    """The first free ``ev-pNNN`` after the planners' highest one."""
+    numbers = [int(r["evidence_id"][len(PLANNER_PREFIX):]) for r in records
+               if r["evidence_id"].startswith(PLANNER_PREFIX) and r["evidence_id"][len(PLANNER_PREFIX):].isdigit()]  # fmt: skip
+    return f"{PLANNER_PREFIX}{max(numbers, default=0) + 1:03d}"
+
+
+def _evidence_fields(t: Callable[[str], str], values: dict) -> dict:
+    """Inputs for every evidence field but the id, filled with ``values``; returns what the planner entered."""
+    catalog = data.catalog()
+    programs = [p.id for p in catalog.programs]
+    statuses = [s.value for s in EvidenceStatus]
+    precisions = [p.value for p in Precision]
+
+    def index(options: list[str], value: str) -> int:
+        return options.index(value) if value in options else 0
+
+    text = dict(max_chars=EVIDENCE_MAX_CHARS)
+    return {
+        "program_id": st.selectbox(t("program"), programs, index=index(programs, values.get("program_id", "")),
+                                   format_func=lambda p: f"{p} \u2014 {catalog.program(p).name}"),
+        "event_date": st.text_input(t("evidence_date"), value=values.get("event_date", ""), help=t("evidence_date_help"), **text),
+        "status": st.selectbox(t("evidence_status"), statuses, index=index(statuses, values.get("status", "")),
+                               format_func=lambda s: t(f"ev_status_{s}")),
+        "claim_id": st.text_area(t("evidence_claim_id"), value=values.get("claim_id", ""), **text),
+        "claim_en": st.text_area(t("evidence_claim_en"), value=values.get("claim_en", ""), **text),
+        "place": st.text_input(t("evidence_place"), value=values.get("place", ""), **text),
+        "precision": st.selectbox(t("evidence_precision"), precisions, index=index(precisions, values.get("precision", "")),
+                                  format_func=lambda p: t(f"precision_{p}"), help=t("evidence_precision_help")),
+        "quantity": st.text_input(t("evidence_quantity"), value=values.get("quantity", ""), **text),
+        "url": st.text_input(t("evidence_source_url"), value=values.get("url", ""), **text),
+        "publisher": st.text_input(t("evidence_publisher"), value=values.get("publisher", ""), **text),
+        "note": st.text_area(t("note"), value=values.get("note", ""), **text),
+    }  # fmt: skip
+
+
+def _evidence_problems(item: EvidenceItem, lang: str) -> bool:
+    """Show what :func:`check_evidence` finds, in the reader's language; True if anything was found."""
+    problems = check_evidence(item, data.catalog())
+    for problem in problems:
+        st.error(markdown_text(f"{item.evidence_id}: {problem.text(lang)}"))
+    return bool(problems)
+
+
+def _evidence_add(t: Callable[[str], str], lang: str, planner) -> None:
+    store = data.store()
+    with st.form("evidence_add_form"):
+        evidence_id = st.text_input(t("evidence_id"), value=_next_planner_id(store.evidence(include_retired=True)),
+                                    help=t("evidence_id_help"), max_chars=EVIDENCE_MAX_CHARS)  # fmt: skip
+        values = _evidence_fields(t, {})
+        save = st.form_submit_button(t("save"), type="primary", key="evidence_add_save")
+    if save:
+        item = EvidenceItem(evidence_id.strip(), **{k: v.strip() for k, v in values.items()})
+        if _evidence_problems(item, lang):
+            return
+        _commit("evidence", lang, lambda: t("evidence_added").format(
+            id=markdown_text(item.evidence_id), batch=store.add_evidence([item], data.catalog(), planner, note=item.evidence_id)))  # fmt: skip
+        st.rerun()
+
+
+def _evidence_edit(t: Callable[[str], str], lang: str, planner) -> None:
+    store = data.store()
+    records = {r["evidence_id"]: r for r in store.evidence()}
+    if not records:
+        st.info(t("evidence_none"))
+        return
+    evidence_id = st.selectbox(t("evidence_item"), list(records), key="evidence_edit_item",
+                               format_func=lambda i: f"{i} \u2014 {records[i]['program_id']} \u2014 {records[i]['event_date'] or '?'}")  # fmt: skip
+    record = records[evidence_id]
+    # As for sites: a save must match the version the planner loaded, so a colleague's newer save is never overwritten.
+    loaded = st.session_state.get("evidence_loaded")
+    if loaded is None or loaded[0] != evidence_id or st.button(t("reload"), key="evidence_reload"):
+        st.session_state["evidence_loaded"] = loaded = (evidence_id, record["version"])
+    expected = loaded[1]
+    st.caption(markdown_text(t("evidence_version").format(version=expected, who=record["recorded_by"], at=record["recorded_at"][:16].replace("T", " "))))
+    with st.form("evidence_edit_form"):
+        values = _evidence_fields(t, record)
+        reason = st.text_input(t("evidence_reason"), max_chars=EVIDENCE_MAX_CHARS)
+        save = st.form_submit_button(t("save"), type="primary", key="evidence_edit_save")
+    if save:
+        changes = {k: v.strip() for k, v in values.items() if v.strip() != record[k]}
+        if not changes:
+            st.info(t("evidence_unchanged"))
+            return
+        if _evidence_problems(EvidenceItem(**{c: record[c] for c in EVIDENCE_COLUMNS} | changes), lang):
+            return
+
+        def _save() -> str:
+            saved = store.update_evidence(evidence_id, changes, expected, reason, data.catalog(), planner)
+            st.session_state["evidence_loaded"] = (evidence_id, saved["version"])
+            return t("evidence_saved").format(id=markdown_text(evidence_id), version=saved["version"])
+
+        _commit("evidence", lang, _save)
+        st.rerun()
+    if st.button(t("evidence_retire"), key="evidence_retire"):
+        _commit("evidence", lang, lambda: t("evidence_retired").format(
+            id=markdown_text(store.retire_evidence(evidence_id, expected, t("retired_by_planner"), planner)["evidence_id"])))  # fmt: skip
+        st.rerun()
+    st.dataframe(_evidence_history(store.evidence_history(evidence_id), t), hide_index=True, width="stretch")
+
+
+def _evidence_history(rows: list[dict], t: Callable[[str], str]) -> pd.DataFrame:
+    """An evidence item's history as people read it (fields named as in the evidence CSV)."""
+
+    def shown(field: str, value: str | None) -> str:
+        if value is None:
+            return ""
+        return t(f"site_{value}") if field == EVIDENCE_ITEM else t(f"retired_{value}") if field == "retired" else value
+
+    return pd.DataFrame({
+        t("col_batch"): [r["batch"] for r in rows],
+        t("col_kind"): [t(f"batch_{r['kind']}") for r in rows],
+        t("col_field"): [r["field"] for r in rows],
+        t("col_old"): [shown(r["field"], r["old"]) for r in rows],
+        t("col_new"): [shown(r["field"], r["new"]) for r in rows],
+        t("col_evidence"): [_note(r["reason"], t) for r in rows],
+        t("col_who"): [r["who"] for r in rows],
+        t("col_at"): [_when(r["at"]) for r in rows],
+    })  # fmt: skip
+
+
+def _evidence_import(t: Callable[[str], str], lang: str, planner) -> None:
+    st.caption(t("evidence_import_help").format(mb=MAX_UPLOAD_MB))
+    upload = st.file_uploader(t("evidence_import_file"), key="evidence_file", max_upload_size=MAX_UPLOAD_MB)
+    if upload is None:
+        st.session_state.pop("evidence_preview", None)
+        return
+    if st.session_state.get("evidence_upload") != (upload.name, upload.size):
+        st.session_state["evidence_upload"] = (upload.name, upload.size)
+        try:
+            st.session_state["evidence_preview"] = evidence_import.read_evidence_upload(upload.getvalue(), lang)
+        except DataError as exc:
+            st.session_state.pop("evidence_preview", None)
+            st.error(markdown_text(t("import_refused").format(problem=exc.text(lang))))
+            return
+    preview = st.session_state.get("evidence_preview")
+    if preview is None:
+        return
+    store, catalog = data.store(), data.catalog()
+    checked = evidence_import.check_evidence_rows(preview, catalog, store.evidence(include_retired=True), lang)
+    for problem in checked.file_problems:
+        st.error(markdown_text(problem))
+    rows = checked.rows
+    # Problem texts quote the file: shown in a data grid, which renders them as plain text.
+    st.dataframe(
+        pd.DataFrame({
+            t("import_row"): rows["row"], t("import_keep"): rows["keep"], "evidence_id": rows["evidence_id"],
+            "program_id": rows["program_id"], "event_date": rows["event_date"], "status": rows["status"],
+            t("import_problems"): ["; ".join(p) for p in rows["problems"]],
+        }),
+        hide_index=True, width="stretch",
+    )  # fmt: skip
+    dropped = st.multiselect(t("import_drop"), list(rows["row"]), default=list(rows.loc[~rows["keep"], "row"]),
+                             key="evidence_drop", placeholder=t("none"))  # fmt: skip
+    if sorted(dropped) != sorted(rows.loc[~rows["keep"], "row"]):
+        st.session_state["evidence_preview"] = importer.drop_rows(preview, dropped)
+        st.rerun()
+    kept = int(rows["keep"].sum())
+    blocking = int(sum(1 for keep, problems in zip(rows["keep"], rows["problems"]) if keep and problems))
+    st.write(t("import_summary").format(kept=kept, total=len(rows), blocking=blocking))
+    disabled = blocking > 0 or kept == 0 or bool(checked.file_problems)
+    if st.button(t("import_commit"), type="primary", disabled=disabled, key="evidence_commit"):
+
+        def _store() -> str:
+            batch = evidence_import.commit_evidence(checked, store, catalog, planner, note=upload.name)
+            st.session_state.pop("evidence_preview", None)
+            return t("evidence_import_done").format(n=kept, batch=batch)
+
+        _commit("evidence", lang, _store)
+        st.rerun()

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from geo import boundaries
+from geo import boundaries, config
 from geo.errors import DataError
 from geo.sources import ATTRIBUTIONS
 from reports.briefing import LEVEL_KECAMATAN, LEVEL_REGION, kecamatan_briefing, load_briefing_inputs
@@ -27,7 +27,7 @@ from reports.briefing_pdf import briefing_map_png, briefing_pdf
 from reports.briefing_xlsx import briefing_xlsx
 from layers.catalog import load_catalog
 from layers.model import Precision, ProgramStatus, Site, SiteStatus
-from register.seed import ensure_seeded
+from register.seed import ensure_evidence_seeded, ensure_seeded
 from register.auth import require_planner
 from register.store import SQLiteSiteStore
 
@@ -42,6 +42,7 @@ def store(tmp_path_factory, planner, domain):
     catalog, kecamatan = load_catalog(), boundaries.load_kecamatan()
     s = SQLiteSiteStore(tmp_path_factory.mktemp("store") / "s.sqlite", require_planner, domain)
     ensure_seeded(s, catalog, kecamatan)
+    ensure_evidence_seeded(s, catalog, config.data_dir())
     desa = boundaries.load_desa(kecamatan=kecamatan)
     pamulang_desa = desa.loc[desa["kode_kec"] == PAMULANG].iloc[0]
     point = kecamatan.loc[kecamatan["kode_kec"] == PAMULANG].geometry.iloc[0].representative_point()

@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from geo import boundaries
+from geo import boundaries, config
 from layers.catalog import load_catalog
 from register.auth import require_planner
-from register.seed import ensure_seeded
+from register.seed import ensure_evidence_seeded, ensure_seeded
 from register.store import SQLiteSiteStore
 from reports.briefing import kecamatan_briefing, load_briefing_inputs
 from reports.briefing_pdf import briefing_pdf
@@ -24,6 +24,7 @@ CIPUTAT, SETU, TANGSEL = "3674040", "3674010", "3674"
 def inputs(tmp_path_factory, domain):
     store = SQLiteSiteStore(tmp_path_factory.mktemp("store") / "s.sqlite", require_planner, domain=domain)
     ensure_seeded(store, load_catalog(), boundaries.load_kecamatan())
+    ensure_evidence_seeded(store, load_catalog(), config.data_dir())
     return {lang: load_briefing_inputs(store, lang) for lang in ("id", "en")}
 
 
