@@ -88,3 +88,17 @@ def test_class_breaks_and_fill():
     assert fill_for(0, [0.0, 1.0, 3.0]) == PALETTE[0] and fill_for(3, [0.0, 1.0, 3.0]) == PALETTE[-1]
     assert class_labels([0.0, 1.5, 1500.0], True, "id") == ["0", "1,5", "1.500"]
     assert class_labels([2.5, 1500.0], False, "en") == ["0 \u2013 2.5", "2.5 \u2013 1,500"]
+
+
+def test_template_syntax_in_data_is_not_run_by_folium(catalog, layers, kecamatan, desa, display, data_root):
+    # folium renders the map's HTML as a Jinja template once more: "{{ 7*7 }}" in a name would become "49".
+    jinja = "{{ 7*7 }} {% if true %}T{% endif %}"
+    sites = [
+        Site(id="j1", program="tsl-4-7-05", layer="posko_bencana", name=jinja, precision=Precision.EXACT,
+             geometry=Point(106.72, -6.27), source=jinja, updated="2026-11-23"),
+        Site(id="j2", program="tsl-1-1-01", layer="smp_baru", name=jinja, precision=Precision.KECAMATAN,
+             admin_code="3674010", source=jinja, updated="2026-11-23"),
+    ]
+    html = render(sites, catalog, layers, kecamatan, desa, display, data_root)
+    assert "49 " not in html and "{{ 7*7 }}" not in html
+    assert html.count("#123; 7*7 ") >= 4  # name and source of both sites, kept as text (braces as character references)

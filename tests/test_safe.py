@@ -32,6 +32,7 @@ def unescape(markdown: str) -> str:
 def test_html_text_escapes_markup_and_quotes():
     assert html_text('"a"&<b>\'') == "&quot;a&quot;&amp;&lt;b&gt;&#x27;"
     assert html_text("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;"
+    assert html_text("{{ 7*7 }}") == "&#123;&#123; 7*7 &#125;&#125;"  # folium renders the HTML as a Jinja template again
 
 
 @pytest.mark.parametrize("missing", [None, float("nan"), pd.NA])
