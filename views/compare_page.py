@@ -19,17 +19,19 @@ from geo.boundaries import REGION_NAMES
 from reports import compare
 from texts.numbers import format_number
 from views import data
+from views.tracker_page import SHORT_REGION
 from views.state import Param
 from views.widgets import multiselect
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINK = "briefing_link"
-# Shown columns, in order (the codes stay in the downloads); the link leads.
+# Shown columns, in order (the codes stay in the downloads): name and briefing link first, population beside its ratios.
 SHOWN = [
-    "kecamatan", "region", LINK, *compare.SITE_COLUMNS, "programs", "evidence_events", *compare.SUPPLY_KINDS,
-    "population", "population_year", *compare.PER_FACILITY, "budget",
+    "kecamatan", LINK, "region", "programs", *compare.SITE_COLUMNS, "evidence_events",
+    "population", "population_year", *compare.PER_FACILITY, *compare.SUPPLY_KINDS, "budget",
 ]  # fmt: skip
-WHOLE = ["population_year"]  # numbers shown without grouping (a year is not 2.025)
+WHOLE = ["population_year"]
+WIDE = ["population", "population_year", *compare.PER_FACILITY]  # headings too long for a narrow column  # numbers shown without grouping (a year is not 2.025)
 
 
 def params() -> list[Param]:
@@ -60,18 +62,18 @@ def render(t: Callable[[str], str], lang: str) -> None:
     everything = compare.kecamatan_comparison(*_inputs(), lang=lang)
     shown = everything[everything["kode_kab"].isin(regions or config.PROGRAM_REGIONS)].reset_index(drop=True)
     st.write(t("compare_count").format(n=format_number(len(shown), lang), total=format_number(len(everything), lang)))
-    frame = shown.assign(**{LINK: [briefing_link(c, lang) for c in shown["kode_kec"]]})[SHOWN]
+    frame = shown.assign(**{LINK: [briefing_link(c, lang) for c in shown["kode_kec"]], "region": shown["kode_kab"].map(SHORT_REGION)})[SHOWN]
     numbers = [c for c in SHOWN if pd.api.types.is_numeric_dtype(frame[c])]
-    styled = frame.style.format(
-        lambda v: format_number(v, lang, digits=0), subset=[c for c in numbers if c not in WHOLE], na_rep=t("compare_none")
-    ).format("{}", subset=WHOLE, na_rep=t("compare_none"))
+    # Display text in the UI language; the cells keep their numbers, so sorting stays numeric.
+    styled = frame.style.format(lambda v: format_number(v, lang, digits=0), subset=[c for c in numbers if c not in WHOLE])
     helps = column_help(t)
-    heading = {c: t(f"supply_kind_{c}") if c in compare.SUPPLY_KINDS else t(f"compare_col_{c}") for c in SHOWN}
-    columns = {c: st.column_config.NumberColumn(heading[c], help=helps[c]) for c in numbers}
+    heading = {c: t(f"compare_kind_{c}") if c in compare.SUPPLY_KINDS else t(f"compare_col_{c}") for c in SHOWN}
+    columns = {c: st.column_config.NumberColumn(heading[c], help=helps[c], width=None if c in WIDE else "small") for c in numbers}
     columns |= {c: st.column_config.TextColumn(heading[c], help=helps[c]) for c in ("region", "budget")}
-    columns["kecamatan"] = st.column_config.TextColumn(heading["kecamatan"], help=helps["kecamatan"], pinned=True)
+    columns["kecamatan"] = st.column_config.TextColumn(heading["kecamatan"], help=helps["kecamatan"])
     columns[LINK] = st.column_config.LinkColumn(heading[LINK], help=helps[LINK], display_text=t("compare_open"))
-    st.dataframe(styled, hide_index=True, width="stretch", height=38 + 35 * len(frame), column_config=columns, key="b_table")
+    st.dataframe(styled, hide_index=True, width="stretch", height=38 + 35 * len(frame), column_config=columns,
+                 placeholder=t("compare_none"), key="b_table")  # missing only where there is nothing to divide by
     st.caption(t("compare_note"))
     buttons = st.container(horizontal=True)
     buttons.download_button(
