@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from shapely.geometry import Point
 
-from geo import config, supply as existing_supply
+from geo import config
 from layers.catalog import load_catalog
 from layers.model import Precision, Site, SiteStatus
 from register.auth import require_planner
@@ -27,6 +27,7 @@ from layers.progress import program_places
 from reports.briefing import load_briefing_inputs
 from reports.compare import COLUMNS, comparison_csv, comparison_xlsx, headers, kecamatan_comparison
 from texts.safe import FORMULA_PREFIXES
+from tests.reports.test_briefing_supply import facilities  # noqa: F401 (fixture)
 
 PAMULANG, CURUG = "3674030", "3603050"
 
@@ -51,11 +52,6 @@ def store(tmp_path_factory, planner, domain, kecamatan, desa):
         planner,
     )  # fmt: skip
     return s
-
-
-@pytest.fixture(scope="module")
-def facilities(data_root, desa):
-    return existing_supply.load_supply(data_root, desa)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +99,7 @@ def raw_population(code: str) -> tuple[int, int]:
     return year, people
 
 
-def test_one_row_per_kecamatan_of_both_regions(table, kecamatan):
+def test_one_row_per_kecamatan_of_both_regions(table):
     assert len(table) == 36 and list(table.columns) == COLUMNS
     assert table["kode_kec"].is_unique
     assert table.groupby("kode_kab").size().to_dict() == {config.TANGSEL: 7, config.KAB_TANGERANG: 29}
@@ -151,21 +147,20 @@ def test_no_facility_means_no_ratio(table):
     assert table.loc[table["puskesmas"] > 0, "per_puskesmas"].notna().all()
 
 
-def test_budget_lists_unit_costs_per_unit_without_adding_them(inputs, facilities):
+def test_budget_lists_unit_costs_per_unit_without_adding_them(table, inputs, facilities):
     # No program of the catalog that states a cost names a kecamatan: the column is empty for all 36.
     i = inputs
     assert not any(p.cost_idr and p.kecamatan for p in i.catalog.programs)
-    plain = kecamatan_comparison(i.kecamatan, i.population, i.sites, i.catalog, i.evidence_places, facilities)
-    assert (plain["budget"] == "").all()
+    assert (table["budget"] == "").all()
     # Two programs naming Pamulang, with different units: both listed, each per its own unit, nothing summed.
     costed = {"tsl-1-1-01c": (1800000, "per anak per tahun"), "tsl-1-1-01d": (2400000, "per siswa per tahun")}
     programs = tuple(
         dataclasses.replace(p, kecamatan=(PAMULANG,)) if p.id in costed else p for p in i.catalog.programs
     )
     catalog = dataclasses.replace(i.catalog, programs=programs)
-    table = kecamatan_comparison(i.kecamatan, i.population, i.sites, catalog, i.evidence_places, facilities).set_index("kode_kec")
-    assert table.at[PAMULANG, "budget"] == "Rp1.800.000 per anak per tahun (tsl-1-1-01c); Rp2.400.000 per siswa per tahun (tsl-1-1-01d)"
-    assert "4.200.000" not in table.at[PAMULANG, "budget"] and table.at[CURUG, "budget"] == ""
+    costs = kecamatan_comparison(i.kecamatan, i.population, i.sites, catalog, i.evidence_places, facilities).set_index("kode_kec")["budget"]
+    assert costs[PAMULANG] == "Rp1.800.000 per anak per tahun (tsl-1-1-01c); Rp2.400.000 per siswa per tahun (tsl-1-1-01d)"
+    assert "4.200.000" not in costs[PAMULANG] and costs[CURUG] == ""
 
 
 def formula_cells(values) -> list:
