@@ -19,19 +19,19 @@ from geo.boundaries import REGION_NAMES
 from reports import compare
 from texts.numbers import format_number
 from views import data
+from views.briefing_page import XLSX_MIME
 from views.tracker_page import SHORT_REGION
 from views.state import Param
 from views.widgets import multiselect
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINK = "briefing_link"
 # Shown columns, in order (the codes stay in the downloads): name and briefing link first, population beside its ratios.
 SHOWN = [
     "kecamatan", LINK, "region", "programs", *compare.SITE_COLUMNS, "evidence_events",
     "population", "population_year", *compare.PER_FACILITY, *compare.SUPPLY_KINDS, "budget",
 ]  # fmt: skip
-WHOLE = ["population_year"]
-WIDE = ["population", "population_year", *compare.PER_FACILITY]  # headings too long for a narrow column  # numbers shown without grouping (a year is not 2.025)
+WHOLE = ["population_year"]  # shown without grouping: a year is not 2.025
+WIDE = ["population", "population_year", *compare.PER_FACILITY]  # headings too long for a narrow column
 
 
 def params() -> list[Param]:
@@ -62,7 +62,8 @@ def render(t: Callable[[str], str], lang: str) -> None:
     everything = compare.kecamatan_comparison(*_inputs(), lang=lang)
     shown = everything[everything["kode_kab"].isin(regions or config.PROGRAM_REGIONS)].reset_index(drop=True)
     st.write(t("compare_count").format(n=format_number(len(shown), lang), total=format_number(len(everything), lang)))
-    frame = shown.assign(**{LINK: [briefing_link(c, lang) for c in shown["kode_kec"]], "region": shown["kode_kab"].map(SHORT_REGION)})[SHOWN]
+    links = [briefing_link(code, lang) for code in shown["kode_kec"]]
+    frame = shown.assign(**{LINK: links, "region": shown["kode_kab"].map(SHORT_REGION)})[SHOWN]
     numbers = [c for c in SHOWN if pd.api.types.is_numeric_dtype(frame[c])]
     # Display text in the UI language; the cells keep their numbers, so sorting stays numeric.
     styled = frame.style.format(lambda v: format_number(v, lang, digits=0), subset=[c for c in numbers if c not in WHOLE])
