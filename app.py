@@ -47,7 +47,7 @@ login.sidebar(t, lang)
 st.title(t("app_title"))
 st.caption(t("app_caption"))
 if ignored:
-    st.warning(t("ignored_params").format(names=", ".join(ignored)))
+    st.warning(t("ignored_params").format(names=state.ignored_names(ignored)))
 if problem is not None:
     st.error(f"**{t('data_error')}**: {markdown_text(problem.text(lang))}")
     st.info(t("data_error_help"))

@@ -25,6 +25,7 @@ from layers.model import Layer, ProgramStatus
 from layers.seed import source_text
 from texts.catalog import PROGRESS_PHRASES as PHRASES, VOCABULARY
 from texts.numbers import format_number
+from texts.safe import http_url
 
 KIND_SITES, KIND_QUANTITY, KIND_NONE = "sites", "quantity", "none"
 
@@ -269,5 +270,4 @@ def sort_progress(progress: pd.DataFrame, by: str) -> pd.DataFrame:
 
 def evidence_link(evidence: str) -> str | None:
     """The evidence as a link where it is an http(s) URL; None where it is a citation of the document."""
-    text = (evidence or "").strip()
-    return text if text.lower().startswith(("http://", "https://")) and " " not in text else None
+    return http_url(evidence)

@@ -11,7 +11,7 @@ from shapely.geometry import Point
 from geo import boundaries
 from geo.display import simplify_for_display
 from layers.model import Precision, Site
-from layers.render import build_map, class_breaks, esc, fill_for, PALETTE
+from layers.render import build_map, class_breaks, class_labels, fill_for, PALETTE
 from layers.sites import site_frame
 from layers.summary import kecamatan_metrics
 from texts.catalog import translator
@@ -86,4 +86,5 @@ def test_reference_layers_are_labelled_incomplete(catalog, layers, kecamatan, de
 def test_class_breaks_and_fill():
     assert class_breaks(__import__("pandas").Series([0, 1, 1, 3])) == [0.0, 1.0, 3.0]
     assert fill_for(0, [0.0, 1.0, 3.0]) == PALETTE[0] and fill_for(3, [0.0, 1.0, 3.0]) == PALETTE[-1]
-    assert esc(None) == "\u2014" and esc(2.50) == "2.5" and esc('"a"&<b>') == "&quot;a&quot;&amp;&lt;b&gt;"
+    assert class_labels([0.0, 1.5, 1500.0], True, "id") == ["0", "1,5", "1.500"]
+    assert class_labels([2.5, 1500.0], False, "en") == ["0 \u2013 2.5", "2.5 \u2013 1,500"]

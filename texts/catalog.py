@@ -1387,6 +1387,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "evidence.unknown_precision": "presisi {value!r} tidak dikenal (pilihan: {allowed})",
         "evidence.missing_claim": "klaim kosong: {columns}",
         "evidence.control_character": "karakter kendali di {columns}",
+        "evidence.too_long": "teks terlalu panjang: {columns}",
         # --- evregister ---
         "evregister.unknown": "Tidak ada bukti dengan id {id!r} di register.",
         "evregister.empty": "Tidak ada yang disimpan: impor tidak berisi bukti.",
@@ -1582,6 +1583,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "evidence.unknown_precision": "precision {value!r} is unknown (allowed: {allowed})",
         "evidence.missing_claim": "claim is empty: {columns}",
         "evidence.control_character": "control character in {columns}",
+        "evidence.too_long": "text too long: {columns}",
         # --- evregister ---
         "evregister.unknown": "There is no evidence item with id {id!r} in the register.",
         "evregister.empty": "Nothing stored: the import holds no evidence.",

@@ -170,7 +170,7 @@ def edit_section(t: Callable[[str], str], lang: str, planner) -> None:
     if loaded is None or loaded[0] != site_id or st.button(t("reload"), key="edit_reload"):
         st.session_state["edit_loaded"] = loaded = (site_id, site.version)
     expected = loaded[1]
-    st.caption(t("edit_version").format(version=expected, updated=site.updated))
+    st.caption(t("edit_version").format(version=expected, updated=markdown_text(site.updated)))
     with st.form("edit_form"):
         status = st.selectbox(t("status"), [s.value for s in SiteStatus], index=list(SiteStatus).index(site.status),
                               format_func=lambda s: t(f"status_{s}"))

@@ -21,6 +21,7 @@ from layers.progress import (
     SORTS, ProgressFilter, evidence_link, format_number, misi_status_counts, program_places, sort_progress,
 )
 from layers.registry import program_layers
+from texts.safe import markdown_text
 from views import data, promise_page
 from views.state import TEXT_MAX, Param
 from views.widgets import multiselect
@@ -112,7 +113,7 @@ def summary(progress: pd.DataFrame, t: Callable[[str], str], lang: str) -> None:
         chart, horizontal=True, stack=True, sort=False, color=[STATUS_COLORS[s] for s in statuses],
         x_label="", y_label=t("tracker_programs"), height=110 + 34 * len(chart),
     )  # fmt: skip
-    names = [f"{t('misi')} {m}: {name}" for m, name in zip(by_misi["misi"], by_misi["misi_name"]) if pd.notna(m)]
+    names = [f"{t('misi')} {m}: {markdown_text(name)}" for m, name in zip(by_misi["misi"], by_misi["misi_name"]) if pd.notna(m)]
     if names:
         st.caption(" \u00b7 ".join(names))
 
