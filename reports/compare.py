@@ -40,7 +40,7 @@ from layers.progress import program_places
 from reports.export import workbook_bytes, write_sheet
 from texts.catalog import translator
 from texts.numbers import format_number
-from texts.safe import cell_text
+from texts.safe import csv_bytes
 
 PRECISIONS = (Precision.EXACT, Precision.DESA, Precision.KECAMATAN)
 SITE_COLUMNS = [f"sites_{p.value}" for p in PRECISIONS]
@@ -146,19 +146,14 @@ def headers(lang: str = "id") -> list[str]:
     return [names.get(c) or t(f"compare_col_{c}") for c in COLUMNS]
 
 
-def _cells(table: pd.DataFrame) -> pd.DataFrame:
-    """The table with every text cell safe in a spreadsheet (:func:`texts.safe.cell_text`)."""
-    return table[COLUMNS].map(cell_text)
-
-
 def comparison_csv(table: pd.DataFrame, lang: str = "id") -> bytes:
-    """The comparison (:func:`kecamatan_comparison`) as UTF-8 CSV with BOM, headed in ``lang``."""
-    return _cells(table).to_csv(index=False, header=headers(lang)).encode("utf-8-sig")
+    """The comparison (:func:`kecamatan_comparison`) as CSV (:func:`texts.safe.csv_bytes`), headed in ``lang``."""
+    return csv_bytes(table[COLUMNS].set_axis(headers(lang), axis=1))
 
 
 def comparison_xlsx(table: pd.DataFrame, lang: str = "id") -> bytes:
     """The comparison as XLSX: one sheet, bold frozen headers in ``lang``, numbers as numbers."""
     workbook = Workbook()
     workbook.remove(workbook.active)  # start without openpyxl's empty default sheet
-    write_sheet(workbook, translator(lang)("compare_sheet"), _cells(table), headers(lang))
+    write_sheet(workbook, translator(lang)("compare_sheet"), table[COLUMNS], headers(lang))
     return workbook_bytes(workbook)

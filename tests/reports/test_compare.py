@@ -26,7 +26,7 @@ from register.store import SQLiteSiteStore
 from layers.progress import program_places
 from reports.briefing import load_briefing_inputs
 from reports.compare import COLUMNS, comparison_csv, comparison_xlsx, headers, kecamatan_comparison
-from texts.safe import FORMULA_PREFIXES
+from texts.safe import cell_text
 from tests.reports.test_briefing_supply import facilities  # noqa: F401 (fixture)
 
 PAMULANG, CURUG = "3674030", "3603050"
@@ -164,7 +164,7 @@ def test_budget_lists_unit_costs_per_unit_without_adding_them(table, inputs, fac
 
 
 def formula_cells(values) -> list:
-    return [v for v in values if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)]
+    return [v for v in values if isinstance(v, str) and cell_text(v) != v]
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
