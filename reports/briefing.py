@@ -270,6 +270,14 @@ def open_targets(briefing: Briefing) -> tuple[str, str]:
     return label("targets_open_value", lang, programs=format_number(len(n), lang)), detail
 
 
+def region_programs_note(briefing: Briefing) -> str:
+    """What the region-wide program list means, and how many other region-wide programs it leaves out: page, PDF and XLSX."""
+    lang, region, name = briefing.lang, briefing.region_name, briefing.name
+    note_key = "region_programs_note" if briefing.level == LEVEL_KECAMATAN else "region_programs_note_region"
+    rest = label("region_programs_rest", lang, n=format_number(briefing.region_programs_rest, lang), region=region)
+    return f"{label(note_key, lang, region=region, name=name)} {rest}"
+
+
 def _population(population: pd.DataFrame, area_codes: list[str]) -> tuple[int | None, int | None, tuple[str, ...]]:
     """Population of the area with year and confidence grades; None unless every kecamatan has a figure of one vintage.
 

@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from geo.config import METRIC_CRS
-from reports.briefing import LEVEL_KECAMATAN, MAP_MARGIN, Briefing, label, open_targets, sites_here
+from reports.briefing import LEVEL_KECAMATAN, MAP_MARGIN, Briefing, label, open_targets, region_programs_note, sites_here
 from layers.model import Precision, ProgramStatus, SiteStatus
 from layers.progress import status_label
 from reports.briefing_supply import supply_sources
@@ -202,7 +202,7 @@ def briefing_pdf(briefing: Briefing) -> bytes:
     """The briefing as an A4 PDF: facts, map, program and site tables, open targets, sources."""
     lang = briefing.lang
     heading = f"{label(f'level_{briefing.level}', lang)} {briefing.name}" if briefing.level == LEVEL_KECAMATAN else briefing.name
-    generated = _date(briefing.generated, lang)
+    generated = format_partial_date(briefing.generated, lang)
     pdf = _Pdf(f"{label('report_title', lang)}: {heading} \u00b7 {label('generated', lang)} {generated}", lang)
     pdf.set_title(f"{label('report_title', lang)}: {heading}")
     pdf.add_page()
@@ -245,10 +245,6 @@ def _closing(pdf: FPDF, briefing: Briefing) -> None:
     _status_summary(pdf, briefing)
     _sources(pdf, briefing)
 
-
-def _date(value, lang: str, short: bool = False) -> str:
-    """An ISO date (or year-month, or year) as the report's language writes it (``short``: month abbreviated); missing values blank."""
-    return format_partial_date(value, lang, short) if isinstance(value, str) and value else ""
 
 
 def _supply(pdf: FPDF, briefing: Briefing) -> None:
@@ -343,7 +339,7 @@ def _programs(pdf: FPDF, briefing: Briefing) -> None:
         # Until a planner records a status the evidence is the document, cited under Sources.
         # The full link is in the XLSX and on the promise page; the host names the publisher here.
         evidence = urlsplit(p.evidence).netloc.removeprefix("www.") or p.evidence
-        status = "\n".join([status_label(p.status, lang), _date(p.updated, lang, short=True), evidence] if p.updated else [status_label(p.status, lang)])
+        status = "\n".join([status_label(p.status, lang), format_partial_date(p.updated, lang, short=True), evidence] if p.updated else [status_label(p.status, lang)])
         rows.append([f"{p.name} ({p.program})", status, p.share_text, p.progress_text])
     _table(pdf, rows, (70, 35, 28, 47))
 
@@ -358,7 +354,7 @@ def _sites(pdf: FPDF, briefing: Briefing) -> None:
     for s in briefing.sites.itertuples(index=False):
         map_no = _cell(s.map_no, lang) or label("map_hatched", lang)
         precision, status = label(f"precision_{s.precision}", lang), label(f"status_{s.status}", lang)
-        rows.append([map_no, s.name, s.layer_label, precision, status, _date(s.updated, lang, short=True)])
+        rows.append([map_no, s.name, s.layer_label, precision, status, format_partial_date(s.updated, lang, short=True)])
     _table(pdf, rows, (11, 58, 29, 33, 27, 22))
 
 
@@ -396,10 +392,8 @@ def _region_programs(pdf: FPDF, briefing: Briefing) -> None:
     lang = briefing.lang
     if briefing.region_programs is None:
         return
-    region, name = briefing.region_name, briefing.name
-    note_key = "region_programs_note" if briefing.level == LEVEL_KECAMATAN else "region_programs_note_region"
-    rest = label("region_programs_rest", lang, n=format_number(briefing.region_programs_rest, lang), region=region)
-    _section(pdf, label("region_programs_title", lang, region=region), f"{label(note_key, lang, region=region, name=name)} {rest}")
+    region = briefing.region_name
+    _section(pdf, label("region_programs_title", lang, region=region), region_programs_note(briefing))
     if briefing.region_programs.empty:
         _paragraph(pdf, label("region_programs_none", lang, region=region))
         return
@@ -433,7 +427,7 @@ def _evidence(pdf: FPDF, briefing: Briefing) -> None:
         return
     rows = [[label(k, lang) for k in ("col_event_date", "col_program", "col_status", "col_counts", "col_claim", "col_place", "col_publisher")]]
     for e in briefing.evidence.itertuples(index=False):
-        rows.append([_date(e.event_date, lang, short=True) or "\u2014", e.program, e.status, e.counts, e.claim, e.areas or e.place, f"{e.publisher} ({e.evidence_id})"])
+        rows.append([format_partial_date(e.event_date, lang, short=True) or "\u2014", e.program, e.status, e.counts, e.claim, e.areas or e.place, f"{e.publisher} ({e.evidence_id})"])
     _table(pdf, rows, (17, 18, 17, 22, 58, 26, 22))
 
 
@@ -453,5 +447,5 @@ def _sources(pdf: FPDF, briefing: Briefing) -> None:
     lang = briefing.lang
     _section(pdf, label("sources_title", lang))
     # The population's full source is on page 1; ATTRIBUTIONS credits it in short here.
-    for item in (*briefing.attributions, label("sources_store", lang, date=_date(briefing.generated, lang))):
+    for item in (*briefing.attributions, label("sources_store", lang, date=format_partial_date(briefing.generated, lang))):
         _paragraph(pdf, f"\u2022 {item}", size=7.5, height=3.6)

@@ -25,8 +25,10 @@ def format_share(share: float, lang: str = "id", digits: int = 1) -> str:
 def format_partial_date(value: str, lang: str = "id", short: bool = False) -> str:
     """An ISO date at its own precision: ``2025-12-15`` "15 Desember 2025", ``2025-12`` "Desember 2025", ``2025`` as is.
 
-    ``short`` abbreviates the month ("15 Des 2025"), for narrow table columns.
+    ``short`` abbreviates the month ("15 Des 2025"), for narrow table columns. A missing date (empty, None, NaN) is "".
     """
+    if not isinstance(value, str) or not value:
+        return ""
     parts = [int(p) for p in value.split("-")]
     if len(parts) == 1:
         return str(parts[0])

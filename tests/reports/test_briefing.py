@@ -210,7 +210,7 @@ def test_english_pdf(store):
 
 def test_xlsx_opens_with_name_programs_and_numbers(pamulang):
     book = openpyxl.load_workbook(io.BytesIO(briefing_xlsx(pamulang)))
-    assert book.sheetnames == ["Ringkasan", "Program", "Lokasi", "Belum berlokasi", "Yang terjadi di sini"]
+    assert book.sheetnames == ["Ringkasan", "Program", "Lokasi", "Belum berlokasi", "Seluruh wilayah", "Yang terjadi di sini"]
     summary = dict(book["Ringkasan"].iter_rows(min_row=2, max_col=2, values_only=True))
     assert summary["Ringkasan janji program"] == "Kecamatan Pamulang"
     assert summary["Penduduk"] == pamulang.population and summary["Tahun data penduduk"] == 2025
@@ -221,6 +221,8 @@ def test_xlsx_opens_with_name_programs_and_numbers(pamulang):
     assert len(sites) == 5 + 3  # the kecamatan's sites, then Tangsel's region-level ones
     open_targets = {r[0]: r for r in book["Belum berlokasi"].iter_rows(min_row=2, values_only=True)}
     assert open_targets["tsl-4-2-10"][2:] == (10_000, "titik", 0, 0, 10_000)
+    region_wide = {r[0]: r for r in book["Seluruh wilayah"].iter_rows(min_row=2, values_only=True)}
+    assert region_wide["tsl-1-1-01c"][1:3] == ("Bantuan biaya pendidikan PAUD", "Belum ada bukti")
 
 
 def test_one_command_writes_all_36_pdfs(tmp_path, store):

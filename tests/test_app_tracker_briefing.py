@@ -1,0 +1,38 @@
+"""The tracker and the briefing pages as a council member reads them (AppTest): groups, links, notes, sources."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from geo.config import PROJECT_ROOT
+
+APP = str(PROJECT_ROOT / "app.py")
+CURUG = "3603050"
+
+
+def fresh(tmp_path, monkeypatch, **query) -> AppTest:
+    monkeypatch.setenv("PETA_STORE", str(tmp_path / "sites.sqlite"))
+    at = AppTest.from_file(APP, default_timeout=120)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_curug_briefing_names_its_corridor_region_wide_programs_and_its_own_sources(tmp_path, monkeypatch):
+    at = fresh(tmp_path, monkeypatch, hal="ringkasan", area=CURUG)
+    assert at.header[0].value == "Kecamatan Curug"
+    subheaders = [s.value for s in at.subheader]
+    assert "Ruas jalan yang disebut untuk Curug" in subheaders and "Berlaku untuk seluruh Kabupaten Tangerang" in subheaders
+    tables = [t.value for t in at.table]
+    corridors = next(t for t in tables if "Ruas yang disebut" in t.columns)
+    assert list(corridors["Ruas yang disebut"]) == ["Jalan Raya Curug \u2013 Legok"]
+    region_wide = next(t for t in tables if "Program" in t.columns and t["Program"].str.contains("(kab-11-01)", regex=False).any())
+    assert len(region_wide) == 2
+    captions = " ".join(c.value for c in at.caption)
+    assert "termasuk Curug" in captions and "75 program lain" in captions
+    # Sources by name, of Kabupaten Tangerang only, in Indonesian, with Indonesian dates.
+    assert "angka kecamatan Kabupaten Tangerang 2015" in captions and "25 Oktober 2023" in captions
+    for absent in ("Disdukcapil", "github", "values as", "Population", "Oct "):
+        assert absent not in captions, absent
