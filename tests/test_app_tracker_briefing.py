@@ -36,3 +36,35 @@ def test_curug_briefing_names_its_corridor_region_wide_programs_and_its_own_sour
     assert "angka kecamatan Kabupaten Tangerang 2015" in captions and "25 Oktober 2023" in captions
     for absent in ("Disdukcapil", "github", "values as", "Population", "Oct "):
         assert absent not in captions, absent
+
+
+def tracker_table(at):
+    return at.dataframe[0].value
+
+
+def test_kabupaten_lists_15_program_unggulan_with_their_kegiatan_under_them(tmp_path, monkeypatch):
+    at = fresh(tmp_path, monkeypatch, hal="janji", j_wil="3603")
+    table = tracker_table(at)
+    names = table["Program"].str.split("#", n=1).str[1]
+    flagship = ~names.str.startswith("\u2003\u21b3 ")
+    assert flagship.sum() == 15 and (~flagship).sum() == 67
+    assert names.iloc[0].startswith("1. ") and names.iloc[-1].startswith("\u2003\u21b3 15.")
+    # Each kegiatan comes after its program unggulan and before the next one.
+    group = flagship.cumsum()
+    numbers = names.str.extract(r"^(?:\u2003\u21b3 )?(\d+)")[0].astype(int)
+    assert (numbers == group).all()
+    assert "15 program unggulan, 67 kegiatan" in " ".join(c.value for c in at.caption)
+    # The name is the link to its promise page.
+    pekat = table.set_index("ID").at["kab-14", "Program"]
+    assert pekat == "./?hal=janji&program=kab-14#14. PEKAT LANTAS (Pengendalian Kemacetan Lalu Lintas)"
+
+
+def test_a_kecamatan_filter_says_how_many_region_wide_programs_it_hides(tmp_path, monkeypatch):
+    at = fresh(tmp_path, monkeypatch, hal="janji")
+    assert not at.info  # no kecamatan filter: nothing hidden
+    at = fresh(tmp_path, monkeypatch, hal="janji", j_kec="3674030")
+    [note] = [i.value for i in at.info]
+    shown = set(tracker_table(at)["ID"])
+    assert "tsl-4-2-13" not in shown  # the 1.000 WiFi points: for the whole city, no place yet
+    n = int(note.split()[0])
+    assert n > 100 and "seluruh kota/kabupaten" in note and "saringan kecamatan" in note
