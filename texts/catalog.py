@@ -164,6 +164,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ev_tracker_queries_help": "Kata pencarian yang dipakai saat mencari bukti (Februari 2026).",
         "ev_tracker_page": "Halaman janji",
         "ev_tracker_page_link": "Buka",
+        "ev_tracker_page_help": "Halaman janji ini: kutipan, status dan alasannya, bukti bertanggal, peta dan tautan.",
         "ev_near_title": "Yang terjadi di dekat saya",
         "ev_near_help": "Bukti bertanggal (berita dan laman pemerintah) yang menyebut desa/kelurahan atau kecamatan Anda. Satu kejadian bukan status programnya.",
         "ev_near_desa": "Di desa/kelurahan {name}",
@@ -264,7 +265,7 @@ STRINGS: dict[str, dict[str, str]] = {
         # --- trackbrief ---
         "tracker_count_flagships": "{programs} program unggulan, {kegiatan} kegiatan",
         "tracker_count_programs": "{n} program",
-        "tracker_program_help": "Nama janji; membuka halaman janjinya (kutipan, status dan alasannya, bukti, peta). Kegiatan (\u21b3) tercantum di bawah program unggulannya.",
+        "tracker_program_help": "Nama janji; kegiatan (\u21b3) tercantum di bawah program unggulannya. Klik sebuah baris untuk rinciannya dan tautan ke halaman janjinya.",
         "tracker_hidden_region_wide": "{n} program berlaku untuk seluruh kota/kabupaten dan tidak tampil di sini: program itu tidak menyebut kecamatan dan belum punya lokasi, jadi saringan kecamatan tidak dapat memilihnya. Kosongkan saringan kecamatan untuk melihatnya.",
         # --- scaleregister ---
         # --- scalemap ---
@@ -588,6 +589,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ev_tracker_queries_help": "The queries used when searching for evidence (February 2026).",
         "ev_tracker_page": "Promise page",
         "ev_tracker_page_link": "Open",
+        "ev_tracker_page_help": "This promise's page: quote, status and reason, dated evidence, map and link.",
         "ev_near_title": "What happened near me",
         "ev_near_help": "Dated evidence (news and government pages) naming your village or district. One event is not its program's status.",
         "ev_near_desa": "In the village of {name}",
@@ -688,7 +690,7 @@ STRINGS: dict[str, dict[str, str]] = {
         # --- trackbrief ---
         "tracker_count_flagships": "{programs} flagship programs (program unggulan), {kegiatan} activities (kegiatan)",
         "tracker_count_programs": "{n} programs",
-        "tracker_program_help": "The promise; opens its promise page (quote, status and reason, evidence, map). Activities (\u21b3) are listed under their flagship program.",
+        "tracker_program_help": "The promise; activities (\u21b3) are listed under their flagship program. Click a row for its details and a link to its promise page.",
         "tracker_hidden_region_wide": "{n} programs apply to the whole city/regency and are not shown here: they name no district and have no site yet, so a district filter cannot select them. Clear the district filter to see them.",
         # --- scaleregister ---
         # --- scalemap ---

@@ -23,6 +23,7 @@ from layers.progress import (
 from layers.registry import program_layers
 from views import data, promise_page
 from views.state import TEXT_MAX, Param
+from texts.safe import http_url, markdown_text
 from views.widgets import multiselect
 
 # Status colours for the chart: grey (no evidence), amber, green, red.
@@ -119,23 +120,11 @@ def summary(progress: pd.DataFrame, t: Callable[[str], str], lang: str) -> None:
 
 # Rows tall enough that Streamlit's grid wraps long text (it wraps above 4rem) instead of cutting it.
 ROW_HEIGHT_PX = 84
-# Where the promise name sits in its link: the grid shows what the display regex captures after "#".
-NAME_IN_LINK = r"^[^#]*#(.+)$"
-
-
 def program_label(row, parents: set[str]) -> str:
     """The name as the tracker lists it: a program unggulan with its number, a kegiatan under it (indented, numbered)."""
     if row.kind == "kegiatan":
         return f"\u2003\u21b3 {row.no} {row.name}"
     return f"{row.no}. {row.name}" if row.id in parents else row.name
-
-
-def name_link(row, label: str, lang: str) -> str:
-    """The promise page's link carrying the name in its fragment, so the grid shows the name and opens the page.
-
-    The fragment never reaches the server; the page reads only ``?hal=janji&program=<id>``.
-    """
-    return f"{promise_page.promise_link(row.id, lang)}#{label}"
 
 
 def counts_line(progress: pd.DataFrame, t: Callable[[str], str], lang: str) -> str:
@@ -157,8 +146,10 @@ def counts_line(progress: pd.DataFrame, t: Callable[[str], str], lang: str) -> s
 def table(progress: pd.DataFrame, selection: ProgressFilter, t: Callable[[str], str], lang: str) -> pd.DataFrame:
     """The tracker table as shown, with its column configuration.
 
-    The promise name links to its promise page; text wraps in tall rows
-    rather than being cut; no column is pinned (Streamlit draws pinned text faded).
+    Text wraps in tall rows rather than being cut (the grid wraps no link,
+    so the name is text with the promise page's link beside it, and a
+    selected row's details repeat the name as that link); no column is
+    pinned (Streamlit draws pinned text faded).
     """
     catalog = data.catalog()
     places = program_places(catalog, data.sites())
@@ -168,7 +159,8 @@ def table(progress: pd.DataFrame, selection: ProgressFilter, t: Callable[[str], 
     labels = [program_label(row, parents) for row in progress.itertuples(index=False)]
     frame = pd.DataFrame(
         {
-            t("program"): [name_link(row, name, lang) for row, name in zip(progress.itertuples(index=False), labels)],
+            t("program"): labels,
+            t("ev_tracker_page"): [promise_page.promise_link(pid, lang) for pid in progress["id"]],
             t("status"): [t(f"promise_{s}") for s in progress["status"]],
             t("tracker_progress"): progress["progress_text"],
             t("tracker_built"): progress["progress_share"],
@@ -185,15 +177,19 @@ def table(progress: pd.DataFrame, selection: ProgressFilter, t: Callable[[str], 
             t("source"): [e if evidence_link(e) is None else "" for e in progress["evidence"]],
         }
     )
-    st.dataframe(
+    event = st.dataframe(
         frame,
+        key="t_rows",
+        on_select="rerun",
+        selection_mode="single-row",
         hide_index=True,
         width="stretch",
         height=min(38 + ROW_HEIGHT_PX * len(frame), 640),
         row_height=ROW_HEIGHT_PX,
         placeholder="\u2013",
         column_config={
-            t("program"): st.column_config.LinkColumn(width=300, display_text=NAME_IN_LINK, help=t("tracker_program_help")),
+            t("program"): st.column_config.TextColumn(width=300, help=t("tracker_program_help")),
+            t("ev_tracker_page"): st.column_config.LinkColumn(width=115, display_text=t("ev_tracker_page_link"), help=t("ev_tracker_page_help")),
             t("status"): st.column_config.TextColumn(width=110),
             t("tracker_progress"): st.column_config.TextColumn(width=210),
             t("tracker_built"): st.column_config.ProgressColumn(
@@ -210,7 +206,24 @@ def table(progress: pd.DataFrame, selection: ProgressFilter, t: Callable[[str], 
             t("source"): st.column_config.TextColumn(width=300),
         },
     )
+    chosen = [i for i in event.selection.rows if i < len(progress)]
+    if chosen:
+        detail(progress.iloc[chosen[0]], labels[chosen[0]], t, lang)
     return frame
+
+
+def detail(row: pd.Series, name: str, t: Callable[[str], str], lang: str) -> None:
+    """The selected row in full: its name as the link to its promise page, then status, progress, reason and evidence."""
+    with st.container(border=True):
+        st.markdown(f"**[{markdown_text(name.strip())}]({promise_page.promise_link(row['id'], lang)})** ({markdown_text(row['id'])})")
+        st.markdown(f"{t(f'promise_{row.status}')} \u00b7 {markdown_text(row['progress_text'])}")
+        if row["status_reason"]:
+            st.caption(markdown_text(row["status_reason"]))
+        link = http_url(row["evidence"])
+        if link:
+            st.caption(f"{t('tracker_evidence')}: [{markdown_text(link)}]({link.replace(')', '%29')})")
+        else:
+            st.caption(f"{t('source')}: {markdown_text(row['evidence'])}")
 
 
 def render(t: Callable[[str], str], lang: str) -> None:
