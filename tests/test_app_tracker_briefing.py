@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
+from tests.test_app import fresh
 
-from geo.config import PROJECT_ROOT
-
-APP = str(PROJECT_ROOT / "app.py")
 CURUG = "3603050"
-
-
-def fresh(tmp_path, monkeypatch, **query) -> AppTest:
-    monkeypatch.setenv("PETA_STORE", str(tmp_path / "sites.sqlite"))
-    at = AppTest.from_file(APP, default_timeout=120)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_curug_briefing_names_its_corridor_region_wide_programs_and_its_own_sources(tmp_path, monkeypatch):
