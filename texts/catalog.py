@@ -263,6 +263,10 @@ STRINGS: dict[str, dict[str, str]] = {
         # --- catalog ---
         # --- readmaps ---
         # --- trackbrief ---
+        "tracker_count_flagships": "{programs} program unggulan, {kegiatan} kegiatan",
+        "tracker_count_programs": "{n} program",
+        "tracker_program_help": "Nama janji; kegiatan (\u21b3) tercantum di bawah program unggulannya. Klik sebuah baris untuk rinciannya dan tautan ke halaman janjinya.",
+        "tracker_hidden_region_wide": "{n} program berlaku untuk seluruh kota/kabupaten dan tidak tampil di sini: program itu tidak menyebut kecamatan dan belum punya lokasi, jadi saringan kecamatan tidak dapat memilihnya. Kosongkan saringan kecamatan untuk melihatnya.",
         # --- scaleregister ---
         # --- scalemap ---
         # --- compare ---
@@ -727,6 +731,10 @@ STRINGS: dict[str, dict[str, str]] = {
         # --- catalog ---
         # --- readmaps ---
         # --- trackbrief ---
+        "tracker_count_flagships": "{programs} flagship programs (program unggulan), {kegiatan} activities (kegiatan)",
+        "tracker_count_programs": "{n} programs",
+        "tracker_program_help": "The promise; activities (\u21b3) are listed under their flagship program. Click a row for its details and a link to its promise page.",
+        "tracker_hidden_region_wide": "{n} programs apply to the whole city/regency and are not shown here: they name no district and have no site yet, so a district filter cannot select them. Clear the district filter to see them.",
         # --- scaleregister ---
         # --- scalemap ---
         # --- compare ---
@@ -1080,6 +1088,24 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ev_status_terpenuhi": "Selesai (bagian ini)",
         "ev_status_gagal": "Gagal/terganggu",
         # --- trackbrief ---
+        "credit_boundaries": "Batas administrasi: BPS – Badan Pusat Statistik, melalui OCHA HDX (COD-AB Indonesia, 2020), CC BY-IGO",
+        "credit_osm": "Rumah sakit, SMA/SMK, kantor pemerintahan dan sungai: © kontributor OpenStreetMap, ODbL (tidak lengkap)",
+        "credit_crosswalk": "Padanan kode wilayah BPS–Kemendagri: data wilayah_boundaries oleh cahyadsn (MIT)",
+        "credit_population": "Penduduk: {names}",
+        "credit_supply": "Fasilitas yang sudah ada: sekolah dari Kemendikbud/Dapodik (Juni 2019); puskesmas dari Kemenkes BPPSDMK (2019); rumah sakit dan pasar © kontributor OpenStreetMap, ODbL (2026, tidak lengkap); stasiun KRL dari GTFS KRL proyek Jabodetabek Transit Equity Mapper (2026, CC BY 4.0)",
+        "credit_population_tangsel_2025": "Disdukcapil Kota Tangerang Selatan, DKB Semester I 2025",
+        "credit_population_kab_2015": "angka kecamatan Kabupaten Tangerang 2015 (tabel bergaya BPS \u201cDalam Angka\u201d; penerbit aslinya tidak tercatat)",
+        "credit_population_other": "sumber dan tahunnya dicatat dalam catatan asal-usul data referensi",
+        "region_programs_title": "Berlaku untuk seluruh {region}",
+        "region_programs_note": "Program dengan target berikut berlaku untuk seluruh {region}, termasuk {name}: dokumen tidak menyebut kecamatannya.",
+        "region_programs_note_region": "Program dengan target berikut berlaku untuk seluruh {region}: dokumen tidak menyebut kecamatannya.",
+        "region_programs_rest": "{n} program lain tanpa target terukur juga berlaku untuk seluruh {region}; semuanya ada di Pelacak janji.",
+        "region_programs_none": "Dokumen {region} tidak menetapkan target terukur lain untuk seluruh wilayah.",
+        "places_title": "Ruas jalan yang disebut untuk {name}",
+        "places_note": "Dokumen menyebut ruas jalan ini dalam programnya. Sebuah ruas dicantumkan untuk kecamatan yang namanya ada dalam nama ruas itu, bukan dari peta jalan.",
+        "col_places": "Ruas yang disebut",
+        "sheet_region_programs": "Seluruh wilayah",
+        "sheet_places": "Ruas jalan",
         # --- compare ---
         # --- scalemap ---
         # --- supply ---
@@ -1182,6 +1208,24 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ev_status_terpenuhi": "Done (this part)",
         "ev_status_gagal": "Failed/disrupted",
         # --- trackbrief ---
+        "credit_boundaries": "Administrative boundaries: BPS – Statistics Indonesia, via OCHA HDX (COD-AB Indonesia, 2020), CC BY-IGO",
+        "credit_osm": "Hospitals, SMA/SMK, government offices and rivers: © OpenStreetMap contributors, ODbL (incomplete)",
+        "credit_crosswalk": "BPS–Kemendagri area code crosswalk: wilayah_boundaries data by cahyadsn (MIT)",
+        "credit_population": "Population: {names}",
+        "credit_supply": "Existing facilities: schools from Kemendikbud/Dapodik (June 2019); puskesmas from Kemenkes BPPSDMK (2019); hospitals and markets © OpenStreetMap contributors, ODbL (2026, incomplete); KRL stations from the KRL GTFS of the Jabodetabek Transit Equity Mapper project (2026, CC BY 4.0)",
+        "credit_population_tangsel_2025": "Disdukcapil Kota Tangerang Selatan, DKB Semester I 2025",
+        "credit_population_kab_2015": "Kabupaten Tangerang kecamatan figures for 2015 (tables in the style of BPS \u201cDalam Angka\u201d; original publisher not recorded)",
+        "credit_population_other": "source and year recorded in the reference data's provenance notes",
+        "region_programs_title": "For the whole of {region}",
+        "region_programs_note": "These programs with a target apply to the whole of {region}, {name} included: the document names no kecamatan for them.",
+        "region_programs_note_region": "These programs with a target apply to the whole of {region}: the document names no kecamatan for them.",
+        "region_programs_rest": "{n} other programs without a measurable target also apply to the whole of {region}; the promise tracker lists them all.",
+        "region_programs_none": "The {region} document sets no other measurable target for the whole region.",
+        "places_title": "Road corridors named for {name}",
+        "places_note": "The document names these road corridors in its programs. A corridor is listed for the kecamatan whose names it contains, not from a road map.",
+        "col_places": "Corridors named",
+        "sheet_region_programs": "Whole region",
+        "sheet_places": "Road corridors",
         # --- compare ---
         # --- scalemap ---
         # --- supply ---

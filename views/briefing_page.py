@@ -16,10 +16,10 @@ import streamlit as st
 
 from geo import config
 from geo.boundaries import REGION_NAMES
-from reports.briefing import LEVEL_KECAMATAN, Briefing, briefing_areas, label, open_targets, sites_here
+from reports.briefing import LEVEL_KECAMATAN, Briefing, briefing_areas, label, open_targets, region_programs_note, sites_here
 from layers.model import ProgramStatus
 from layers.progress import evidence_link, status_label
-from texts.numbers import format_number
+from texts.numbers import format_number, format_partial_date
 from reports.briefing_supply import supply_sources
 from texts.safe import markdown_link, markdown_text
 from views import data
@@ -93,8 +93,10 @@ def render(t: Callable[[str], str], lang: str) -> None:
     facts(briefing, lang)
     st.image(data.briefing_map_png(code, lang), caption=_map_note(briefing), width="stretch")
     programs(briefing, lang)
+    places(briefing, lang)
     sites(briefing, lang)
     not_located(briefing, lang)
+    region_programs(briefing, lang)
     region_sites(briefing, lang)
     happened_here(briefing, t, lang)
     coverage(briefing, t, lang)
@@ -108,7 +110,7 @@ def header(briefing: Briefing, t: Callable[[str], str], lang: str) -> None:
     name = f"{label('level_kecamatan', lang)} {briefing.name}" if briefing.level == LEVEL_KECAMATAN else briefing.name
     st.header(markdown_text(name), anchor=False)
     lines = [briefing.region_name] if briefing.level == LEVEL_KECAMATAN else []
-    lines += [f"{label('document', lang)}: {briefing.document}", f"{label('generated', lang)}: {briefing.generated}"]
+    lines += [f"{label('document', lang)}: {briefing.document}", f"{label('generated', lang)}: {format_partial_date(briefing.generated, lang)}"]
     st.caption("  \n".join(markdown_text(line) for line in lines))
     code, slug = briefing.code, _slug(briefing)
     buttons = st.container(horizontal=True)
@@ -167,7 +169,7 @@ def programs(briefing: Briefing, lang: str) -> None:
             label("col_status", lang): [status_label(v, lang) for v in p["status"]],
             label("col_here", lang): [markdown_text(v) for v in p["share_text"]],
             label("col_progress", lang): [markdown_text(v) for v in p["progress_text"]],
-            label("col_updated", lang): [markdown_text(v) for v in p["updated"]],
+            label("col_updated", lang): [markdown_text(format_partial_date(v, lang)) for v in p["updated"]],
             label("col_evidence", lang): [markdown_link(urlsplit(u).netloc, u) if u else "" for u in links],
         }
     )
@@ -187,7 +189,7 @@ def sites(briefing: Briefing, lang: str) -> None:
             label("col_precision", lang): [label(f"precision_{v}", lang) for v in s["precision"]],
             label("col_site_status", lang): [label(f"status_{v}", lang) for v in s["status"]],
             label("col_desa", lang): [markdown_text(v) for v in s["desa"]],
-            label("col_updated", lang): [markdown_text(v) for v in s["updated"]],
+            label("col_updated", lang): [markdown_text(format_partial_date(v, lang)) for v in s["updated"]],
         }
     )
 
@@ -209,6 +211,43 @@ def not_located(briefing: Briefing, lang: str) -> None:
             label("col_located", lang): [format_number(v, lang) for v in n["located"]],
             label("col_known_area", lang): [format_number(v, lang) for v in n["known_area"]],
             label("col_not_located", lang): [format_number(v, lang) for v in n["not_located"]],
+        }
+    )
+
+
+def places(briefing: Briefing, lang: str) -> None:
+    """Road corridors a program names that name this area's kecamatan (matched by name, never drawn)."""
+    if briefing.places is None or briefing.places.empty:
+        return
+    st.subheader(label("places_title", lang, name=briefing.name), anchor=False)
+    st.caption(markdown_text(label("places_note", lang)))
+    p = briefing.places
+    _table(
+        {
+            label("col_program", lang): [f"{markdown_text(n)} ({markdown_text(i)})" for n, i in zip(p["name"], p["program"])],
+            label("col_places", lang): [markdown_text(v) for v in p["places"]],
+            label("col_status", lang): [status_label(v, lang) for v in p["status"]],
+            label("col_progress", lang): [markdown_text(v) for v in p["progress_text"]],
+        }
+    )
+
+
+def region_programs(briefing: Briefing, lang: str) -> None:
+    """Programs with a stated target that apply to the whole region, this area included; the others counted."""
+    if briefing.region_programs is None:
+        return
+    region = briefing.region_name
+    st.subheader(label("region_programs_title", lang, region=region), anchor=False)
+    st.caption(markdown_text(region_programs_note(briefing)))
+    r = briefing.region_programs
+    if r.empty:
+        st.write(markdown_text(label("region_programs_none", lang, region=region)))
+        return
+    _table(
+        {
+            label("col_program", lang): [f"{markdown_text(n)} ({markdown_text(i)})" for n, i in zip(r["name"], r["program"])],
+            label("col_status", lang): [status_label(v, lang) for v in r["status"]],
+            label("col_progress", lang): [markdown_text(v) for v in r["progress_text"]],
         }
     )
 
@@ -275,5 +314,5 @@ def status_summary(briefing: Briefing, lang: str) -> None:
 
 def sources(briefing: Briefing, lang: str) -> None:
     st.subheader(label("sources_title", lang), anchor=False)
-    items = [*briefing.attributions, label("sources_store", lang, date=briefing.generated)]
+    items = [*briefing.attributions, label("sources_store", lang, date=format_partial_date(briefing.generated, lang))]
     st.caption("  \n".join(f"\u2022 {markdown_text(item)}" for item in items))
