@@ -264,6 +264,8 @@ STRINGS: dict[str, dict[str, str]] = {
         # --- readmaps ---
         # --- trackbrief ---
         # --- scaleregister ---
+        "import_checking": "Memeriksa baris: {done} dari {total}",
+        "import_map_sample": "Peta menampilkan {n} dari {total} baris (baris bermasalah lebih dulu); tabel di bawah memuat semuanya.",
         # --- scalemap ---
         # --- compare ---
         "page_kelola": "Kelola data (perencana)",
@@ -685,6 +687,8 @@ STRINGS: dict[str, dict[str, str]] = {
         # --- readmaps ---
         # --- trackbrief ---
         # --- scaleregister ---
+        "import_checking": "Checking rows: {done} of {total}",
+        "import_map_sample": "The map shows {n} of {total} rows (rows with problems first); the table below lists them all.",
         # --- scalemap ---
         # --- compare ---
         "page_kelola": "Manage data (planners)",
