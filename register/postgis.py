@@ -12,6 +12,8 @@ another), which needs the ``postgis`` extension installed in the database
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import shapely
 from geoalchemy2 import Geometry
@@ -21,10 +23,12 @@ from psycopg import sql
 from sqlalchemy import Column, Connection, Index, Table, create_engine, func, make_url, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from geo.config import METRIC_CRS
 from register.rules import Domain, Problem
 from register.store import Authorizer, SQLStore, build_schema, refuse_writes
 
 SRID = 4326
+METRIC_SRID = int(METRIC_CRS.split(":")[1])  # geo.config.METRIC_CRS, UTM 48S
 
 
 class PostGISSiteStore(SQLStore):
@@ -74,3 +78,15 @@ class PostGISSiteStore(SQLStore):
             with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
                 for row in rows:
                     copy.write_row(row)
+
+    def sites_within(self, lon: float, lat: float, radius_m: float) -> list[tuple[str, float]]:
+        # The GiST index answers a disc in degrees that holds the circle (a degree of latitude or longitude spans at
+        # least 110 km x cos(latitude + 1 degree)); the exact test then measures in UTM 48S, as the app does.
+        degrees = radius_m / (110_000 * math.cos(math.radians(min(abs(lat) + 1, 80))))
+        origin = func.ST_SetSRID(func.ST_MakePoint(lon, lat), SRID)
+        exact = self._exact_sites().where(func.ST_DWithin(self.schema.sites.c.geometry, origin, degrees)).subquery()
+        metres = func.ST_Distance(func.ST_Transform(exact.c.geometry, METRIC_SRID), func.ST_Transform(origin, METRIC_SRID))
+        query = select(exact.c.id, metres.label("metres")).where(metres <= radius_m)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return sorted(((r.id, float(r.metres)) for r in rows), key=lambda r: (r[1], r[0]))

@@ -50,7 +50,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from shapely import wkt
 from shapely.errors import ShapelyError
@@ -62,6 +64,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
+from geo.config import METRIC_CRS
 from geo.errors import DataError
 from geo.validate import MAX_LISTED
 from layers.catalog import Catalog
@@ -168,6 +171,9 @@ class SiteStore(Protocol):
 
     def revision(self) -> int:
         """A number that grows with every write (the latest batch id; 0 for an empty register)."""
+
+    def sites_within(self, lon: float, lat: float, radius_m: float) -> list[tuple[str, float]]:
+        """(id, metres) of each active exact site within ``radius_m`` of (lon, lat), nearest first (UTM 48S metres)."""
 
     def snapshot(self) -> Snapshot:
         """Every site, change, program status record and evidence record, read in one transaction."""
@@ -388,6 +394,21 @@ class SQLStore(ABC):
     @abstractmethod
     def _geometry_out(self, value: object) -> BaseGeometry | None:
         """A value of the geometry column as a shapely geometry."""
+
+    @abstractmethod
+    def sites_within(self, lon: float, lat: float, radius_m: float) -> list[tuple[str, float]]:
+        """(id, metres) of each active exact site within ``radius_m`` of (lon, lat), nearest first.
+
+        Metres in :data:`geo.config.METRIC_CRS` (UTM 48S), as :func:`layers.nearby.distances_m`
+        measures them; ties in id order.
+        """
+
+    def _exact_sites(self):
+        """The query of the active exact sites' ids and geometries (what :meth:`sites_within` searches)."""
+        sites = self.schema.sites
+        return select(sites.c.id, sites.c.geometry).where(
+            sites.c.retired.is_(False), sites.c.precision == Precision.EXACT.value, sites.c.geometry.is_not(None)
+        )
 
     @abstractmethod
     def _geometries_in(self, geometries: list[BaseGeometry | None]) -> list:
@@ -974,6 +995,16 @@ class SQLiteSiteStore(SQLStore):
     def _geometries_in(self, geometries: list[BaseGeometry | None]) -> list:
         # rounding_precision=-1: full precision, as BaseGeometry.wkt (what _geometry_in writes)
         return shapely.to_wkt(np.fromiter(geometries, dtype=object, count=len(geometries)), rounding_precision=-1).tolist()
+
+    def sites_within(self, lon: float, lat: float, radius_m: float) -> list[tuple[str, float]]:
+        # No spatial index in the embedded file: every exact site is measured, in one vectorised pass.
+        with self.engine.connect() as conn:
+            rows = pd.DataFrame(conn.execute(self._exact_sites()).all(), columns=["id", "geometry"])
+        metric = gpd.GeoSeries(shapely.from_wkt(rows["geometry"].to_numpy()), crs="EPSG:4326").to_crs(METRIC_CRS)
+        origin = gpd.GeoSeries([shapely.Point(lon, lat)], crs="EPSG:4326").to_crs(METRIC_CRS).iloc[0]
+        found = rows[["id"]].assign(metres=metric.distance(origin).to_numpy())
+        found = found[found["metres"] <= radius_m].sort_values(["metres", "id"])
+        return list(zip(found["id"].tolist(), found["metres"].tolist()))
 
     def _insert_many(self, conn: Connection, table: Table, columns: list[str], rows: list[tuple]) -> None:
         # The driver's executemany on one prepared statement: no per-row work in SQLAlchemy.

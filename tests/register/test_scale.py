@@ -7,12 +7,23 @@ in the same run, never with a wall clock.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
+import geopandas as gpd
 import pytest
+from sqlalchemy import event, text
+from streamlit.testing.v1 import AppTest
 
+from geo.config import PROJECT_ROOT
 from geo.errors import DataError
-from register import importer
+from layers.nearby import distances_m
+from register import auth, importer
+from register.open import open_store
+from register.postgis import PostGISSiteStore
+from register.store import ConflictError
 from register.synthetic import SOURCE, synthetic_csv, synthetic_sites
 
 
@@ -52,3 +63,93 @@ def test_a_large_import_with_one_bad_row_stores_nothing(any_store, planner, doma
     with pytest.raises(DataError):
         importer.commit(checked, any_store, planner, "2026-12-01")
     assert any_store.revision() == 0 and any_store.sites() == []
+
+
+# -- near me: the register's spatial query ---------------------------------------------------------
+
+HERE = (106.7, -6.3)  # lon, lat in Tangerang Selatan
+
+
+def test_sites_within_measures_as_the_app_does_and_skips_retired_and_area_sites(any_store, planner, domain):
+    sites = synthetic_sites(domain, 3000)
+    any_store.add(sites, planner)
+    any_store.retire(sites[0].id, 1, "uji", planner)
+    frame = gpd.GeoDataFrame({"id": [s.id for s in sites[1:]]}, geometry=[s.geometry for s in sites[1:]], crs="EPSG:4326")
+    metres = distances_m(frame, HERE[1], HERE[0])
+    expected = sorted(zip(frame["id"][metres <= 2000], metres[metres <= 2000]), key=lambda r: (r[1], r[0]))
+    found = any_store.sites_within(*HERE, 2000)
+    assert [i for i, _ in found] == [i for i, _ in expected] and len(found) > 50
+    assert max(abs(a - b) for (_, a), (_, b) in zip(found, expected)) < 1e-6
+    assert sites[0].id not in dict(any_store.sites_within(sites[0].geometry.x, sites[0].geometry.y, 100))
+
+
+def test_near_me_on_postgis_uses_the_spatial_index(postgis_url, planner, domain):
+    store = PostGISSiteStore(postgis_url, auth.require_planner, domain)
+    store.add(synthetic_sites(domain, 20_000), planner)
+    statements = []
+    event.listen(store.engine, "before_cursor_execute", lambda conn, cursor, sql, params, *_: statements.append((sql, params)))
+    assert store.sites_within(*HERE, 500)
+    [(query, params)] = statements
+    with store.engine.connect() as conn:
+        conn.execute(text("ANALYZE sites"))
+        # A planner may read a small table whole; forbidding that shows whether the predicate can use the index at all.
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(conn.exec_driver_sql("EXPLAIN " + query, params).scalars())
+    store.close()
+    assert "sites_geometry_gist" in plan, plan
+
+
+# -- several app servers on one register ---------------------------------------------------------------
+
+WRITER = """
+import sys
+from shapely.geometry import Point
+from layers.model import Precision, Site
+from register.auth import Planner
+from register.open import open_store
+
+store = open_store()
+planner = Planner(sys.argv[1], float(sys.argv[2]), sys.argv[3])
+if sys.argv[4] == "add":
+    store.add([Site(id="synthetic-other-server", program="tsl-4-2-10", layer="pju", name="Titik sintetis dari server lain",
+                    precision=Precision.EXACT, geometry=Point(106.7001, -6.3001), source="synthetic", updated="2026-12-01")], planner)
+elif sys.argv[4] == "edit":
+    store.update("synthetic-other-server", {"name": "Diubah di server lain"}, 1, "uji", planner)
+else:
+    store.undo_last(planner)
+"""
+
+
+def other_server(url: str, planner, action: str) -> None:
+    """Run a write as another app server would: a separate process with its own connection pool."""
+    env = {**os.environ, "PETA_STORE_URL": url}
+    args = [sys.executable, "-c", WRITER, planner.username, repr(planner.expires), planner.signature, action]
+    subprocess.run(args, cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, timeout=120)
+
+
+def test_two_app_servers_on_one_postgis_register_see_each_others_changes(postgis_url, planner, other_planner, monkeypatch):
+    monkeypatch.setenv("PETA_STORE_URL", postgis_url)
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"hal": "dekat", "bahasa": "en", "lat": "-6.3", "lon": "106.7", "r": "0.5"})
+    at.run()
+    assert not at.exception, at.exception
+    within = [m.value for m in at.markdown if m.value.startswith("#### Sites with an exact point within the radius")]
+    assert within == ["#### Sites with an exact point within the radius (0)"]
+    other_server(postgis_url, planner, "add")
+    at.run()  # this server's next rerun: its caches are keyed on the register's revision, read from the database
+    assert [m.value for m in at.markdown if m.value.startswith("#### Sites with an exact point")] == [
+        "#### Sites with an exact point within the radius (1)"
+    ]
+    assert any("Titik sintetis dari server lain" in e.label for e in at.expander)
+    # Versions and undo are the database's, so they hold across servers too.
+    store = open_store(postgis_url)
+    other_server(postgis_url, planner, "edit")
+    with pytest.raises(ConflictError):
+        store.update("synthetic-other-server", {"name": "Diubah di sini"}, 1, "uji", other_planner)
+    at.run()
+    assert [e.label for e in at.expander if "server lain" in e.label][0].split(" \u00b7 ")[1] == "Diubah di server lain"
+    other_server(postgis_url, planner, "undo")
+    assert store.get("synthetic-other-server").name == "Titik sintetis dari server lain"
+    store.close()
+    at.run()
+    assert [e.label for e in at.expander if "server lain" in e.label][0].split(" \u00b7 ")[1] == "Titik sintetis dari server lain"
