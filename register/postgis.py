@@ -17,7 +17,7 @@ import math
 import numpy as np
 import shapely
 from geoalchemy2 import Geometry
-from geoalchemy2.shape import from_shape, to_shape
+from geoalchemy2.shape import from_shape
 from shapely.geometry.base import BaseGeometry
 from psycopg import sql
 from sqlalchemy import Column, Connection, Index, Table, create_engine, func, make_url, select, text
@@ -63,8 +63,9 @@ class PostGISSiteStore(SQLStore):
     def _geometry_in(self, geometry: BaseGeometry | None) -> object:
         return None if geometry is None else from_shape(geometry, srid=SRID)
 
-    def _geometry_out(self, value: object) -> BaseGeometry | None:
-        return None if value is None else to_shape(value)
+    def _geometries_out(self, values: list) -> list[BaseGeometry | None]:
+        # GeoAlchemy2 returns EWKB elements; GEOS reads the whole column in one call.
+        return shapely.from_wkb(np.fromiter((None if v is None else bytes(v.data) for v in values), dtype=object, count=len(values))).tolist()
 
     def _geometries_in(self, geometries: list[BaseGeometry | None]) -> list:
         # Hex EWKB with the SRID: what COPY's text format reads into a geometry column.

@@ -371,7 +371,7 @@ class SQLStore(ABC):
 
     A backend sets :attr:`engine`, :attr:`schema` and :attr:`name`, and
     implements :meth:`_lock` (take the register's write lock at the start of a
-    transaction), :meth:`_geometry_in` / :meth:`_geometry_out` (shapely to
+    transaction), :meth:`_geometry_in` / :meth:`_geometries_out` (shapely to
     and from the geometry column), :meth:`_geometries_in` (many at once) and
     :meth:`_insert_many` (the fastest bulk insert the database offers: a batch
     of 100,000 sites is written in seconds).
@@ -392,8 +392,8 @@ class SQLStore(ABC):
         """A geometry as the value of the geometry column."""
 
     @abstractmethod
-    def _geometry_out(self, value: object) -> BaseGeometry | None:
-        """A value of the geometry column as a shapely geometry."""
+    def _geometries_out(self, values: list) -> list[BaseGeometry | None]:
+        """Values of the geometry column as shapely geometries, parsed in one vectorised call."""
 
     @abstractmethod
     def sites_within(self, lon: float, lat: float, radius_m: float) -> list[tuple[str, float]]:
@@ -441,14 +441,18 @@ class SQLStore(ABC):
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def _site(self, row: Row) -> Site:
-        """A site from its table row."""
-        m = row._mapping
-        return Site(
-            id=m["id"], program=m["program"], layer=m["layer"], name=m["name"], precision=Precision(m["precision"]),
-            status=SiteStatus(m["status"]), admin_code=m["admin_code"], geometry=self._geometry_out(m[self.schema.sites.c.geometry]),
-            source=m["source"], evidence_url=m["evidence_url"], updated=m["updated"], version=m["version"], retired=bool(m["retired"]),
-        )  # fmt: skip
+    def _sites_of(self, rows: list[Row]) -> list[Site]:
+        """Sites from their table rows, the geometries parsed in one vectorised call."""
+        column = self.schema.sites.c.geometry
+        geometries = self._geometries_out([row._mapping[column] for row in rows])
+        return [
+            Site(
+                id=m["id"], program=m["program"], layer=m["layer"], name=m["name"], precision=Precision(m["precision"]),
+                status=SiteStatus(m["status"]), admin_code=m["admin_code"], geometry=geometry, source=m["source"],
+                evidence_url=m["evidence_url"], updated=m["updated"], version=m["version"], retired=bool(m["retired"]),
+            )
+            for m, geometry in zip((row._mapping for row in rows), geometries)
+        ]  # fmt: skip
 
     def _row(self, site: Site) -> dict:
         """A site as the values of its table row (by column key)."""
@@ -460,7 +464,7 @@ class SQLStore(ABC):
         if not include_retired:
             query = query.where(self.schema.sites.c.retired.is_(False))
         # Sorted here: PostgreSQL's collation would order ids differently from SQLite's byte order.
-        return sorted((self._site(r) for r in conn.execute(query)), key=lambda s: s.id)
+        return sorted(self._sites_of(conn.execute(query).all()), key=lambda s: s.id)
 
     def sites(self, include_retired: bool = False) -> list[Site]:
         """Every site (retired ones only if asked), in id order."""
@@ -472,7 +476,7 @@ class SQLStore(ABC):
         row = conn.execute(select(self.schema.sites).where(self.schema.sites.c.id == site_id)).first()
         if row is None:
             raise Problem("register.no_site", site=quoted(site_id))
-        return self._site(row)
+        return self._sites_of([row])[0]
 
     def get(self, site_id: str) -> Site:
         """One site, retired or not; DataError if there is none with that id."""
@@ -989,8 +993,8 @@ class SQLiteSiteStore(SQLStore):
     def _geometry_in(self, geometry: BaseGeometry | None) -> str | None:
         return None if geometry is None else geometry.wkt
 
-    def _geometry_out(self, value: str | None) -> BaseGeometry | None:
-        return None if value is None else wkt.loads(value)
+    def _geometries_out(self, values: list) -> list[BaseGeometry | None]:
+        return shapely.from_wkt(np.fromiter(values, dtype=object, count=len(values))).tolist()
 
     def _geometries_in(self, geometries: list[BaseGeometry | None]) -> list:
         # rounding_precision=-1: full precision, as BaseGeometry.wkt (what _geometry_in writes)
