@@ -12,8 +12,6 @@ another), which needs the ``postgis`` extension installed in the database
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import shapely
 from geoalchemy2 import Geometry
@@ -25,7 +23,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from geo.config import METRIC_CRS
 from register.rules import Domain, Problem
-from register.store import Authorizer, SQLStore, build_schema, refuse_writes
+from register.store import Authorizer, SQLStore, build_schema, refuse_writes, search_degrees
 
 SRID = 4326
 METRIC_SRID = int(METRIC_CRS.split(":")[1])  # geo.config.METRIC_CRS, UTM 48S
@@ -81,9 +79,8 @@ class PostGISSiteStore(SQLStore):
                     copy.write_row(row)
 
     def sites_within(self, lon: float, lat: float, radius_m: float) -> list[tuple[str, float]]:
-        # The GiST index answers a disc in degrees that holds the circle (a degree of latitude or longitude spans at
-        # least 110 km x cos(latitude + 1 degree)); the exact test then measures in UTM 48S, as the app does.
-        degrees = radius_m / (110_000 * math.cos(math.radians(min(abs(lat) + 1, 80))))
+        # The GiST index answers a disc in degrees that holds the circle; the exact test then measures in UTM 48S.
+        degrees = search_degrees(lat, radius_m)
         origin = func.ST_SetSRID(func.ST_MakePoint(lon, lat), SRID)
         exact = self._exact_sites().where(func.ST_DWithin(self.schema.sites.c.geometry, origin, degrees)).subquery()
         metres = func.ST_Distance(func.ST_Transform(exact.c.geometry, METRIC_SRID), func.ST_Transform(origin, METRIC_SRID))

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import math
 import sqlite3
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -263,6 +264,15 @@ def _now() -> str:
 def _clock(at: str) -> str:
     """A batch time as people read it: ``2026-11-23 10:15 WIB`` (records migrated from the old register have a date only)."""
     return f"{at[:16].replace('T', ' ')} WIB" if "T" in at else at
+
+
+def search_degrees(lat: float, radius_m: float) -> float:
+    """A distance in degrees that holds every point within ``radius_m`` of latitude ``lat``.
+
+    A degree of latitude or longitude spans at least 110 km x cos(latitude + 1 degree): the cheap first test of a
+    radius search (PostGIS answers it from its spatial index), before measuring in metres.
+    """
+    return radius_m / (110_000 * math.cos(math.radians(min(abs(lat) + 1, 80))))
 
 
 # A site's columns by key, but its geometry (whose column's name and type depend on the backend).
@@ -1004,7 +1014,9 @@ class SQLiteSiteStore(SQLStore):
         # No spatial index in the embedded file: every exact site is measured, in one vectorised pass.
         with self.engine.connect() as conn:
             rows = pd.DataFrame(conn.execute(self._exact_sites()).all(), columns=["id", "geometry"])
-        metric = gpd.GeoSeries(shapely.from_wkt(rows["geometry"].to_numpy()), crs="EPSG:4326").to_crs(METRIC_CRS)
+        geometries = shapely.from_wkt(rows["geometry"].to_numpy())
+        rows = rows[shapely.dwithin(geometries, shapely.Point(lon, lat), search_degrees(lat, radius_m))]  # as PostGIS's index
+        metric = gpd.GeoSeries(geometries[rows.index], crs="EPSG:4326").to_crs(METRIC_CRS)
         origin = gpd.GeoSeries([shapely.Point(lon, lat)], crs="EPSG:4326").to_crs(METRIC_CRS).iloc[0]
         found = rows[["id"]].assign(metres=metric.distance(origin).to_numpy())
         found = found[found["metres"] <= radius_m].sort_values(["metres", "id"])
