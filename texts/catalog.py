@@ -268,6 +268,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "tracker_program_help": "Nama janji; kegiatan (\u21b3) tercantum di bawah program unggulannya. Klik sebuah baris untuk rinciannya dan tautan ke halaman janjinya.",
         "tracker_hidden_region_wide": "{n} program berlaku untuk seluruh kota/kabupaten dan tidak tampil di sini: program itu tidak menyebut kecamatan dan belum punya lokasi, jadi saringan kecamatan tidak dapat memilihnya. Kosongkan saringan kecamatan untuk melihatnya.",
         # --- scaleregister ---
+        "import_checking": "Memeriksa baris: {done} dari {total}",
+        "import_map_sample": "Peta menampilkan {n} dari {total} baris (baris bermasalah lebih dulu); tabel di bawah memuat semuanya.",
         # --- scalemap ---
         # --- compare ---
         "page_banding": "Bandingkan kecamatan",
@@ -736,6 +738,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "tracker_program_help": "The promise; activities (\u21b3) are listed under their flagship program. Click a row for its details and a link to its promise page.",
         "tracker_hidden_region_wide": "{n} programs apply to the whole city/regency and are not shown here: they name no district and have no site yet, so a district filter cannot select them. Clear the district filter to see them.",
         # --- scaleregister ---
+        "import_checking": "Checking rows: {done} of {total}",
+        "import_map_sample": "The map shows {n} of {total} rows (rows with problems first); the table below lists them all.",
         # --- scalemap ---
         # --- compare ---
         "page_banding": "Compare districts",
