@@ -51,7 +51,7 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError, ProjError
 from shapely.errors import ShapelyError
-from shapely.geometry import MultiPolygon, Point, Polygon, shape
+from shapely.geometry import MultiPolygon, Polygon, shape
 
 from geo.config import METRIC_CRS
 from geo.errors import DataError
