@@ -10,7 +10,7 @@ import uuid
 import streamlit as st
 
 from geo.errors import DataError
-from views import briefing_page, coverage_page, data, login, manage_page, map_page, near_page, state, tracker_page
+from views import briefing_page, compare_page, coverage_page, data, login, manage_page, map_page, near_page, state, tracker_page
 from texts.catalog import LANGUAGES, translator
 from texts.safe import markdown_text
 
@@ -21,7 +21,7 @@ st.set_page_config(page_title="Peta Janji Tangerang", page_icon=":world_map:", l
 st.html("<style>@media (max-width: 640px) { h1 { font-size: 1.7rem !important; } }</style>")
 
 PAGES = {"peta": map_page, "dekat": near_page, "cakupan": coverage_page, "janji": tracker_page, "ringkasan": briefing_page,
-         "kelola": manage_page}
+         "banding": compare_page, "kelola": manage_page}
 COMMON = [
     state.Param("bahasa", "lang", "choice", options=lambda: list(LANGUAGES), default="id"),
     state.Param("hal", "page", "choice", options=lambda: list(PAGES), default="peta"),
@@ -47,7 +47,7 @@ login.sidebar(t, lang)
 st.title(t("app_title"))
 st.caption(t("app_caption"))
 if ignored:
-    st.warning(t("ignored_params").format(names=", ".join(ignored)))
+    st.warning(t("ignored_params").format(names=state.ignored_names(ignored)))
 if problem is not None:
     st.error(f"**{t('data_error')}**: {markdown_text(problem.text(lang))}")
     st.info(t("data_error_help"))

@@ -6,6 +6,9 @@ source directory into the git-ignored data directory at set-up.
 
 from __future__ import annotations
 
+from geo import config
+from texts.catalog import REPORT_LABELS, lang_of
+
 BOUNDARIES = "boundaries"
 REFERENCE = "reference"
 EVIDENCE = "evidence"
@@ -30,23 +33,36 @@ FILES = {
     EVIDENCE: (EVIDENCE_FILE, *SEARCHED_FILES, "PROVENANCE.md"),
 }
 
-BOUNDARY_ATTRIBUTION = (
-    "Administrative boundaries: BPS – Statistics Indonesia, via OCHA HDX (COD-AB Indonesia, 2020), CC BY-IGO"
-)
-OSM_ATTRIBUTION = "Facilities and rivers: © OpenStreetMap contributors, ODbL"
-CROSSWALK_ATTRIBUTION = "BPS–Kemendagri code crosswalk: cahyadsn/wilayah_boundaries (MIT)"
-POPULATION_ATTRIBUTION = (
-    "Population: Disdukcapil Kota Tangerang Selatan (DKB Semester I 2025); "
-    "Kabupaten Tangerang 2015 (BPS-style tables, publisher undocumented)"
-)
+# Credits as readers see them, by id; the wording is texts.catalog REPORT_LABELS "credit_<id>" in each
+# language. The technical trail (repositories, commits, files) stays in README and the PROVENANCE.md files.
+CREDITS = ("boundaries", "osm", "crosswalk", "population", "supply")
+# What a briefing draws on: no OSM rivers or offices (the map's reference layers), only its own region's population.
+BRIEFING_CREDITS = ("boundaries", "crosswalk", "population", "supply")
+# The population figures each region's latest vintage comes from, by (region, year).
+POPULATION_CREDITS = {(config.TANGSEL, 2025): "population_tangsel_2025", (config.KAB_TANGERANG, 2015): "population_kab_2015"}
+
+
+def population_credit(region: str, year: int | None, lang: str = "id") -> str:
+    """The human name of a region's population figures of ``year`` (a vintage not listed points to PROVENANCE.md)."""
+    key = POPULATION_CREDITS.get((region, year))
+    return REPORT_LABELS[lang_of(lang)]["credit_" + key] if key else REPORT_LABELS[lang_of(lang)]["credit_population_other"]
+
+
+def credits(region: str | None = None, lang: str = "id", which: tuple[str, ...] = CREDITS) -> tuple[str, ...]:
+    """One line per credit in ``which``, in ``lang``; the population line names only ``region``'s figures (all without one)."""
+    words = REPORT_LABELS[lang_of(lang)]
+    lines = []
+    for key in which:
+        if key != "population":
+            lines.append(words["credit_" + key])
+            continue
+        vintages = [(r, y) for r, y in POPULATION_CREDITS if region in (None, r)]
+        names = "; ".join(population_credit(r, y, lang) for r, y in vintages)
+        lines.append(words["credit_population"].format(names=names))
+    return tuple(lines)
+
 
 # Short forms for the map's attribution control (the full ones are under the map).
 MAP_ATTRIBUTIONS = ("Batas/boundaries: BPS via OCHA HDX COD-AB (CC BY-IGO)", "Data: \u00a9 OpenStreetMap contributors (ODbL)")
 
-SUPPLY_ATTRIBUTION = (
-    "Existing facilities: schools Kemendikbud/Dapodik (June 2019); puskesmas Kemenkes BPPSDMK (2019); "
-    "hospitals and markets © OpenStreetMap contributors, ODbL (2026, incomplete); KRL stations from the KRL GTFS "
-    "of Jabodetabek-Transit-Equity-Mapper (2026, CC BY 4.0)"
-)
-
-ATTRIBUTIONS = (BOUNDARY_ATTRIBUTION, OSM_ATTRIBUTION, CROSSWALK_ATTRIBUTION, POPULATION_ATTRIBUTION, SUPPLY_ATTRIBUTION)
+ATTRIBUTIONS = credits(lang="en")

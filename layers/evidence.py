@@ -86,12 +86,19 @@ def date_precision(value: str) -> str | None:
     return "day" if day else "month" if month else "year"
 
 
+# Longest text per column (characters): room for a paraphrase of at most 25 words, a long address or note.
+MAX_LENGTH = {
+    "evidence_id": 40, "program_id": 40, "event_date": 10, "status": 20, "claim_id": 400, "claim_en": 400,
+    "place": 300, "precision": 20, "quantity": 300, "url": 2000, "publisher": 200, "note": 1000,
+}  # fmt: skip
+
+
 def check_evidence(item: EvidenceItem, catalog: Catalog) -> list[Problem]:
     """Everything wrong with one evidence item; an empty list means it may be stored.
 
     It needs an id, a catalog program, a status on the ladder, a valid date (or
     none, with a note saying what is known), a claim in both languages, an
-    ``http(s)`` URL and a known precision, and no control characters in its text.
+    ``http(s)`` URL and a known precision, text within :data:`MAX_LENGTH` and no control characters.
     """
     problems = []
     if not item.evidence_id.strip():
@@ -114,6 +121,9 @@ def check_evidence(item: EvidenceItem, catalog: Catalog) -> list[Problem]:
     missing = [name for name in ("claim_id", "claim_en") if not getattr(item, name).strip()]
     if missing:
         problems.append(Problem("evidence.missing_claim", {"columns": ", ".join(missing)}))
+    too_long = [f"{name} ({len(value)} > {MAX_LENGTH[name]})" for name, value in asdict(item).items() if len(value) > MAX_LENGTH[name]]
+    if too_long:
+        problems.append(Problem("evidence.too_long", {"columns": ", ".join(too_long)}))
     controls = [name for name, value in asdict(item).items() if has_control(value)]
     if controls:
         problems.append(Problem("evidence.control_character", {"columns": ", ".join(controls)}))

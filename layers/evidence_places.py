@@ -122,3 +122,18 @@ def resolve_places(
         elif not rows:
             unplaced.append((*item, NOT_FOUND, ""))
     return pd.DataFrame(placed, columns=list(PLACED_COLUMNS)), pd.DataFrame(unplaced, columns=list(UNPLACED_COLUMNS))
+
+
+def kecamatan_named(text: str, kecamatan: pd.DataFrame) -> list[str]:
+    """BPS codes of the kecamatan whose names ``text`` contains as whole words, in the order the text names them.
+
+    Matching is :func:`resolve_places`'s (case, accents, punctuation and spacing
+    ignored, longest name first, so "Sepatan Timur" is not read as "Sepatan").
+    Pass one region's kecamatan (``kode_kec``, ``kecamatan``): names repeat
+    across regions. Used for road corridors ("Jalan Raya Curug – Legok" names
+    Curug and Legok); a name that is no kecamatan ("Serang") yields nothing.
+    """
+    keys = kecamatan["kecamatan"].map(normalize).str.replace(" ", "", regex=False)
+    codes = dict(zip(keys, kecamatan["kode_kec"]))
+    pattern, ordered = _matcher(keys)
+    return list(dict.fromkeys(codes[ordered[m.lastindex - 1]] for m in pattern.finditer(normalize(text))))

@@ -63,6 +63,7 @@ class Document:
     publisher: str
     year: int
     url: str = ""
+    published: str = ""  # ISO date of publication where the document gives one (the year stays for citations)
 
 
 @dataclass(frozen=True)

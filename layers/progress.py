@@ -14,7 +14,7 @@ measure them, and programs without a target say so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -25,11 +25,12 @@ from layers.model import Layer, ProgramStatus
 from layers.seed import source_text
 from texts.catalog import PROGRESS_PHRASES as PHRASES, VOCABULARY
 from texts.numbers import format_number
+from texts.safe import http_url
 
 KIND_SITES, KIND_QUANTITY, KIND_NONE = "sites", "quantity", "none"
 
 COLUMNS = [
-    "id", "document", "region", "misi", "sasaran", "no", "name", "parent", "layer",
+    "id", "document", "region", "misi", "sasaran", "no", "name", "parent", "kind", "layer",
     "status", "evidence", "updated", "note",
     "target_qty", "target_unit", "target_text", "target_sites",
     "active", "located", "known_area", "built", "cancelled", "not_located",
@@ -108,6 +109,7 @@ def program_progress(
                 "no": p.no,
                 "name": p.name,
                 "parent": p.parent,
+                "kind": p.kind,
                 "layer": p.layer,
                 "status": ProgramStatus(record["status"] if record else ProgramStatus.NO_EVIDENCE).value,
                 "evidence": record["evidence_url"] if record and record["evidence_url"] else source_text(p, catalog),
@@ -244,6 +246,19 @@ class ProgressFilter:
         """The rows that pass."""
         return progress[self.mask(progress, catalog, sites)]
 
+    def hidden_region_wide(self, progress: pd.DataFrame, catalog: Catalog, sites: pd.DataFrame) -> int:
+        """How many rows the kecamatan filter alone hides because they have no place at all (region-wide programs).
+
+        Such a program names no kecamatan and has no site yet, so no
+        kecamatan can select it, although it applies to every kecamatan of
+        its region. 0 without a kecamatan filter.
+        """
+        if not self.kecamatan:
+            return 0
+        places = program_places(catalog, sites)
+        unplaced = progress["id"].map(lambda pid: not places.get(pid)).astype(bool)
+        return int((replace(self, kecamatan=()).mask(progress, catalog, sites) & unplaced).sum())
+
 
 def sort_progress(progress: pd.DataFrame, by: str) -> pd.DataFrame:
     """Tracker rows in one of the :data:`SORTS` orders; ties keep catalog order.
@@ -269,5 +284,4 @@ def sort_progress(progress: pd.DataFrame, by: str) -> pd.DataFrame:
 
 def evidence_link(evidence: str) -> str | None:
     """The evidence as a link where it is an http(s) URL; None where it is a citation of the document."""
-    text = (evidence or "").strip()
-    return text if text.lower().startswith(("http://", "https://")) and " " not in text else None
+    return http_url(evidence)

@@ -47,6 +47,7 @@ from geo.errors import DataError
 from layers import targets
 from layers.catalog import Catalog
 from layers.model import Layer, Precision
+from texts.safe import csv_bytes
 
 MODEL_NAMES = {"mclp": "MCLP", "lscp": "LSCP", "pmedian": "p-median"}
 LABEL = "Usulan model ({name})"
@@ -547,7 +548,7 @@ def to_csv(proposal: Proposal) -> bytes:
     bytes
         One row per proposed site, columns ``EXPORT_COLUMNS``.
     """
-    return _export_frame(proposal)[EXPORT_COLUMNS].to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(_export_frame(proposal)[EXPORT_COLUMNS])
 
 
 def to_geojson(proposal: Proposal) -> bytes:

@@ -12,8 +12,6 @@ region-level site is not drawn at all and is listed under the map instead.
 
 from __future__ import annotations
 
-import html
-import json
 import math
 from typing import Callable
 from urllib.parse import urlencode
@@ -31,7 +29,7 @@ from geo.display import GRID_DEGREES
 from layers import assets
 from layers.model import Layer, Precision
 from texts.numbers import format_number
-from texts.safe import html_text
+from texts.safe import html_text, script_json
 
 Translate = Callable[[str], str]
 
@@ -47,16 +45,6 @@ SUPPLY_SHOWN = ("smp_negeri", "puskesmas", "krl")
 MAP_CSS = """<style>.leaflet-control-attribution{font:10px/1.3 sans-serif}
 .leaflet-popup-content{font:13px/1.35 sans-serif}
 .leaflet-popup-content th{padding-right:8px;text-align:left;vertical-align:top}</style>"""
-
-
-def esc(value) -> str:
-    """Text safe to place in HTML: escaped, with missing values as an em dash."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "\u2014"
-    if isinstance(value, float):
-        # No thousands separator: "1,5" and "1.500" read differently in Indonesian and English.
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return html.escape(str(value), quote=True)
 
 
 def class_breaks(values: pd.Series, classes: int = len(PALETTE)) -> list[float]:
@@ -78,12 +66,12 @@ def fill_for(value, breaks: list[float]) -> str:
     return PALETTE[-1]
 
 
-def class_labels(breaks: list[float], exact: bool, lang: str = "id") -> list[str]:
-    """Legend text per class in the UI's number format: the value itself for value classes, else 'lower – upper'."""
+def class_labels(breaks: list[float], exact: bool, lang: str) -> list[str]:
+    """Legend text per class: the value itself for value classes, else 'lower – upper'."""
     if exact:
-        return [html_text(format_number(b, lang)) for b in breaks]
+        return [format_number(b, lang) for b in breaks]
     lowers = [0.0] + breaks[:-1]
-    return [f"{html_text(format_number(lo, lang))} \u2013 {html_text(format_number(hi, lang))}" for lo, hi in zip(lowers, breaks)]
+    return [f"{format_number(lo, lang)} \u2013 {format_number(hi, lang)}" for lo, hi in zip(lowers, breaks)]
 
 
 class _Script(MacroElement):
@@ -95,23 +83,18 @@ class _Script(MacroElement):
 
 
 def _attribution(m: folium.Map, sources: list[str]) -> None:
-    text = " | ".join(esc(s) for s in sources)
-    m.add_child(_Script("%s.attributionControl.addAttribution(%s);" % (m.get_name(), _js_string(text))))
-
-
-def _js_string(text: str) -> str:
-    """A JavaScript string literal (JSON-encoded, with '</' broken so it cannot end a script)."""
-    return json.dumps(text).replace("</", "<\\/")
+    text = " | ".join(html_text(s) for s in sources)
+    m.add_child(_Script("%s.attributionControl.addAttribution(%s);" % (m.get_name(), script_json(text))))
 
 
 def _props(frame: pd.DataFrame, columns: dict[str, Callable[[pd.Series], object]]) -> gpd.GeoDataFrame:
-    """A frame holding only escaped display properties and the geometry."""
+    """A frame holding only escaped display properties (numbers already formatted) and the geometry."""
     rows = [row for _, row in frame.iterrows()]
-    data = {name: [esc(fn(row)) for row in rows] for name, fn in columns.items()}
+    data = {name: [html_text(fn(row)) for row in rows] for name, fn in columns.items()}
     return gpd.GeoDataFrame(data, geometry=list(frame.geometry), crs="EPSG:4326")
 
 
-def _boundaries(m, kecamatan, metrics, metric, t: Translate, site_lists: dict[str, str]):
+def _boundaries(m, kecamatan, metrics, metric, t: Translate, lang: str, site_lists: dict[str, str]):
     values = metrics.set_index("kode_kec")[metric] if metric else pd.Series(dtype=float)
     program_rows = kecamatan["kode_kab"].isin(PROGRAM_REGIONS)
     in_scope = values[values.index.isin(kecamatan.loc[program_rows, "kode_kec"])]
@@ -128,26 +111,26 @@ def _boundaries(m, kecamatan, metrics, metric, t: Translate, site_lists: dict[st
         {
             "kecamatan": lambda r: r["kecamatan"],
             "wilayah": lambda r: r["kabupaten_kota"] + ("" if r["kode_kab"] in PROGRAM_REGIONS else f" ({t('context_only')})"),
-            "nilai": lambda r: values.get(r["kode_kec"]),
+            "nilai": lambda r: format_number(values[r["kode_kec"]], lang) if pd.notna(values.get(r["kode_kec"])) else None,
             "penduduk": lambda r: (
-                f"{int(pop.at[r['kode_kec'], 'population']):,} ({int(pop.at[r['kode_kec'], 'pop_year'])})".replace(",", ".")
+                f"{format_number(pop.at[r['kode_kec'], 'population'], lang, 0)} ({int(pop.at[r['kode_kec'], 'pop_year'])})"
                 if r["kode_kec"] in pop.index and pd.notna(pop.at[r["kode_kec"], "population"]) else None
             ),
             "_fill": lambda r: r["_fill"],
         },
     )
     # Site lists are built from escaped labels joined with <br>: the one place markup is intended.
-    props["lokasi"] = [site_lists.get(code, esc(t("none"))) for code in kecamatan["kode_kec"]]
+    props["lokasi"] = [site_lists.get(code, html_text(t("none"))) for code in kecamatan["kode_kec"]]
     props["tautan"] = _program_links(kecamatan, t)
     fields = ["kecamatan", "wilayah", "nilai", "penduduk", "lokasi"]
-    aliases = [esc(t("kecamatan")), esc(t("region")), esc(t(f"metric_{metric}")), esc(t("population")), esc(t("sites_here"))]
+    aliases = [html_text(t("kecamatan")), html_text(t("region")), html_text(t(f"metric_{metric}")), html_text(t("population")), html_text(t("sites_here"))]
     folium.GeoJson(
         props.__geo_interface__,
         name=t("layer_kecamatan"),
         style_function=lambda f: {"fillColor": f["properties"]["_fill"], "color": "#555", "weight": 1, "fillOpacity": 0.55},
         highlight_function=lambda f: {"weight": 3, "color": "#000"},
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
-        popup=folium.GeoJsonPopup(fields=[*fields, "tautan"], aliases=[*aliases, esc(t("map_more"))]),
+        popup=folium.GeoJsonPopup(fields=[*fields, "tautan"], aliases=[*aliases, html_text(t("map_more"))]),
         control=False,
     ).add_to(m)
     # Which classes the legend needs: a missing value in a program kecamatan, and context kecamatan.
@@ -158,13 +141,13 @@ def _boundaries(m, kecamatan, metrics, metric, t: Translate, site_lists: dict[st
 def _admin_lines(m, frame, t: Translate, level: str, weight: float):
     """Unfilled admin outlines (``level`` "desa" or "kecamatan") with a name tooltip."""
     columns = {"nama": lambda r: r[level], "kecamatan": lambda r: r["kecamatan"]} if level == "desa" else {"nama": lambda r: r["kecamatan"], "wilayah": lambda r: r["kabupaten_kota"]}
-    aliases = [esc(t(level)), esc(t("kecamatan") if level == "desa" else t("region"))]
+    aliases = [html_text(t(level)), html_text(t("kecamatan") if level == "desa" else t("region"))]
     props = _props(frame, columns)
     popup = None
     if level == "kecamatan":
         # The outline is clickable along its line: the popup names the kecamatan and links its pages.
         props["tautan"] = _program_links(frame, t)
-        popup = folium.GeoJsonPopup(fields=[*columns, "tautan"], aliases=[*aliases, esc(t("map_more"))])
+        popup = folium.GeoJsonPopup(fields=[*columns, "tautan"], aliases=[*aliases, html_text(t("map_more"))])
     folium.GeoJson(
         props.__geo_interface__,
         name=t(f"layer_{level}"),
@@ -179,7 +162,7 @@ def _site_props(sites: pd.DataFrame, layer: Layer, t: Translate, lang: str) -> d
         "nama": lambda r: r["name"],
         "lapisan": lambda r: layer.label(lang),
         "program": lambda r: r["program_name"],
-        "target": lambda r: f"{esc(r['target_qty'])} {r['target_unit']}".strip() if pd.notna(r["target_qty"]) else None,
+        "target": lambda r: f"{format_number(r['target_qty'], lang)} {r['target_unit']}".strip() if pd.notna(r["target_qty"]) else None,
         "status": lambda r: t(f"status_{r['status']}"),
         "presisi": lambda r: t(f"precision_{r['precision']}"),
         "wilayah": lambda r: ", ".join(x for x in (r["desa"], r["kecamatan"]) if isinstance(x, str)) or None,
@@ -190,7 +173,7 @@ def _site_props(sites: pd.DataFrame, layer: Layer, t: Translate, lang: str) -> d
 
 def _popup_aliases(t: Translate) -> list[str]:
     keys = ("site", "layer", "program", "target", "status", "precision", "place", "source", "updated")
-    return [esc(t(k)) for k in keys]
+    return [html_text(t(k)) for k in keys]
 
 
 def _inset(geoms: gpd.GeoSeries, steps: pd.Series) -> gpd.GeoSeries:
@@ -225,7 +208,7 @@ def _area_style(color: str, dash: str) -> dict:
 
 def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object], steps: pd.Series, t: Translate, lang: str):
     count = len(sites)
-    group = folium.FeatureGroup(name=f'<i class="fa-solid fa-{esc(layer.icon)}" style="color:{esc(layer.color)}"></i> {esc(layer.label(lang))} ({count})')
+    group = folium.FeatureGroup(name=f'<i class="fa-solid fa-{html_text(layer.icon)}" style="color:{html_text(layer.color)}"></i> {html_text(layer.label(lang))} ({count})')
     columns = _site_props(sites, layer, t, lang)
     fields = list(columns)
     areas = sites[sites["precision"].isin([Precision.DESA.value, Precision.KECAMATAN.value])]
@@ -238,7 +221,7 @@ def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object
         folium.GeoJson(
             props.__geo_interface__,
             style_function=lambda f, c=layer.color: _area_style(c, f["properties"]["_dash"]),
-            tooltip=folium.GeoJsonTooltip(fields=["nama", "presisi"], aliases=_popup_aliases(t)[:1] + [esc(t("precision"))]),
+            tooltip=folium.GeoJsonTooltip(fields=["nama", "presisi"], aliases=_popup_aliases(t)[:1] + [html_text(t("precision"))]),
             popup=folium.GeoJsonPopup(fields=fields, aliases=_popup_aliases(t)),
         ).add_to(group)
     points = sites[sites["precision"] == Precision.EXACT.value]
@@ -246,7 +229,7 @@ def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object
         folium.GeoJson(
             _props(points, columns).__geo_interface__,
             marker=folium.CircleMarker(radius=7, weight=2, color="#222", fill=True, fill_color=layer.color, fill_opacity=0.95),
-            tooltip=folium.GeoJsonTooltip(fields=["nama", "presisi"], aliases=_popup_aliases(t)[:1] + [esc(t("precision"))]),
+            tooltip=folium.GeoJsonTooltip(fields=["nama", "presisi"], aliases=_popup_aliases(t)[:1] + [html_text(t("precision"))]),
             popup=folium.GeoJsonPopup(fields=fields, aliases=_popup_aliases(t)),
         ).add_to(group)
     group.add_to(m)
@@ -254,9 +237,9 @@ def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object
 
 def _reference_layer(m, frame: gpd.GeoDataFrame, layer: Layer, t: Translate, lang: str):
     label = f"{layer.label(lang)} \u2014 {t('incomplete')}" if layer.incomplete else layer.label(lang)
-    group = folium.FeatureGroup(name=f'<i class="fa-solid fa-{esc(layer.icon)}" style="color:{esc(layer.color)}"></i> {esc(label)}', show=False)
+    group = folium.FeatureGroup(name=f'<i class="fa-solid fa-{html_text(layer.icon)}" style="color:{html_text(layer.color)}"></i> {html_text(label)}', show=False)
     props = _props(frame, {"nama": lambda r: r.get("name") or t("unnamed"), "sumber": lambda r: "OpenStreetMap (ODbL)"})
-    tooltip = folium.GeoJsonTooltip(fields=["nama", "sumber"], aliases=[esc(t("name")), esc(t("source"))])
+    tooltip = folium.GeoJsonTooltip(fields=["nama", "sumber"], aliases=[html_text(t("name")), html_text(t("source"))])
     if layer.geometry == "line":
         folium.GeoJson(props.__geo_interface__, style_function=lambda f, c=layer.color: {"color": c, "weight": 2}, tooltip=tooltip).add_to(group)
     else:
@@ -272,7 +255,7 @@ def _swatch(color: str) -> str:
     return f'<span class="sw" style="background:{color}"></span>'
 
 
-def _class_rows(breaks: list[float], exact: bool, lang: str = "id") -> list[str]:
+def _class_rows(breaks: list[float], exact: bool, lang: str) -> list[str]:
     return [f"{_swatch(fill_for(upper, breaks))}{label}" for upper, label in zip(breaks, class_labels(breaks, exact, lang))]
 
 
@@ -286,7 +269,7 @@ PRECISION_ROWS = (
 def _legend_box(m, t: Translate, sections: list[tuple[str, list[str], str]]) -> None:
     """A collapsible legend: per section a title, rows of (already escaped) HTML and a note."""
     body = "".join(
-        f"<b>{esc(title)}</b>" + "".join(f"<div>{row}</div>" for row in rows) + (f'<div class="note">{esc(note)}</div>' if note else "")
+        f"<b>{html_text(title)}</b>" + "".join(f"<div>{row}</div>" for row in rows) + (f'<div class="note">{html_text(note)}</div>' if note else "")
         for title, rows, note in sections
         if rows or note
     )
@@ -295,22 +278,22 @@ padding:5px 8px;font:11px/1.3 sans-serif;border-radius:4px;box-shadow:0 1px 4px 
 .pjt-legend summary{cursor:pointer;font-weight:bold}
 .pjt-legend .sw{display:inline-block;width:14px;height:10px;margin-right:5px;border:1px solid #999;vertical-align:middle}
 .pjt-legend .note{color:#555;font-size:10px;margin:2px 0 4px}</style>"""
-    m.get_root().html.add_child(Element(f'{style}<details class="pjt-legend" open><summary>{esc(t("legend"))}</summary>{body}</details>'))
+    m.get_root().html.add_child(Element(f'{style}<details class="pjt-legend" open><summary>{html_text(t("legend"))}</summary>{body}</details>'))
     m.add_child(_MapCall("LegendControl", LEGEND_CONTROL_JS))
 
 
 def _layer_rows(layers: list[Layer], lang: str) -> list[str]:
     return [
-        f'<i class="fa-solid fa-{esc(layer.icon)}" style="color:{esc(layer.color)};width:1.3em"></i>{esc(layer.label(lang))}'
+        f'<i class="fa-solid fa-{html_text(layer.icon)}" style="color:{html_text(layer.color)};width:1.3em"></i>{html_text(layer.label(lang))}'
         for layer in layers
     ]
 
 
 def _legend(m, breaks: list[float], exact: bool, classes: dict[str, bool], metric: str, present: list[Layer], region_count: int, t: Translate,
             lang: str, pop_note: str, supply_rows: list[str] | None = None):
-    extra = {"no_data": f"{_swatch(NO_DATA_FILL)}{esc(t('no_data'))}", "context": f"{_swatch(CONTEXT_FILL)}{esc(t('context_only'))}"}
+    extra = {"no_data": f"{_swatch(NO_DATA_FILL)}{html_text(t('no_data'))}", "context": f"{_swatch(CONTEXT_FILL)}{html_text(t('context_only'))}"}
     choropleth = _class_rows(breaks, exact, lang) + [row for key, row in extra.items() if classes[key]]
-    precision = [f"{svg} {esc(t(key))}" for svg, key in PRECISION_ROWS]
+    precision = [f"{svg} {html_text(t(key))}" for svg, key in PRECISION_ROWS]
     _legend_box(m, t, [
         (t(f"metric_{metric}"), choropleth, pop_note),
         (t("precision"), precision, t("legend_region_sites").format(n=region_count)),
@@ -353,10 +336,8 @@ def supply_layers(m, supply: gpd.GeoDataFrame, t: Translate, show: tuple[str, ..
         group = folium.FeatureGroup(name=f"{icon}{label} ({len(points)})", show=kind_id in show)
         # [lon, lat, escaped name] per point, made into circle markers in the browser (as FastMarkerCluster does).
         xy = points.geometry.set_precision(GRID_DEGREES)
-        data = json.dumps(list(zip(xy.x.round(6), xy.y.round(6), points["name"].map(html_text))), separators=(",", ":"))
-        style = json.dumps({"radius": 3, "weight": 1, "color": "#fff", "fillColor": kind.color, "fillOpacity": 0.9})
-        # Folium passes every script through Jinja again: braces in names must not read as template syntax.
-        data = data.replace("</", "<\\/").replace("{", "\\u007b").replace("}", "\\u007d")
+        data = script_json([[x, y, name] for x, y, name in zip(xy.x.round(6), xy.y.round(6), points["name"].map(html_text))])
+        style = script_json({"radius": 3, "weight": 1, "color": "#fff", "fillColor": kind.color, "fillOpacity": 0.9})
         group.add_child(_PointRows(data, style))
         group.add_to(m)
         rows.append(f'<svg width="14" height="12"><circle cx="7" cy="6" r="4" fill="{html_text(kind.color)}"/></svg> {label}')
@@ -367,7 +348,7 @@ def base_map(attributions: list[str]) -> folium.Map:
     """An empty map with offline assets and the data sources credited."""
     m = folium.Map(location=CENTER, zoom_start=10, tiles="OpenStreetMap", control_scale=True)
     assets.use_local_assets(m)
-    m.add_child(_Script("L.Icon.Default.imagePath = %s;" % _js_string(assets.ICON_IMAGE_PATH)))
+    m.add_child(_Script("L.Icon.Default.imagePath = %s;" % script_json(assets.ICON_IMAGE_PATH)))
     _attribution(m, attributions)
     m.get_root().html.add_child(Element(MAP_CSS))
     m.add_child(_MapCall("PageLinks", PAGE_LINKS_JS))
@@ -415,7 +396,7 @@ def build_map(
     """
     m = base_map(attributions)
     site_lists = _site_lists(sites, layers, lang)
-    breaks, exact, classes = _boundaries(m, kecamatan, metrics, metric, t, site_lists)
+    breaks, exact, classes = _boundaries(m, kecamatan, metrics, metric, t, lang, site_lists)
     if desa is not None:
         _admin_lines(m, desa, t, "desa", 0.6)
     present = _site_layers(m, sites, layers, outlines or {}, t, lang)
@@ -441,7 +422,7 @@ def _site_lists(sites: pd.DataFrame, layers: dict[str, Layer], lang: str) -> dic
     out = {}
     for code, group in located.groupby("kode_kec"):
         counts = group["layer"].value_counts()
-        out[code] = "<br>".join(f"{esc(layers[lid].label(lang))}: {n}" for lid, n in counts.items())
+        out[code] = "<br>".join(f"{html_text(layers[lid].label(lang))}: {n}" for lid, n in counts.items())
     return out
 
 
@@ -543,21 +524,22 @@ def build_coverage_map(
     m = base_map(attributions)
     if mode == "distance":
         cells = coverage.cells.to_crs("EPSG:4326")
-        props = _props(cells, {"desa": lambda r: r["desa"], "jarak": lambda r: r["distance_m"] / 1000 if pd.notna(r["distance_m"]) else None,
-                               "penduduk": lambda r: round(r["population"])})
+        props = _props(cells, {"desa": lambda r: r["desa"],
+                               "jarak": lambda r: format_number(r["distance_m"] / 1000, lang) if pd.notna(r["distance_m"]) else None,
+                               "penduduk": lambda r: format_number(r["population"], lang, 0)})
         props["_fill"] = [_distance_fill(d) for d in cells["distance_m"]]
-        tooltip = folium.GeoJsonTooltip(fields=["desa", "jarak", "penduduk"], aliases=[esc(t("desa")), esc(t("distance_km")), esc(t("population_est"))])
-        rows = [f"{_swatch(_distance_fill(u))}\u2264 {esc(u / 1000)} km" for u in DISTANCE_BREAKS_M[:-1]]
-        rows += [f"{_swatch(PALETTE[0])}> {esc(DISTANCE_BREAKS_M[-2] / 1000)} km", f"{_swatch(NO_DATA_FILL)}{esc(t('no_counted_sites'))}"]
+        tooltip = folium.GeoJsonTooltip(fields=["desa", "jarak", "penduduk"], aliases=[html_text(t("desa")), html_text(t("distance_km")), html_text(t("population_est"))])
+        rows = [f"{_swatch(_distance_fill(u))}\u2264 {format_number(u / 1000, lang)} km" for u in DISTANCE_BREAKS_M[:-1]]
+        rows += [f"{_swatch(PALETTE[0])}> {format_number(DISTANCE_BREAKS_M[-2] / 1000, lang)} km", f"{_swatch(NO_DATA_FILL)}{html_text(t('no_counted_sites'))}"]
         title = t("map_distance")
     else:
         values = desa.merge(coverage.desa[["kode_desa", "population", "uncovered", "share"]], on="kode_desa")
         breaks = [float(round(b)) for b in class_breaks(values["uncovered"].round())]
         props = _props(values, {"desa": lambda r: r["desa"], "kecamatan": lambda r: r["kecamatan"],
-                                "tidak": lambda r: round(r["uncovered"]), "porsi": lambda r: 100 * r["share"]})
+                                "tidak": lambda r: format_number(r["uncovered"], lang, 0), "porsi": lambda r: format_number(100 * r["share"], lang, 1)})
         props["_fill"] = [fill_for(round(v), breaks) for v in values["uncovered"]]
         tooltip = folium.GeoJsonTooltip(fields=["desa", "kecamatan", "tidak", "porsi"],
-                                        aliases=[esc(t("desa")), esc(t("kecamatan")), esc(t("uncovered_people")), esc(t("covered_pct"))])
+                                        aliases=[html_text(t("desa")), html_text(t("kecamatan")), html_text(t("uncovered_people")), html_text(t("covered_pct"))])
         rows, title = _class_rows(breaks, False, lang), t("map_uncovered")
     folium.GeoJson(
         props.__geo_interface__, name=title, control=False,
@@ -566,18 +548,18 @@ def build_coverage_map(
     ).add_to(m)
     if not coverage.area.is_empty.all():
         area = coverage.area.to_crs("EPSG:4326").simplify(GRID_DEGREES).set_precision(GRID_DEGREES)
-        folium.GeoJson(area.__geo_interface__, name=esc(t("covered_area")),
+        folium.GeoJson(area.__geo_interface__, name=html_text(t("covered_area")),
                        style_function=lambda f: {"color": COVERED_FILL, "weight": 1.5, "fillColor": COVERED_FILL, "fillOpacity": 0.25}).add_to(m)
     _admin_lines(m, kecamatan, t, "kecamatan", 1)
     present = _site_layers(m, sites, {layer.id: layer}, outlines, t, lang)
     supply_rows = supply_layers(m, supply, t, show=tuple(existing_supply.KINDS)) if supply is not None else []
     proposal_rows = []
     if proposals is not None and len(proposals):
-        _proposal_layer(m, proposals.to_crs("EPSG:4326"), coverage.radius_m, t)
-        proposal_rows = [f'<svg width="18" height="14"><circle cx="9" cy="7" r="5" fill="#fff" stroke="{PROPOSAL_COLOR}" stroke-width="2.5" stroke-dasharray="3 2"/></svg> {esc(proposals["label"].iloc[0])}']
+        _proposal_layer(m, proposals.to_crs("EPSG:4326"), coverage.radius_m, t, lang)
+        proposal_rows = [f'<svg width="18" height="14"><circle cx="9" cy="7" r="5" fill="#fff" stroke="{PROPOSAL_COLOR}" stroke-width="2.5" stroke-dasharray="3 2"/></svg> {html_text(proposals["label"].iloc[0])}']
     _legend_box(m, t, [
         (title, rows, ""),
-        (t("covered_area"), [f"{_swatch(COVERED_FILL)}{esc(t('within_radius').format(r=esc(coverage.radius_m / 1000)))}"], t("coverage_counts_exact")),
+        (t("covered_area"), [f"{_swatch(COVERED_FILL)}{html_text(t('within_radius').format(r=format_number(coverage.radius_m / 1000, lang)))}"], t("coverage_counts_exact")),
         (t("layers"), _layer_rows(present, lang) + proposal_rows, t("proposal_note") if proposal_rows else ""),
         (t("supply_title"), supply_rows, t("supply_legend_note") if supply_rows else ""),
     ])
@@ -588,20 +570,20 @@ def build_coverage_map(
     return m
 
 
-def _proposal_layer(m, proposals: gpd.GeoDataFrame, radius_m: float, t: Translate) -> None:
-    group = folium.FeatureGroup(name=esc(proposals["label"].iloc[0]))
+def _proposal_layer(m, proposals: gpd.GeoDataFrame, radius_m: float, t: Translate, lang: str) -> None:
+    group = folium.FeatureGroup(name=html_text(proposals["label"].iloc[0]))
     for geom in proposals.geometry:
         folium.Circle((geom.y, geom.x), radius=radius_m, color=PROPOSAL_COLOR, weight=1, dash_array="4 4", fill=False).add_to(group)
     props = _props(proposals, {
         "usulan": lambda r: f"{r['label']} #{r['rank']}",
-        "tambahan": lambda r: round(r["added_population"]),
+        "tambahan": lambda r: format_number(r["added_population"], lang, 0),
         "wilayah": lambda r: ", ".join(x for x in (r.get("desa"), r.get("kecamatan")) if isinstance(x, str)) or None,
     })
     folium.GeoJson(
         props.__geo_interface__,
         marker=folium.CircleMarker(radius=8, weight=3, color=PROPOSAL_COLOR, dash_array="3 2", fill=True, fill_color="#ffffff", fill_opacity=1),
-        tooltip=folium.GeoJsonTooltip(fields=["usulan", "tambahan", "wilayah"], aliases=[esc(t("proposal")), esc(t("added_people")), esc(t("place"))]),
-        popup=folium.GeoJsonPopup(fields=["usulan", "tambahan", "wilayah"], aliases=[esc(t("proposal")), esc(t("added_people")), esc(t("place"))]),
+        tooltip=folium.GeoJsonTooltip(fields=["usulan", "tambahan", "wilayah"], aliases=[html_text(t("proposal")), html_text(t("added_people")), html_text(t("place"))]),
+        popup=folium.GeoJsonPopup(fields=["usulan", "tambahan", "wilayah"], aliases=[html_text(t("proposal")), html_text(t("added_people")), html_text(t("place"))]),
     ).add_to(group)
     group.add_to(m)
 
@@ -622,7 +604,7 @@ def build_import_map(*, rows: gpd.GeoDataFrame, kecamatan: gpd.GeoDataFrame, t: 
         })
         props["_color"] = [IMPORT_DROPPED if not keep else IMPORT_PROBLEM if problems else IMPORT_OK
                            for keep, problems in zip(drawn["keep"], drawn["problems"])]
-        tooltip = folium.GeoJsonTooltip(fields=["baris", "nama", "masalah"], aliases=[esc(t("import_row")), esc(t("name")), esc(t("import_problems"))])
+        tooltip = folium.GeoJsonTooltip(fields=["baris", "nama", "masalah"], aliases=[html_text(t("import_row")), html_text(t("name")), html_text(t("import_problems"))])
         folium.GeoJson(
             props.__geo_interface__,
             marker=folium.CircleMarker(radius=7, weight=2, color="#222", fill=True, fill_opacity=0.9),
@@ -631,8 +613,8 @@ def build_import_map(*, rows: gpd.GeoDataFrame, kecamatan: gpd.GeoDataFrame, t: 
         ).add_to(m)
         minx, miny, maxx, maxy = drawn.total_bounds
         m.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=14)
-    _legend_box(m, t, [(t("import_preview"), [f"{_swatch(IMPORT_OK)}{esc(t('import_ok'))}", f"{_swatch(IMPORT_PROBLEM)}{esc(t('import_problems'))}",
-                                              f"{_swatch(IMPORT_DROPPED)}{esc(t('import_dropped'))}"], "")])
+    _legend_box(m, t, [(t("import_preview"), [f"{_swatch(IMPORT_OK)}{html_text(t('import_ok'))}", f"{_swatch(IMPORT_PROBLEM)}{html_text(t('import_problems'))}",
+                                              f"{_swatch(IMPORT_DROPPED)}{html_text(t('import_dropped'))}"], "")])
     return m
 
 
@@ -649,13 +631,8 @@ font:600 11px/1.1 sans-serif;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}
 HOME_DESA, HOME_KECAMATAN = "#ad1457", "#37474f"
 
 
-def _js_data(value) -> str:
-    """A JSON array for a script: '</' broken and braces escaped, since folium runs scripts through Jinja again."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/").replace("{", "\\u007b").replace("}", "\\u007d")
-
-
 class _MapCall(MacroElement):
-    """Runs ``(js)(map, *args)`` once the map exists; ``args`` are JSON texts from :func:`_js_data`.
+    """Runs ``(js)(map, *args)`` once the map exists; ``args`` are JSON texts from :func:`texts.safe.script_json`.
 
     ``js`` is a JavaScript function expression written here (it becomes part of
     a Jinja template, so it holds no data); data only ever comes in ``args``.
@@ -703,7 +680,7 @@ def region_label_rows(kecamatan: gpd.GeoDataFrame) -> list[list]:
 def map_labels(m, rows: list[list]) -> None:
     """Names on the map (:data:`LABELS_JS`); rows earlier in the list win where names overlap."""
     m.get_root().html.add_child(Element(LABEL_CSS))
-    m.add_child(_MapCall("Labels", LABELS_JS, _js_data(rows), _js_data([list(z) for z in LABEL_ZOOMS])))
+    m.add_child(_MapCall("Labels", LABELS_JS, script_json(rows), script_json([list(z) for z in LABEL_ZOOMS])))
 
 
 # Fit ``bounds`` beside or above the legend (whichever allows the closer zoom); the legend is folded on narrow maps.
@@ -738,7 +715,7 @@ def fit_clear_of_legend(m, bounds) -> None:
     """Show ``bounds`` (minx, miny, maxx, maxy in degrees) whole, with no part of it under the legend."""
     minx, miny, maxx, maxy = (float(b) for b in bounds)
     # No folium fit_bounds as well: its animated zoom would end after this fit and undo it.
-    m.add_child(_MapCall("FitClear", FIT_CLEAR_JS, _js_data([[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]])))
+    m.add_child(_MapCall("FitClear", FIT_CLEAR_JS, script_json([[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]])))
 
 
 # The legend moved into a bottom-left Leaflet control, so it stacks above the scale bar and clicks stay on it;
@@ -802,7 +779,7 @@ def _home_outlines(m, place: pd.Series, outlines: dict[str, object], t: Translat
         folium.GeoJson(
             frame.__geo_interface__, name=html_text(t(f"near_home_{level}")),
             style_function=lambda f, c=color, w=weight: {"color": c, "weight": w, "fill": False, "opacity": 0.9},
-            tooltip=folium.GeoJsonTooltip(fields=["nama"], aliases=[esc(t(level))]),
+            tooltip=folium.GeoJsonTooltip(fields=["nama"], aliases=[html_text(t(level))]),
         ).add_to(m)
         point = shape.representative_point()
         spots[level] = [round(point.y, 5), round(point.x, 5), str(place[level]), "home"]
@@ -818,12 +795,12 @@ def _near_legend(m, t: Translate, lang: str, located: bool, home_rows: dict, sit
     you = []
     if located:
         you = [
-            f'<svg width="18" height="14"><circle cx="9" cy="7" r="5" fill="#fff" stroke="#c62828" stroke-width="2.5"/></svg> {esc(t("near_legend_you"))}',
-            f'<svg width="18" height="14"><circle cx="9" cy="7" r="6" fill="#c62828" fill-opacity=".08" stroke="#c62828" stroke-width="1.5"/></svg> {esc(t("near_legend_radius"))}',
+            f'<svg width="18" height="14"><circle cx="9" cy="7" r="5" fill="#fff" stroke="#c62828" stroke-width="2.5"/></svg> {html_text(t("near_legend_you"))}',
+            f'<svg width="18" height="14"><circle cx="9" cy="7" r="6" fill="#c62828" fill-opacity=".08" stroke="#c62828" stroke-width="1.5"/></svg> {html_text(t("near_legend_radius"))}',
         ]
-    you += [f"{line(c, 2.5)} {esc(t(f'near_home_{lvl}'))}" for c, lvl in ((HOME_DESA, "desa"), (HOME_KECAMATAN, "kecamatan")) if lvl in home_rows]
+    you += [f"{line(c, 2.5)} {html_text(t(f'near_home_{lvl}'))}" for c, lvl in ((HOME_DESA, "desa"), (HOME_KECAMATAN, "kecamatan")) if lvl in home_rows]
     drawn = set(sites["precision"]) if len(sites) else set()
-    precision = [f"{svg} {esc(t(key))}" for (svg, key), p in zip(PRECISION_ROWS, (Precision.EXACT, Precision.DESA, Precision.KECAMATAN))
+    precision = [f"{svg} {html_text(t(key))}" for (svg, key), p in zip(PRECISION_ROWS, (Precision.EXACT, Precision.DESA, Precision.KECAMATAN))
                  if p.value in drawn]
     _legend_box(m, t, [
         (t("near_legend_title"), you, ""),

@@ -20,18 +20,18 @@ import pandas as pd
 
 from geo import boundaries, config
 from geo.errors import DataError
-from geo.sources import ATTRIBUTIONS
+from geo.sources import BRIEFING_CREDITS, credits, population_credit
 from layers import targets
 from layers.catalog import Catalog, load_catalog
 from layers.model import Layer, Precision, SiteStatus
 from layers.progress import program_progress, status_counts
 from layers.evidence import COLUMNS as EVIDENCE_COLUMNS, load_searched
-from layers.evidence_places import resolve_places
+from layers.evidence_places import kecamatan_named, resolve_places
 from layers.program_status import apply_judgement, judge
 from reports.briefing_evidence import area_evidence
 from reports.briefing_supply import supply_table
-from texts.numbers import format_number
-from texts.catalog import REPORT_LABELS as LABELS
+from texts.numbers import format_number, format_partial_date
+from texts.catalog import REPORT_LABELS as LABELS, translator
 from layers.registry import load_layers
 from layers.sites import site_frame
 from register.store import SiteStore
@@ -54,6 +54,8 @@ SITE_COLUMNS = [
 ]  # fmt: skip
 NOT_LOCATED_COLUMNS = ["program", "name", "target_sites", "target_unit", "located", "known_area", "not_located", "progress_text"]
 REGION_SITE_COLUMNS = ["id", "name", "program", "program_name", "precision", "status", "updated", "source", "evidence_url"]
+REGION_PROGRAM_COLUMNS = ["program", "name", "status", "progress_text"]
+PLACE_COLUMNS = ["program", "name", "places", "status", "progress_text"]
 
 
 
@@ -93,8 +95,8 @@ class Briefing:
     document: str  # citation of the region's program document
     population: int | None
     population_year: int | None
-    population_source: str
-    population_confidence: str
+    population_source: str  # the figures' human name in ``lang`` (geo.sources.population_credit)
+    population_confidence: str  # in ``lang``
     programs: pd.DataFrame  # programs with a site in the area
     sites: gpd.GeoDataFrame  # sites in the area with their display geometry (EPSG:4326)
     not_located: pd.DataFrame  # region-wide site targets not yet fully located (layers.targets.open_region_targets)
@@ -104,8 +106,11 @@ class Briefing:
     map_units: gpd.GeoDataFrame  # kecamatan to draw: the area's and its neighbours, ``selected`` marks the area
     coverage: pd.DataFrame | None
     generated: str  # ISO date
-    attributions: tuple[str, ...]
+    attributions: tuple[str, ...]  # in ``lang``: the document, then this region's data credits
     lang: str = "id"
+    region_programs: pd.DataFrame | None = None  # region-wide programs with a stated target (REGION_PROGRAM_COLUMNS)
+    region_programs_rest: int = 0  # region-wide programs without a measurable target (counted, not listed)
+    places: pd.DataFrame | None = None  # named road corridors that name a kecamatan of the area (PLACE_COLUMNS)
     evidence: pd.DataFrame | None = None  # "Yang terjadi di sini": reports.briefing_evidence.area_evidence
     supply: pd.DataFrame | None = None  # existing facilities per kecamatan (reports.briefing_supply)
 
@@ -168,10 +173,11 @@ def kecamatan_briefing(
             f"briefings cover {', '.join(boundaries.REGION_NAMES[r] for r in config.PROGRAM_REGIONS)}"
         )
     document = next(d for d in inputs.catalog.documents if d.region == region)
-    citation = f"{document.title} ({document.publisher}, {document.year})"
+    citation = f"{document.title} ({document.publisher}, {format_partial_date(document.published or str(document.year), lang)})"
     progress = inputs.progress[inputs.progress["region"] == region]
     sites = _area_sites(inputs, area_codes)
-    population, year, source, confidence = _population(inputs.population, area_codes)
+    population, year, confidence = _population(inputs.population, area_codes)
+    region_programs, rest = _region_programs(inputs.catalog, progress)
     region_sites = inputs.sites[
         (inputs.sites["precision"] == Precision.REGION.value) & (inputs.sites["kode_kab"] == region)
     ]
@@ -189,8 +195,8 @@ def kecamatan_briefing(
         document=citation,
         population=population,
         population_year=year,
-        population_source=source,
-        population_confidence=confidence,
+        population_source=population_credit(region, year, lang) if population is not None else "",
+        population_confidence="; ".join(translator(lang)(f"confidence_{c}") for c in confidence),
         programs=_area_programs(inputs.progress, sites, lang),
         sites=sites,
         not_located=not_located[NOT_LOCATED_COLUMNS],
@@ -201,8 +207,11 @@ def kecamatan_briefing(
         coverage=_area_coverage(coverage, area_codes),
         generated=today or date.today().isoformat(),
         supply=None if supply is None else supply_table(supply, kec, area_codes, lang),
-        attributions=(citation, *ATTRIBUTIONS),
+        attributions=(citation, *credits(region, lang, BRIEFING_CREDITS)),
         lang=lang,
+        region_programs=region_programs,
+        region_programs_rest=rest,
+        places=_named_places(inputs.catalog, progress, kec[kec["kode_kab"] == region], area_codes),
         evidence=None if inputs.evidence is None else area_evidence(
             area_codes, region, level == LEVEL_REGION, inputs.evidence, inputs.evidence_places, inputs.catalog, lang
         ),
@@ -261,12 +270,55 @@ def open_targets(briefing: Briefing) -> tuple[str, str]:
     return label("targets_open_value", lang, programs=format_number(len(n), lang)), detail
 
 
-def _population(population: pd.DataFrame, area_codes: list[str]) -> tuple[int | None, int | None, str, str]:
-    """Population of the area with year, source and confidence; None unless every kecamatan has a figure of one vintage."""
+def region_programs_note(briefing: Briefing) -> str:
+    """What the region-wide program list means, and how many other region-wide programs it leaves out: page, PDF and XLSX."""
+    lang, region, name = briefing.lang, briefing.region_name, briefing.name
+    note_key = "region_programs_note" if briefing.level == LEVEL_KECAMATAN else "region_programs_note_region"
+    rest = label("region_programs_rest", lang, n=format_number(briefing.region_programs_rest, lang), region=region)
+    return f"{label(note_key, lang, region=region, name=name)} {rest}"
+
+
+def _population(population: pd.DataFrame, area_codes: list[str]) -> tuple[int | None, int | None, tuple[str, ...]]:
+    """Population of the area with year and confidence grades; None unless every kecamatan has a figure of one vintage.
+
+    The source is named by region and year (:func:`geo.sources.population_credit`), not by the file's technical trail.
+    """
     rows = population[population["kode_kec"].isin(area_codes)]
     if len(rows) != len(area_codes) or rows["year"].nunique() != 1 or rows["source"].nunique() != 1:
-        return None, None, "", ""
-    return int(rows["population"].sum()), int(rows["year"].iloc[0]), rows["source"].iloc[0], "; ".join(rows["confidence"].unique())
+        return None, None, ()
+    return int(rows["population"].sum()), int(rows["year"].iloc[0]), tuple(rows["confidence"].unique())
+
+
+def _region_programs(catalog: Catalog, progress: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The region's programs that apply everywhere in it: those with a stated target, and how many others there are.
+
+    Region-wide means the text names neither a kecamatan nor a place
+    (:func:`layers.targets.region_wide`, no ``wilayah`` place: those are the
+    region-level sites). Site targets are left out: the open-targets table
+    counts them. Group headings (``kelompok``) are no program of their own.
+    """
+    wide = {p.id for p in catalog.programs if targets.region_wide(p) and p.placement is None and p.kind != "kelompok"}
+    rows = progress[progress["id"].isin(wide) & progress["target_sites"].isna()]
+    stated = rows["target_qty"].notna() | (rows["target_text"].fillna("") != "")
+    listed = rows[stated].rename(columns={"id": "program"})[REGION_PROGRAM_COLUMNS].reset_index(drop=True)
+    return listed, int((~stated).sum())
+
+
+def _named_places(catalog: Catalog, progress: pd.DataFrame, region_kecamatan: pd.DataFrame, area_codes: list[str]) -> pd.DataFrame:
+    """The region's programs whose named places (road corridors) name a kecamatan of the area, with those places verbatim.
+
+    A corridor is placed by the kecamatan names it contains
+    (:func:`layers.evidence_places.kecamatan_named`), never by geometry.
+    """
+    wanted, ids = set(area_codes), set(progress["id"])  # progress holds the region's programs only
+    rows = [
+        {"program": p.id, "places": "; ".join(here)}
+        for p in catalog.programs
+        if p.id in ids and (here := [place for place in p.places if wanted & set(kecamatan_named(place, region_kecamatan))])
+    ]
+    found = pd.DataFrame(rows, columns=["program", "places"])
+    details = progress.rename(columns={"id": "program"})[["program", "name", "status", "progress_text"]]
+    return found.merge(details, on="program", how="left")[PLACE_COLUMNS]
 
 
 def _map_units(kecamatan: gpd.GeoDataFrame, area_codes: list[str]) -> gpd.GeoDataFrame:

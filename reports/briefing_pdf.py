@@ -24,12 +24,14 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from geo.config import METRIC_CRS
-from reports.briefing import LEVEL_KECAMATAN, MAP_MARGIN, Briefing, label, open_targets, sites_here
+from reports.briefing import LEVEL_KECAMATAN, MAP_MARGIN, Briefing, label, open_targets, region_programs_note, sites_here
 from layers.model import Precision, ProgramStatus, SiteStatus
 from layers.progress import status_label
 from reports.briefing_supply import supply_sources
 from texts.catalog import translator
-from texts.numbers import format_number
+from urllib.parse import urlsplit
+
+from texts.numbers import format_number, format_partial_date
 
 FONT = "DejaVu"
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -200,13 +202,14 @@ def briefing_pdf(briefing: Briefing) -> bytes:
     """The briefing as an A4 PDF: facts, map, program and site tables, open targets, sources."""
     lang = briefing.lang
     heading = f"{label(f'level_{briefing.level}', lang)} {briefing.name}" if briefing.level == LEVEL_KECAMATAN else briefing.name
-    pdf = _Pdf(f"{label('report_title', lang)}: {heading} \u00b7 {label('generated', lang)} {briefing.generated}", lang)
+    generated = format_partial_date(briefing.generated, lang)
+    pdf = _Pdf(f"{label('report_title', lang)}: {heading} \u00b7 {label('generated', lang)} {generated}", lang)
     pdf.set_title(f"{label('report_title', lang)}: {heading}")
     pdf.add_page()
     _paragraph(pdf, label("report_title", lang).upper())
     _paragraph(pdf, heading, size=18, style="B", height=10)
     lines = [briefing.region_name] if briefing.level == LEVEL_KECAMATAN else []
-    lines += [f"{label('document', lang)}: {briefing.document}", f"{label('generated', lang)}: {briefing.generated}"]
+    lines += [f"{label('document', lang)}: {briefing.document}", f"{label('generated', lang)}: {generated}"]
     _paragraph(pdf, "\n".join(lines))
     pdf.ln(2)
     _facts(pdf, briefing)
@@ -217,8 +220,10 @@ def briefing_pdf(briefing: Briefing) -> bytes:
         note += " " + label("map_unplaced", lang, n=len(briefing.region_sites))
     _paragraph(pdf, note, size=7, style="I", height=3.5)
     _programs(pdf, briefing)
+    _places(pdf, briefing)
     _sites(pdf, briefing)
     _not_located(pdf, briefing)
+    _region_programs(pdf, briefing)
     _region_sites(pdf, briefing)
     _evidence(pdf, briefing)
     if briefing.coverage is not None:
@@ -226,9 +231,20 @@ def briefing_pdf(briefing: Briefing) -> bytes:
         rows = [[_cell(v, lang) for v in row] for row in briefing.coverage.itertuples(index=False)]
         _table(pdf, [[str(c) for c in briefing.coverage.columns], *rows])
     _supply(pdf, briefing)
+    _closing(pdf, briefing)
+    return bytes(pdf.output())
+
+
+def _closing(pdf: FPDF, briefing: Briefing) -> None:
+    """The status summary and the sources, kept together so that no last page carries only a few lines of sources."""
+    with pdf.offset_rendering() as trial:
+        _status_summary(trial, briefing)
+        _sources(trial, briefing)
+    if trial.page_break_triggered:
+        pdf.add_page()
     _status_summary(pdf, briefing)
     _sources(pdf, briefing)
-    return bytes(pdf.output())
+
 
 
 def _supply(pdf: FPDF, briefing: Briefing) -> None:
@@ -256,10 +272,21 @@ def _paragraph(pdf: FPDF, text: str, size: float = 9, style: str = "", height: f
     pdf.multi_cell(0, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
+# Room a section heading needs below it for the start of its content (a table's header and first row).
+KEEP_WITH_HEADING_MM = 30
+
+
 def _section(pdf: FPDF, title: str, note: str = "") -> None:
-    """A section heading, moved to a new page rather than left alone at the bottom, and an optional note."""
-    if pdf.will_page_break(25):
+    """A section heading and optional note, moved to a new page rather than left at the bottom without their content."""
+    start = pdf.get_y()
+    with pdf.offset_rendering() as trial:
+        _heading(trial, title, note)
+    if trial.page_break_triggered or pdf.will_page_break(trial.get_y() - start + KEEP_WITH_HEADING_MM):
         pdf.add_page()
+    _heading(pdf, title, note)
+
+
+def _heading(pdf: FPDF, title: str, note: str) -> None:
     pdf.ln(4)
     _paragraph(pdf, title, size=11, style="B", height=6)
     if note:
@@ -310,7 +337,9 @@ def _programs(pdf: FPDF, briefing: Briefing) -> None:
     rows = [[label(k, lang) for k in ("col_program", "col_status", "col_here", "col_progress")]]
     for p in briefing.programs.itertuples(index=False):
         # Until a planner records a status the evidence is the document, cited under Sources.
-        status = "\n".join([status_label(p.status, lang), p.updated, p.evidence] if p.updated else [status_label(p.status, lang)])
+        # The full link is in the XLSX and on the promise page; the host names the publisher here.
+        evidence = urlsplit(p.evidence).netloc.removeprefix("www.") or p.evidence
+        status = "\n".join([status_label(p.status, lang), format_partial_date(p.updated, lang, short=True), evidence] if p.updated else [status_label(p.status, lang)])
         rows.append([f"{p.name} ({p.program})", status, p.share_text, p.progress_text])
     _table(pdf, rows, (70, 35, 28, 47))
 
@@ -325,7 +354,7 @@ def _sites(pdf: FPDF, briefing: Briefing) -> None:
     for s in briefing.sites.itertuples(index=False):
         map_no = _cell(s.map_no, lang) or label("map_hatched", lang)
         precision, status = label(f"precision_{s.precision}", lang), label(f"status_{s.status}", lang)
-        rows.append([map_no, s.name, s.layer_label, precision, status, s.updated])
+        rows.append([map_no, s.name, s.layer_label, precision, status, format_partial_date(s.updated, lang, short=True)])
     _table(pdf, rows, (11, 58, 29, 33, 27, 22))
 
 
@@ -344,6 +373,34 @@ def _not_located(pdf: FPDF, briefing: Briefing) -> None:
         counts = (format_number(v, lang) for v in (p.located, p.known_area, p.not_located))
         rows.append([f"{p.name} ({p.program})", target, *counts])
     _table(pdf, rows, (80, 30, 22, 26, 22))
+
+
+def _places(pdf: FPDF, briefing: Briefing) -> None:
+    """Road corridors a program names that name this area's kecamatan (matched by name, never drawn)."""
+    lang = briefing.lang
+    if briefing.places is None or briefing.places.empty:
+        return
+    _section(pdf, label("places_title", lang, name=briefing.name), label("places_note", lang))
+    rows = [[label(k, lang) for k in ("col_program", "col_places", "col_status", "col_progress")]]
+    for p in briefing.places.itertuples(index=False):
+        rows.append([f"{p.name} ({p.program})", p.places, status_label(p.status, lang), p.progress_text])
+    _table(pdf, rows, (62, 48, 27, 43))
+
+
+def _region_programs(pdf: FPDF, briefing: Briefing) -> None:
+    """Programs with a stated target that apply to the whole region, this area included; the others counted."""
+    lang = briefing.lang
+    if briefing.region_programs is None:
+        return
+    region = briefing.region_name
+    _section(pdf, label("region_programs_title", lang, region=region), region_programs_note(briefing))
+    if briefing.region_programs.empty:
+        _paragraph(pdf, label("region_programs_none", lang, region=region))
+        return
+    rows = [[label(k, lang) for k in ("col_program", "col_status", "col_progress")]]
+    for p in briefing.region_programs.itertuples(index=False):
+        rows.append([f"{p.name} ({p.program})", status_label(p.status, lang), p.progress_text])
+    _table(pdf, rows, (85, 30, 65))
 
 
 def _region_sites(pdf: FPDF, briefing: Briefing) -> None:
@@ -370,7 +427,7 @@ def _evidence(pdf: FPDF, briefing: Briefing) -> None:
         return
     rows = [[label(k, lang) for k in ("col_event_date", "col_program", "col_status", "col_counts", "col_claim", "col_place", "col_publisher")]]
     for e in briefing.evidence.itertuples(index=False):
-        rows.append([e.event_date or "\u2014", e.program, e.status, e.counts, e.claim, e.areas or e.place, f"{e.publisher} ({e.evidence_id})"])
+        rows.append([format_partial_date(e.event_date, lang, short=True) or "\u2014", e.program, e.status, e.counts, e.claim, e.areas or e.place, f"{e.publisher} ({e.evidence_id})"])
     _table(pdf, rows, (17, 18, 17, 22, 58, 26, 22))
 
 
@@ -390,5 +447,5 @@ def _sources(pdf: FPDF, briefing: Briefing) -> None:
     lang = briefing.lang
     _section(pdf, label("sources_title", lang))
     # The population's full source is on page 1; ATTRIBUTIONS credits it in short here.
-    for item in (*briefing.attributions, label("sources_store", lang, date=briefing.generated)):
+    for item in (*briefing.attributions, label("sources_store", lang, date=format_partial_date(briefing.generated, lang))):
         _paragraph(pdf, f"\u2022 {item}", size=7.5, height=3.6)

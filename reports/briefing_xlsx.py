@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl import Workbook
 
-from reports.briefing import LEVEL_KECAMATAN, Briefing, label, open_targets, sites_here
+from reports.briefing import LEVEL_KECAMATAN, Briefing, label, open_targets, region_programs_note, sites_here
 from reports.export import workbook_bytes, write_sheet
 from texts.safe import cell_text
 from reports.briefing_supply import supply_headers
@@ -26,7 +26,7 @@ def briefing_xlsx(briefing: Briefing) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)  # start without openpyxl's empty default sheet
     write_sheet(workbook, label("sheet_summary", lang), _summary(briefing), [label("col_field", lang), label("col_value", lang)])
-    programs = briefing.programs.assign(status=[status_label(s, lang) for s in briefing.programs["status"]])
+    programs = _with_status(briefing.programs, lang)
     write_sheet(
         workbook,
         label("sheet_programs", lang),
@@ -41,6 +41,16 @@ def briefing_xlsx(briefing: Briefing) -> bytes:
         briefing.not_located[["program", "name", "target_sites", "target_unit", "located", "known_area", "not_located"]],
         ["id", *(label(k, lang) for k in ("col_program", "col_target", "col_unit", "col_located", "col_known_area", "col_not_located"))],
     )
+    if briefing.region_programs is not None:
+        write_sheet(
+            workbook, label("sheet_region_programs", lang), _with_status(briefing.region_programs, lang),
+            ["id", *(label(k, lang) for k in ("col_program", "col_status", "col_progress"))],
+        )  # fmt: skip
+    if briefing.places is not None and not briefing.places.empty:
+        write_sheet(
+            workbook, label("sheet_places", lang), _with_status(briefing.places, lang),
+            ["id", *(label(k, lang) for k in ("col_program", "col_places", "col_status", "col_progress"))],
+        )  # fmt: skip
     if briefing.evidence is not None:
         write_sheet(workbook, label("sheet_evidence", lang), briefing.evidence.map(cell_text), _evidence_headers(lang))
     if briefing.coverage is not None:
@@ -48,6 +58,11 @@ def briefing_xlsx(briefing: Briefing) -> bytes:
     if briefing.supply is not None:
         write_sheet(workbook, translator(lang)("briefing_supply_title"), briefing.supply, supply_headers(lang))
     return workbook_bytes(workbook)
+
+
+def _with_status(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``table`` with its promise ``status`` in words."""
+    return table.assign(status=[status_label(s, lang) for s in table["status"]])
 
 
 def _summary(briefing: Briefing) -> pd.DataFrame:
@@ -71,6 +86,7 @@ def _summary(briefing: Briefing) -> pd.DataFrame:
         (label("sites_here", lang), sites_here(briefing)[0]),
         (label("targets_open", lang), ": ".join(open_targets(briefing))),
         (label("not_located_title", lang, region=region), label(note_key, lang, region=region, name=briefing.name)),
+        (label("region_programs_title", lang, region=region), region_programs_note(briefing)),
         *((f"{label('status_title', lang)}: {status_label(s, lang)}", int(counts[s.value])) for s in ProgramStatus),
         *((label("sources_title", lang), a) for a in briefing.attributions),
     ]

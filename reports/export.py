@@ -1,7 +1,8 @@
 """Downloads: the site table as CSV and GeoJSON, the promise tracker as CSV and XLSX.
 
 :func:`write_sheet` is the one way this project writes a table to a workbook
-sheet; the briefing workbook (:mod:`reports.briefing_xlsx`) uses it too.
+sheet; the briefing workbook (:mod:`reports.briefing_xlsx`) uses it too. Every CSV and XLSX cell goes through
+:func:`texts.safe.cell_text`, so no text reaches a spreadsheet as a formula.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from layers.catalog import Catalog
 from layers.progress import COLUMNS as PROGRESS_COLUMNS
 from layers.progress import misi_status_counts, status_counts
 from layers.sites import COLUMNS
+from texts.safe import cell_frame, cell_text, csv_bytes
 
 
 def to_csv(sites: gpd.GeoDataFrame) -> bytes:
-    """UTF-8 CSV (with BOM, so spreadsheet programs detect the encoding) of the table columns."""
-    return sites[COLUMNS].to_csv(index=False).encode("utf-8-sig")
+    """The table columns of the sites as CSV (:func:`texts.safe.csv_bytes`)."""
+    return csv_bytes(sites[COLUMNS])
 
 
 def to_geojson(sites: gpd.GeoDataFrame) -> bytes:
@@ -34,10 +36,14 @@ def to_geojson(sites: gpd.GeoDataFrame) -> bytes:
 def write_sheet(workbook: Workbook, title: str, frame: pd.DataFrame, headers: list[str] | None = None) -> Worksheet:
     """Add a sheet holding ``frame`` under bold, frozen, filterable ``headers`` (default: the column names)."""
     sheet = workbook.create_sheet(title)
-    sheet.append(headers or [str(c) for c in frame.columns])
-    for row in frame.itertuples(index=False):
+    sheet.append([cell_text(h) for h in headers or [str(c) for c in frame.columns]])
+    for row in cell_frame(frame).itertuples(index=False):
         # openpyxl writes None as an empty cell but rejects pandas' NA and NumPy scalars.
         sheet.append([None if pd.isna(v) else v.item() if hasattr(v, "item") else v for v in row])
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula, whatever it starts with
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -57,8 +63,8 @@ def workbook_bytes(workbook: Workbook) -> bytes:
 
 
 def tracker_to_csv(progress: pd.DataFrame) -> bytes:
-    """The promise tracker (:func:`layers.progress.program_progress`) as UTF-8 CSV with BOM."""
-    return progress[PROGRESS_COLUMNS].to_csv(index=False).encode("utf-8-sig")
+    """The promise tracker (:func:`layers.progress.program_progress`) as CSV (:func:`texts.safe.csv_bytes`)."""
+    return csv_bytes(progress[PROGRESS_COLUMNS])
 
 
 def tracker_to_xlsx(progress: pd.DataFrame, catalog: Catalog) -> bytes:

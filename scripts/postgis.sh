@@ -42,7 +42,8 @@ if [ ! -f "$DATA/PG_VERSION" ]; then
     | "${as_owner[@]}" tee -a "$DATA/postgresql.conf" >/dev/null
 fi
 
-if ! "${as_owner[@]}" "$BIN/pg_ctl" -D "$DATA" status >/dev/null; then
+# A server already answering on the port (e.g. another checkout's test cluster) is used as it is.
+if ! "${as_owner[@]}" "$BIN/pg_ctl" -D "$DATA" status >/dev/null && ! "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then
   "${as_owner[@]}" "$BIN/pg_ctl" -D "$DATA" -l "$ROOT/server.log" -w -t 60 start >/dev/null
 fi
 

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.config import PROJECT_ROOT
+from texts.safe import markdown_text
 
 APP = str(PROJECT_ROOT / "app.py")
 
@@ -219,7 +220,8 @@ def test_briefing_link_opens_the_kecamatan(tmp_path, monkeypatch):
     assert metrics["Penduduk (2025)"] == "310.955"
     assert "Disdukcapil" in " ".join(c.value for c in at.caption)
     programs = at.table[0].value
-    assert "Pembangunan 4 unit sekolah baru SMP (Setu, Pamulang, Serpong Utara, Pondok Aren) (tsl-1-1-01)" in set(programs["Program"])
+    smp = markdown_text("Pembangunan 4 unit sekolah baru SMP (Setu, Pamulang, Serpong Utara, Pondok Aren)")
+    assert f"{smp} ({markdown_text('tsl-1-1-01')})" in set(programs["Program"])
     assert len(at.get("image")) == 1  # the static map
     assert at.query_params["area"] == "3674060"
     at.selectbox(key="r_area").set_value("3603").run()
@@ -236,7 +238,7 @@ def test_malformed_briefing_area_is_ignored_with_a_notice(tmp_path, monkeypatch)
 def test_tracker_search_link_is_capped(tmp_path, monkeypatch):
     at = fresh(tmp_path, monkeypatch, hal="janji", q="x" * 101, j_status="bogus")
     notice = at.warning[0].value
-    assert "q" in notice and "j_status" in notice
+    assert "q" in notice and markdown_text("j_status") in notice
     assert at.text_input(key="t_q").value == "" and len(tracker_table(at)) == 198
 
 
@@ -280,7 +282,7 @@ def test_cancelled_posko_leave_14_to_place_on_every_page(tmp_path, monkeypatch, 
 
     at = fresh(tmp_path, monkeypatch, hal="ringkasan", area="3674030")
     [open_targets] = [t.value for t in at.table if "Belum berlokasi" in t.value.columns]
-    row = open_targets[open_targets["Program"].str.contains("tsl-4-7-05", regex=False)]
+    row = open_targets[open_targets["Program"].str.contains(markdown_text("tsl-4-7-05"), regex=False)]  # cells are Markdown
     assert row["Belum berlokasi"].tolist() == ["14"]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Target wilayah belum berlokasi"].startswith("10 program")

@@ -45,7 +45,7 @@ def test_planner_imports_an_evidence_csv(server, browser, tmp_path):  # noqa: F8
 
     drop = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Baris yang tidak disimpan")
     drop.click()
-    page.keyboard.type("4")
+    page.keyboard.type("3")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     page.get_by_text("2 dari 3 baris akan disimpan; 0 baris").wait_for(timeout=30_000)

@@ -38,6 +38,7 @@ def test_a_good_item_passes(catalog):
         ({"claim_en": " "}, "evidence.missing_claim"),
         ({"evidence_id": ""}, "evidence.missing_id"),
         ({"place": "Serua\u202e"}, "evidence.control_character"),
+        ({"claim_id": "x" * 1_000_000}, "evidence.too_long"),
     ],
 )
 def test_each_problem_is_named(catalog, change, key):

@@ -15,7 +15,7 @@ from test_manage import APP, button, log_in, page  # noqa: F401 (page is a fixtu
 
 def shown(elements) -> list[str]:
     """Messages as read on the page (they are Markdown-escaped)."""
-    return [e.value.replace("\\", "") for e in elements]
+    return [e.value.replace("\\", "").replace("\u2060", "") for e in elements]
 
 
 def text_field(at, label: str):

@@ -267,6 +267,12 @@ def test_progress_filter_by_kecamatan_and_text(store, tracker, catalog, kecamata
     assert ProgressFilter(text="tidak-ada-program-ini").apply(progress, catalog, sites).empty
     # The document title is in every citation, so it must not match every program.
     assert len(ProgressFilter(text="Benyamin").apply(progress, catalog, sites)) < 198
+    # Programs with no place at all apply to every kecamatan, yet a kecamatan filter cannot select them: counted.
+    unplaced = {pid for pid, where in places.items() if not where}
+    assert "tsl-4-2-13" in unplaced and ProgressFilter().hidden_region_wide(progress, catalog, sites) == 0
+    assert ProgressFilter(kecamatan=(PAMULANG,)).hidden_region_wide(progress, catalog, sites) == len(unplaced)
+    tangsel = ProgressFilter(regions=("3674",), kecamatan=(PAMULANG,))
+    assert tangsel.hidden_region_wide(progress, catalog, sites) == sum(pid.startswith("tsl-") for pid in unplaced)
 
 
 def test_sort_progress_and_evidence_link(store, tracker, planner):

@@ -11,7 +11,7 @@ from shapely.geometry import Point
 from geo import boundaries
 from geo.display import simplify_for_display
 from layers.model import Precision, Site
-from layers.render import build_map, class_breaks, esc, fill_for, PALETTE
+from layers.render import build_map, class_breaks, class_labels, fill_for, PALETTE
 from layers.sites import site_frame
 from layers.summary import kecamatan_metrics
 from texts.catalog import translator
@@ -86,7 +86,22 @@ def test_reference_layers_are_labelled_incomplete(catalog, layers, kecamatan, de
 def test_class_breaks_and_fill():
     assert class_breaks(__import__("pandas").Series([0, 1, 1, 3])) == [0.0, 1.0, 3.0]
     assert fill_for(0, [0.0, 1.0, 3.0]) == PALETTE[0] and fill_for(3, [0.0, 1.0, 3.0]) == PALETTE[-1]
-    assert esc(None) == "\u2014" and esc(2.50) == "2.5" and esc('"a"&<b>') == "&quot;a&quot;&amp;&lt;b&gt;"
+    assert class_labels([0.0, 1.5, 1500.0], True, "id") == ["0", "1,5", "1.500"]
+    assert class_labels([2.5, 1500.0], False, "en") == ["0 \u2013 2.5", "2.5 \u2013 1,500"]
+
+
+def test_template_syntax_in_data_is_not_run_by_folium(catalog, layers, kecamatan, desa, display, data_root):
+    # folium renders the map's HTML as a Jinja template once more: "{{ 7*7 }}" in a name would become "49".
+    jinja = "{{ 7*7 }} {% if true %}T{% endif %}"
+    sites = [
+        Site(id="j1", program="tsl-4-7-05", layer="posko_bencana", name=jinja, precision=Precision.EXACT,
+             geometry=Point(106.72, -6.27), source=jinja, updated="2026-11-23"),
+        Site(id="j2", program="tsl-1-1-01", layer="smp_baru", name=jinja, precision=Precision.KECAMATAN,
+             admin_code="3674010", source=jinja, updated="2026-11-23"),
+    ]
+    html = render(sites, catalog, layers, kecamatan, desa, display, data_root)
+    assert "49 " not in html and "{{ 7*7 }}" not in html
+    assert html.count("#123; 7*7 ") >= 4  # name and source of both sites, kept as text (braces as character references)
 
 
 def test_kecamatan_and_region_names_are_text_data_on_the_map(catalog, layers, kecamatan, desa, display, data_root):
@@ -96,17 +111,7 @@ def test_kecamatan_and_region_names_are_text_data_on_the_map(catalog, layers, ke
     assert "el.textContent = r[2]" in html  # names are set as text, never parsed as HTML
 
 
-def test_label_data_cannot_end_the_script_or_reach_the_template():
-    from layers.render import _js_data
-
-    text = _js_data([[1, 2, "</script>{{ 7*7 }}{% x %}", "desa"]])
-    assert "</" not in text and "{" not in text and "}" not in text
-    assert json.loads(text)[0][2] == "</script>{{ 7*7 }}{% x %}"
-
-
 def test_legend_lists_only_classes_present_in_the_locale_number_format(catalog, layers, kecamatan, desa, display, data_root):
-    from layers.render import class_labels
-
     html = render([], catalog, layers, kecamatan, desa, display, data_root)
     assert "Tidak ada data penduduk" not in html  # every program kecamatan has a value
     assert "konteks saja" in html  # Kota Tangerang is drawn as context

@@ -22,10 +22,16 @@ def format_share(share: float, lang: str = "id", digits: int = 1) -> str:
     return format_percent(share, format="#,##0." + "#" * digits + " %" if lang_of(lang) == "id" else "#,##0." + "#" * digits + "%", locale=LOCALES[lang_of(lang)])
 
 
-def format_partial_date(value: str, lang: str = "id") -> str:
-    """An ISO date at its own precision: ``2025-12-15`` "15 Desember 2025", ``2025-12`` "Desember 2025", ``2025`` as is."""
+def format_partial_date(value: str, lang: str = "id", short: bool = False) -> str:
+    """An ISO date at its own precision: ``2025-12-15`` "15 Desember 2025", ``2025-12`` "Desember 2025", ``2025`` as is.
+
+    ``short`` abbreviates the month ("15 Des 2025"), for narrow table columns. A missing date (empty, None, NaN) is "".
+    """
+    if not isinstance(value, str) or not value:
+        return ""
     parts = [int(p) for p in value.split("-")]
     if len(parts) == 1:
         return str(parts[0])
-    pattern = "LLLL y" if len(parts) == 2 else "d MMMM y"
+    month = "LLL" if short else "LLLL"
+    pattern = f"{month} y" if len(parts) == 2 else f"d {month.replace('L', 'M')} y"
     return format_date(date(*parts, *([1] if len(parts) == 2 else [])), pattern, locale=LOCALES[lang_of(lang)])

@@ -16,12 +16,12 @@ import streamlit as st
 
 from geo import config
 from geo.boundaries import REGION_NAMES
-from reports.briefing import LEVEL_KECAMATAN, Briefing, briefing_areas, label, open_targets, sites_here
+from reports.briefing import LEVEL_KECAMATAN, Briefing, briefing_areas, label, open_targets, region_programs_note, sites_here
 from layers.model import ProgramStatus
 from layers.progress import evidence_link, status_label
-from texts.numbers import format_number
+from texts.numbers import format_number, format_partial_date
 from reports.briefing_supply import supply_sources
-from texts.safe import markdown_text
+from texts.safe import markdown_link, markdown_text
 from views import data
 from views.promise_page import evidence_table
 from views.state import Param
@@ -46,24 +46,15 @@ def params() -> list[Param]:
     return [Param("area", "r_area", "choice", options=areas)]
 
 
-# Characters that would start Markdown (or LaTeX) in st.table cells; data text is shown as typed.
-MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~$"})
-
-
-def _text(value) -> str:
-    """A table cell as literal text."""
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).translate(MARKDOWN)
-
-
 def _number(value, lang: str) -> str:
     """A number in the report's format (text passes through as text)."""
     if pd.api.types.is_number(value) and not isinstance(value, bool):
         return "" if pd.isna(value) else format_number(value, lang)
-    return _text(value)
+    return markdown_text(value)
 
 
 def _table(columns: dict[str, list]) -> None:
-    """A static table (wraps long names, prints like the PDF) from ``{heading: cells}``; cells are already text."""
+    """A static table (wraps long names, prints like the PDF) from ``{heading: cells}``; cells are already Markdown."""
     st.table(pd.DataFrame(columns), hide_index=True)
 
 
@@ -102,8 +93,10 @@ def render(t: Callable[[str], str], lang: str) -> None:
     facts(briefing, lang)
     st.image(data.briefing_map_png(code, lang), caption=_map_note(briefing), width="stretch")
     programs(briefing, lang)
+    places(briefing, lang)
     sites(briefing, lang)
     not_located(briefing, lang)
+    region_programs(briefing, lang)
     region_sites(briefing, lang)
     happened_here(briefing, t, lang)
     coverage(briefing, t, lang)
@@ -115,10 +108,10 @@ def render(t: Callable[[str], str], lang: str) -> None:
 def header(briefing: Briefing, t: Callable[[str], str], lang: str) -> None:
     """The area's name, its region and document, the date, and the two downloads."""
     name = f"{label('level_kecamatan', lang)} {briefing.name}" if briefing.level == LEVEL_KECAMATAN else briefing.name
-    st.header(name, anchor=False)
+    st.header(markdown_text(name), anchor=False)
     lines = [briefing.region_name] if briefing.level == LEVEL_KECAMATAN else []
-    lines += [f"{label('document', lang)}: {briefing.document}", f"{label('generated', lang)}: {briefing.generated}"]
-    st.caption("  \n".join(_text(line) for line in lines))
+    lines += [f"{label('document', lang)}: {briefing.document}", f"{label('generated', lang)}: {format_partial_date(briefing.generated, lang)}"]
+    st.caption("  \n".join(markdown_text(line) for line in lines))
     code, slug = briefing.code, _slug(briefing)
     buttons = st.container(horizontal=True)
     buttons.download_button(
@@ -141,7 +134,7 @@ def facts(briefing: Briefing, lang: str) -> None:
     else:
         population.metric(
             f"{label('population', lang)} ({briefing.population_year})", format_number(briefing.population, lang),
-            help=label("population_detail", lang, year=briefing.population_year, confidence=briefing.population_confidence),
+            help=label("population_detail", lang, year=briefing.population_year, confidence=markdown_text(briefing.population_confidence)),
         )  # fmt: skip
     programs_here.metric(label("programs_here", lang), format_number(len(briefing.programs), lang))
     sites_column.metric(
@@ -151,9 +144,9 @@ def facts(briefing: Briefing, lang: str) -> None:
     value, detail = open_targets(briefing)
     targets_open.metric(label("targets_open", lang), value, help=detail)
     if briefing.population is not None:
-        detail = label("population_detail", lang, year=briefing.population_year, confidence=briefing.population_confidence)
+        detail = label("population_detail", lang, year=briefing.population_year, confidence=markdown_text(briefing.population_confidence))
         st.caption(f"{label('population', lang)} {format_number(briefing.population, lang)} ({detail}). "
-                   f"{label('population_source', lang)}: {_text(briefing.population_source)}")  # fmt: skip
+                   f"{label('population_source', lang)}: {markdown_text(briefing.population_source)}")  # fmt: skip
 
 
 def _map_note(briefing: Briefing) -> str:
@@ -164,20 +157,20 @@ def _map_note(briefing: Briefing) -> str:
 
 
 def programs(briefing: Briefing, lang: str) -> None:
-    st.subheader(label("programs_title", lang, name=briefing.name), anchor=False)
+    st.subheader(label("programs_title", lang, name=markdown_text(briefing.name)), anchor=False)
     if briefing.programs.empty:
-        st.info(label("programs_none", lang, name=briefing.name))
+        st.info(label("programs_none", lang, name=markdown_text(briefing.name)))
         return
     p = briefing.programs
     links = [evidence_link(e) for e in p["evidence"]]
     _table(
         {
-            label("col_program", lang): [f"{_text(n)} ({_text(i)})" for n, i in zip(p["name"], p["program"])],
+            label("col_program", lang): [f"{markdown_text(n)} ({markdown_text(i)})" for n, i in zip(p["name"], p["program"])],
             label("col_status", lang): [status_label(v, lang) for v in p["status"]],
-            label("col_here", lang): [_text(v) for v in p["share_text"]],
-            label("col_progress", lang): [_text(v) for v in p["progress_text"]],
-            label("col_updated", lang): [_text(v) for v in p["updated"]],
-            label("col_evidence", lang): [f"[{urlsplit(u).netloc}]({u.replace(')', '%29')})" if u else "" for u in links],
+            label("col_here", lang): [markdown_text(v) for v in p["share_text"]],
+            label("col_progress", lang): [markdown_text(v) for v in p["progress_text"]],
+            label("col_updated", lang): [markdown_text(format_partial_date(v, lang)) for v in p["updated"]],
+            label("col_evidence", lang): [markdown_link(urlsplit(u).netloc, u) if u else "" for u in links],
         }
     )
     st.caption(label("status_note", lang))
@@ -191,12 +184,12 @@ def sites(briefing: Briefing, lang: str) -> None:
     _table(
         {
             label("col_map_no", lang): [str(n) if pd.notna(n) else label("map_hatched", lang) for n in s["map_no"]],
-            label("col_site", lang): [_text(v) for v in s["name"]],
-            label("col_layer", lang): [_text(v) for v in s["layer_label"]],
+            label("col_site", lang): [markdown_text(v) for v in s["name"]],
+            label("col_layer", lang): [markdown_text(v) for v in s["layer_label"]],
             label("col_precision", lang): [label(f"precision_{v}", lang) for v in s["precision"]],
             label("col_site_status", lang): [label(f"status_{v}", lang) for v in s["status"]],
-            label("col_desa", lang): [_text(v) for v in s["desa"]],
-            label("col_updated", lang): [_text(v) for v in s["updated"]],
+            label("col_desa", lang): [markdown_text(v) for v in s["desa"]],
+            label("col_updated", lang): [markdown_text(format_partial_date(v, lang)) for v in s["updated"]],
         }
     )
 
@@ -206,18 +199,55 @@ def not_located(briefing: Briefing, lang: str) -> None:
     region = briefing.region_name
     st.subheader(label("not_located_title", lang, region=region), anchor=False)
     if briefing.not_located.empty:
-        st.write(_text(open_targets(briefing)[1]))
+        st.write(markdown_text(open_targets(briefing)[1]))
         return
     note_key = "not_located_note" if briefing.level == LEVEL_KECAMATAN else "not_located_note_region"
-    st.caption(label(note_key, lang, region=region, name=briefing.name))
+    st.caption(label(note_key, lang, region=region, name=markdown_text(briefing.name)))
     n = briefing.not_located
     _table(
         {
-            label("col_program", lang): [f"{_text(v)} ({_text(i)})" for v, i in zip(n["name"], n["program"])],
-            label("col_target", lang): [_text(f"{format_number(q, lang)} {u}".strip()) for q, u in zip(n["target_sites"], n["target_unit"])],
+            label("col_program", lang): [f"{markdown_text(v)} ({markdown_text(i)})" for v, i in zip(n["name"], n["program"])],
+            label("col_target", lang): [markdown_text(f"{format_number(q, lang)} {u}".strip()) for q, u in zip(n["target_sites"], n["target_unit"])],
             label("col_located", lang): [format_number(v, lang) for v in n["located"]],
             label("col_known_area", lang): [format_number(v, lang) for v in n["known_area"]],
             label("col_not_located", lang): [format_number(v, lang) for v in n["not_located"]],
+        }
+    )
+
+
+def places(briefing: Briefing, lang: str) -> None:
+    """Road corridors a program names that name this area's kecamatan (matched by name, never drawn)."""
+    if briefing.places is None or briefing.places.empty:
+        return
+    st.subheader(label("places_title", lang, name=briefing.name), anchor=False)
+    st.caption(markdown_text(label("places_note", lang)))
+    p = briefing.places
+    _table(
+        {
+            label("col_program", lang): [f"{markdown_text(n)} ({markdown_text(i)})" for n, i in zip(p["name"], p["program"])],
+            label("col_places", lang): [markdown_text(v) for v in p["places"]],
+            label("col_status", lang): [status_label(v, lang) for v in p["status"]],
+            label("col_progress", lang): [markdown_text(v) for v in p["progress_text"]],
+        }
+    )
+
+
+def region_programs(briefing: Briefing, lang: str) -> None:
+    """Programs with a stated target that apply to the whole region, this area included; the others counted."""
+    if briefing.region_programs is None:
+        return
+    region = briefing.region_name
+    st.subheader(label("region_programs_title", lang, region=region), anchor=False)
+    st.caption(markdown_text(region_programs_note(briefing)))
+    r = briefing.region_programs
+    if r.empty:
+        st.write(markdown_text(label("region_programs_none", lang, region=region)))
+        return
+    _table(
+        {
+            label("col_program", lang): [f"{markdown_text(n)} ({markdown_text(i)})" for n, i in zip(r["name"], r["program"])],
+            label("col_status", lang): [status_label(v, lang) for v in r["status"]],
+            label("col_progress", lang): [markdown_text(v) for v in r["progress_text"]],
         }
     )
 
@@ -230,8 +260,8 @@ def region_sites(briefing: Briefing, lang: str) -> None:
     r = briefing.region_sites
     _table(
         {
-            label("col_site", lang): [_text(v) for v in r["name"]],
-            label("col_program", lang): [_text(v) for v in r["program"]],
+            label("col_site", lang): [markdown_text(v) for v in r["name"]],
+            label("col_program", lang): [markdown_text(v) for v in r["program"]],
             label("col_site_status", lang): [label(f"status_{v}", lang) for v in r["status"]],
         }
     )
@@ -284,5 +314,5 @@ def status_summary(briefing: Briefing, lang: str) -> None:
 
 def sources(briefing: Briefing, lang: str) -> None:
     st.subheader(label("sources_title", lang), anchor=False)
-    items = [*briefing.attributions, label("sources_store", lang, date=briefing.generated)]
-    st.caption("  \n".join(f"\u2022 {_text(item)}" for item in items))
+    items = [*briefing.attributions, label("sources_store", lang, date=format_partial_date(briefing.generated, lang))]
+    st.caption("  \n".join(f"\u2022 {markdown_text(item)}" for item in items))

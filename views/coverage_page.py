@@ -69,7 +69,7 @@ def population_note(t: Callable[[str], str], regions: tuple[str, ...] | None = N
         years = ", ".join(str(y) for y in s.years)
         shares = ", ".join(str(y) if y else t("year_unknown") for y in s.share_years)
         confidence = ", ".join(_confidence(c, t) for c in s.confidence)
-        parts.append(t("demand_source").format(region=s.region, years=years, confidence=confidence, shares=shares))
+        parts.append(t("demand_source").format(region=markdown_text(s.region), years=years, confidence=markdown_text(confidence), shares=shares))
     return " ".join(parts)
 
 
@@ -136,7 +136,7 @@ def proposal_controls(t: Callable[[str], str], lang: str, layer_id: str, radius:
     program, row = catalog.program(program_id), programs.loc[program_id]
     needed = int(row["remaining"])
     st.caption(t("remaining_to_place").format(
-        n=format_number(needed, lang), region=data.region_name(program.region), target=format_number(row["target_sites"], lang),
+        n=format_number(needed, lang), region=markdown_text(data.region_name(program.region)), target=format_number(row["target_sites"], lang),
         located=format_number(row["located"], lang), known=format_number(row["known_area"], lang),
     ))  # fmt: skip
     left, right, restrict = st.columns([1, 1, 2])
@@ -153,7 +153,7 @@ def proposal_controls(t: Callable[[str], str], lang: str, layer_id: str, radius:
         with st.spinner(t("computing_proposals")):
             proposal = data.proposal(layer_id, program_id, radius, chosen, int(n_new), in_named and named, quotas)
     except DataError as exc:
-        st.error(str(exc))
+        st.error(markdown_text(str(exc)))
         return None
     return proposal
 

@@ -73,5 +73,5 @@ def sidebar(t: Callable[[str], str], lang: str) -> auth.Planner | None:
             st.form_submit_button(t("login"), on_click=_submit)
         error = st.session_state.pop("login_error", None)
         if error:
-            st.error(error.text(lang))
+            st.error(markdown_text(error.text(lang)))
     return None

@@ -20,7 +20,7 @@ from geo.locate import locate, parse_coordinates, search_desa
 from layers.filters import SiteFilter
 from layers.nearby import nearby_sites, nearby_supply
 from layers.registry import program_layers
-from layers.render import build_near_map, esc
+from layers.render import build_near_map
 from reports.briefing_evidence import area_evidence
 from texts.numbers import format_number
 from texts.safe import markdown_text
@@ -92,7 +92,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
         try:
             place = locate(lat, lon, admin["desa"])
         except DataError as exc:
-            st.warning(str(exc))
+            st.warning(markdown_text(str(exc)))
     if place is not None:
         _sync_picker(place)
     with st.expander(t("near_set_location"), expanded=lat is None):
@@ -100,13 +100,13 @@ def render(t: Callable[[str], str], lang: str) -> None:
         location_inputs(t, lang)
     problem = st.session_state.pop("n_problem", None)
     if problem:
-        st.error(problem)
+        st.error(markdown_text(problem))
     radius_m = float(st.session_state.get("n_r", DEFAULT_RADIUS_KM)) * 1000
     layers = data.layers()
     sites = SiteFilter(layers=tuple(st.session_state.get("n_layer", ()))).apply(data.sites())
     result = None
     if place is not None:
-        result = nearby_sites(sites, lat, lon, radius_m, place)
+        result = nearby_sites(sites, lat, lon, radius_m, place, found=data.sites_within(lon, lat, radius_m))
         drawn = sites[sites["id"].isin(set(result.within["id"]) | set(result.in_area["id"]))]
         facilities = nearby_supply(data.supply(), lat, lon, radius_m)
     else:
@@ -125,7 +125,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
     if place is None:
         st.info(t("near_no_location"))
         return
-    st.markdown(t("near_place").format(desa=esc(place["desa"]), kec=esc(place["kecamatan"]), region=esc(place["kabupaten_kota"]),
+    st.markdown(t("near_place").format(desa=markdown_text(place["desa"]), kec=markdown_text(place["kecamatan"]), region=markdown_text(place["kabupaten_kota"]),
                                       lat=f"{lat:.5f}", lon=f"{lon:.5f}"))
     site_list(result, t, lang)
     region_wide_targets(place, t, lang)
@@ -147,7 +147,7 @@ def region_wide_targets(place: pd.Series, t: Callable[[str], str], lang: str) ->
     table = data.targets_table()
     wide = table[(table["region"] == place["kode_kab"]) & table["region_wide"]]
     wide = SiteFilter(layers=tuple(st.session_state.get("n_layer", ()))).apply(wide)
-    st.markdown(f"#### {t('near_region_wide_title').format(region=esc(REGION_NAMES[place['kode_kab']]))} ({len(wide)})")
+    st.markdown(f"#### {t('near_region_wide_title').format(region=markdown_text(REGION_NAMES[place['kode_kab']]))} ({len(wide)})")
     if wide.empty:
         st.caption(t("near_region_wide_none"))
         return
@@ -173,12 +173,12 @@ def _details(row: pd.Series, t: Callable[[str], str]) -> None:
     st.markdown(
         "  \n".join(
             [
-                f"**{t('program')}:** {esc(row['program_name'])}",
-                f"**{t('target')}:** {esc(target)}",
+                f"**{t('program')}:** {markdown_text(row['program_name'])}",
+                f"**{t('target')}:** {markdown_text(target)}",
                 f"**{t('status')}:** {t('status_' + row['status'])}",
                 f"**{t('precision')}:** {t('precision_' + row['precision'])}",
-                f"**{t('source')}:** {esc(row['source'])}",
-                f"**{t('updated')}:** {esc(row['updated'])}",
+                f"**{t('source')}:** {markdown_text(row['source'])}",
+                f"**{t('updated')}:** {markdown_text(row['updated'])}",
             ]
         )
     )
@@ -191,12 +191,12 @@ def site_list(result, t: Callable[[str], str], lang: str) -> None:
     if result.within.empty:
         st.caption(t("near_none_within"))
     for _, row in result.within.iterrows():
-        with st.expander(f"{_distance(row['distance_m'], lang)} \u00b7 {row['name']} \u00b7 {layers[row['layer']].label(lang)}"):
+        with st.expander(f"{_distance(row['distance_m'], lang)} \u00b7 {markdown_text(row['name'])} \u00b7 {layers[row['layer']].label(lang)}"):
             _details(row, t)
     for title, frame in ((t("near_in_kecamatan"), result.in_area), (t("near_in_region"), result.in_region)):
         st.markdown(f"#### {title} ({len(frame)})")
         for _, row in frame.iterrows():
-            with st.expander(f"{row['name']} \u00b7 {layers[row['layer']].label(lang)} \u00b7 {t('precision_' + row['precision'])}"):
+            with st.expander(f"{markdown_text(row['name'])} \u00b7 {layers[row['layer']].label(lang)} \u00b7 {t('precision_' + row['precision'])}"):
                 _details(row, t)
 
 

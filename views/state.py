@@ -13,8 +13,11 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from texts.safe import markdown_text
+
 TEXT_MAX = 100  # longest free-text value taken from a link
 NUMBER_DECIMALS = 5  # about 1 m in a latitude or longitude
+NAMES_SHOWN, NAME_CHARS = 10, 40  # how much of the ignored parameters the notice lists
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,14 @@ def restore(params: list[Param]) -> list[str]:
         except (ValueError, TypeError):
             ignored.append(name)
     return ignored
+
+
+def ignored_names(names: list[str]) -> str:
+    """The ignored parameter names as text for the notice: escaped (a link can carry any name, so none is markup),
+    each cut to :data:`NAME_CHARS` characters, at most :data:`NAMES_SHOWN` listed and the rest counted."""
+    shown = [markdown_text(n if len(n) <= NAME_CHARS else n[:NAME_CHARS] + "\u2026") for n in names[:NAMES_SHOWN]]
+    more = len(names) - len(shown)
+    return ", ".join(shown) + (f" (+{more})" if more else "")
 
 
 def publish(params: list[Param]) -> None:

@@ -23,6 +23,7 @@ from layers.progress import (
 from layers.registry import program_layers
 from views import data, promise_page
 from views.state import TEXT_MAX, Param
+from texts.safe import http_url, markdown_text
 from views.widgets import multiselect
 
 # Status colours for the chart: grey (no evidence), amber, green, red.
@@ -112,61 +113,117 @@ def summary(progress: pd.DataFrame, t: Callable[[str], str], lang: str) -> None:
         chart, horizontal=True, stack=True, sort=False, color=[STATUS_COLORS[s] for s in statuses],
         x_label="", y_label=t("tracker_programs"), height=110 + 34 * len(chart),
     )  # fmt: skip
-    names = [f"{t('misi')} {m}: {name}" for m, name in zip(by_misi["misi"], by_misi["misi_name"]) if pd.notna(m)]
+    names = [f"{t('misi')} {m}: {markdown_text(name)}" for m, name in zip(by_misi["misi"], by_misi["misi_name"]) if pd.notna(m)]
     if names:
         st.caption(" \u00b7 ".join(names))
 
 
+# Rows tall enough that Streamlit's grid wraps long text (it wraps above 4rem) instead of cutting it.
+ROW_HEIGHT_PX = 84
+def program_label(row, parents: set[str]) -> str:
+    """The name as the tracker lists it: a program unggulan with its number, a kegiatan under it (indented, numbered)."""
+    if row.kind == "kegiatan":
+        return f"\u2003\u21b3 {row.no} {row.name}"
+    return f"{row.no}. {row.name}" if row.id in parents else row.name
+
+
+def counts_line(progress: pd.DataFrame, t: Callable[[str], str], lang: str) -> str:
+    """Programs shown per region, Kabupaten Tangerang's as program unggulan and their kegiatan ("15 program unggulan, 67 kegiatan")."""
+    flagship_regions = {p.region for p in data.catalog().programs if p.kind == "kegiatan"}
+    parts = []
+    for region, rows in progress.groupby("region", sort=False):
+        kinds = rows["kind"].value_counts()
+        if region in flagship_regions:
+            text = t("tracker_count_flagships").format(
+                programs=format_number(int(kinds.get("program", 0)), lang), kegiatan=format_number(int(kinds.get("kegiatan", 0)), lang)
+            )
+        else:
+            text = t("tracker_count_programs").format(n=format_number(len(rows), lang))
+        parts.append(f"{REGION_NAMES[region]}: {text}")
+    return "; ".join(parts)
+
+
 def table(progress: pd.DataFrame, selection: ProgressFilter, t: Callable[[str], str], lang: str) -> pd.DataFrame:
-    """The tracker table as shown, with its column configuration."""
+    """The tracker table as shown, with its column configuration.
+
+    Text wraps in tall rows rather than being cut (the grid wraps no link,
+    so the name is text with the promise page's link beside it, and a
+    selected row's details repeat the name as that link); no column is
+    pinned (Streamlit draws pinned text faded).
+    """
     catalog = data.catalog()
     places = program_places(catalog, data.sites())
     named = {p.id: p.kecamatan for p in catalog.programs}
+    parents = {p.parent for p in catalog.programs if p.kind == "kegiatan"}
     layers = program_layers(data.layers())
+    labels = [program_label(row, parents) for row in progress.itertuples(index=False)]
     frame = pd.DataFrame(
         {
-            t("program"): progress["name"],
+            t("program"): labels,
+            t("ev_tracker_page"): [promise_page.promise_link(pid, lang) for pid in progress["id"]],
             t("status"): [t(f"promise_{s}") for s in progress["status"]],
             t("tracker_progress"): progress["progress_text"],
             t("tracker_built"): progress["progress_share"],
+            t("ev_tracker_reason"): progress["status_reason"],
+            t("tracker_evidence"): [evidence_link(e) for e in progress["evidence"]],
+            t("updated"): progress["updated"].mask(progress["updated"] == ""),
             t("tracker_map"): [
                 map_link(row, selection.kecamatan, places, named[row.id], lang) if row.layer in layers else None
                 for row in progress.itertuples(index=False)
             ],
-            t("ev_tracker_reason"): progress["status_reason"],
             t("ev_tracker_queries"): [" \u00b7 ".join(q) if s else None for q, s in zip(progress["queries"], progress["searched"])],
-            t("ev_tracker_page"): [promise_page.promise_link(pid, lang) for pid in progress["id"]],
-            t("tracker_evidence"): [evidence_link(e) for e in progress["evidence"]],
-            t("updated"): progress["updated"].mask(progress["updated"] == ""),
             t("region"): [SHORT_REGION.get(r, r) for r in progress["region"]],
             t("tracker_id"): progress["id"],
             t("source"): [e if evidence_link(e) is None else "" for e in progress["evidence"]],
         }
     )
-    st.dataframe(
+    event = st.dataframe(
         frame,
+        key="t_rows",
+        on_select="rerun",
+        selection_mode="single-row",
         hide_index=True,
         width="stretch",
-        height=min(38 + 35 * len(frame), 560),
+        height=min(38 + ROW_HEIGHT_PX * len(frame), 640),
+        row_height=ROW_HEIGHT_PX,
         placeholder="\u2013",
         column_config={
-            t("tracker_id"): st.column_config.TextColumn(width="small"),
-            t("program"): st.column_config.TextColumn(width="large", pinned=True),
+            t("program"): st.column_config.TextColumn(width=300, help=t("tracker_program_help")),
+            t("ev_tracker_page"): st.column_config.LinkColumn(width=115, display_text=t("ev_tracker_page_link"), help=t("ev_tracker_page_help")),
+            t("status"): st.column_config.TextColumn(width=110),
+            t("tracker_progress"): st.column_config.TextColumn(width=210),
             t("tracker_built"): st.column_config.ProgressColumn(
-                width="small", min_value=0.0, max_value=1.0, format="percent", help=t("tracker_built_help")
+                width=90, min_value=0.0, max_value=1.0, format="percent", help=t("tracker_built_help")
             ),
+            t("ev_tracker_reason"): st.column_config.TextColumn(width=260, help=t("ev_tracker_reason_help")),
             t("tracker_evidence"): st.column_config.LinkColumn(
-                width=140, display_text=r"https?://(?:www\.)?([^/]+)", help=t("tracker_evidence_help")
+                width=150, display_text=r"https?://(?:www\.)?([^/]+)", help=t("tracker_evidence_help")
             ),
-            t("tracker_progress"): st.column_config.TextColumn(width="medium"),
-            t("ev_tracker_reason"): st.column_config.TextColumn(width="large", help=t("ev_tracker_reason_help")),
-            t("ev_tracker_queries"): st.column_config.TextColumn(width="medium", help=t("ev_tracker_queries_help")),
-            t("ev_tracker_page"): st.column_config.LinkColumn(width=110, display_text=t("ev_tracker_page_link"), help=t("ev_tracker_page_help")),
-            t("source"): st.column_config.TextColumn(width="medium"),
+            t("updated"): st.column_config.TextColumn(width=100),
             t("tracker_map"): st.column_config.LinkColumn(width=110, display_text=t("tracker_map_link"), help=t("tracker_map_help")),
+            t("ev_tracker_queries"): st.column_config.TextColumn(width=220, help=t("ev_tracker_queries_help")),
+            t("tracker_id"): st.column_config.TextColumn(width=90),
+            t("source"): st.column_config.TextColumn(width=300),
         },
     )
+    chosen = [i for i in event.selection.rows if i < len(progress)]
+    if chosen:
+        detail(progress.iloc[chosen[0]], labels[chosen[0]], t, lang)
     return frame
+
+
+def detail(row: pd.Series, name: str, t: Callable[[str], str], lang: str) -> None:
+    """The selected row in full: its name as the link to its promise page, then status, progress, reason and evidence."""
+    with st.container(border=True):
+        st.markdown(f"**[{markdown_text(name.strip())}]({promise_page.promise_link(row['id'], lang)})** ({markdown_text(row['id'])})")
+        st.markdown(f"{t(f'promise_{row.status}')} \u00b7 {markdown_text(row['progress_text'])}")
+        if row["status_reason"]:
+            st.caption(markdown_text(row["status_reason"]))
+        link = http_url(row["evidence"])
+        if link:
+            st.caption(f"{t('tracker_evidence')}: [{markdown_text(link)}]({link.replace(')', '%29')})")
+        else:
+            st.caption(f"{t('source')}: {markdown_text(row['evidence'])}")
 
 
 def render(t: Callable[[str], str], lang: str) -> None:
@@ -181,6 +238,11 @@ def render(t: Callable[[str], str], lang: str) -> None:
     everything = data.progress(lang)
     progress = sort_progress(selection.apply(everything, data.catalog(), data.sites()), sort)
     st.write(t("tracker_count").format(n=format_number(len(progress), lang), total=format_number(len(everything), lang)))
+    if len(progress):
+        st.caption(counts_line(progress, t, lang))
+    hidden = selection.hidden_region_wide(everything, data.catalog(), data.sites())
+    if hidden:
+        st.info(t("tracker_hidden_region_wide").format(n=format_number(hidden, lang)))
     summary(progress, t, lang)
     if progress.empty:
         st.info(t("tracker_none"))

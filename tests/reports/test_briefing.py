@@ -11,7 +11,6 @@ import io
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import openpyxl
@@ -21,7 +20,7 @@ from pypdf import PdfReader
 
 from geo import boundaries, config
 from geo.errors import DataError
-from geo.sources import ATTRIBUTIONS
+from geo.sources import BRIEFING_CREDITS, credits
 from reports.briefing import LEVEL_KECAMATAN, LEVEL_REGION, kecamatan_briefing, load_briefing_inputs
 from reports.briefing_pdf import briefing_map_png, briefing_pdf
 from reports.briefing_xlsx import briefing_xlsx
@@ -33,6 +32,7 @@ from register.store import SQLiteSiteStore
 
 ROOT = Path(__file__).resolve().parents[2]
 PAMULANG, CIPUTAT, TANGSEL, KAB = "3674030", "3674040", "3674", "3603"
+CURUG, LEGOK, SEPATAN_TIMUR = "3603050", "3603060", "3603181"
 TODAY = "2025-07-01"
 
 
@@ -83,7 +83,9 @@ def test_kecamatan_facts(pamulang):
     assert (pamulang.name, pamulang.level, pamulang.region, pamulang.region_name) == (
         "Pamulang", LEVEL_KECAMATAN, TANGSEL, "Kota Tangerang Selatan")  # fmt: skip
     assert (pamulang.population, pamulang.population_year) == (population["population"], population["year"])
-    assert pamulang.population_source == population["source"] and pamulang.population_confidence == population["confidence"]
+    # The source by its publisher's name, not the technical trail of PROVENANCE.md; the confidence in Indonesian.
+    assert pamulang.population_source == "Disdukcapil Kota Tangerang Selatan, DKB Semester I 2025"
+    assert population["confidence"] == "medium-high" and pamulang.population_confidence == "sedang\u2013tinggi"
     assert pamulang.generated == TODAY
 
 
@@ -119,7 +121,36 @@ def test_region_wide_targets_and_region_level_sites(pamulang):
 def test_attributions_name_the_document_and_the_data(pamulang, inputs):
     document = inputs.catalog.document("tsl2024")
     assert pamulang.attributions[0].startswith(document.title)
-    assert set(ATTRIBUTIONS) <= set(pamulang.attributions)
+    assert set(credits(TANGSEL, "id", BRIEFING_CREDITS)) == set(pamulang.attributions[1:])
+
+
+def test_a_kabupaten_briefing_credits_only_its_own_region(inputs):
+    curug = kecamatan_briefing(CURUG, inputs)
+    text = " ".join(curug.attributions)
+    assert "Disdukcapil" not in text and "Tangerang Selatan" not in text
+    assert curug.population_source.startswith("angka kecamatan Kabupaten Tangerang 2015")
+    # The document's date in Indonesian, once (the catalog used to give "25 Oct 2023, 2023").
+    assert curug.document.endswith("(Pemerintah Kabupaten Tangerang (situs resmi), 25 Oktober 2023)")
+
+
+def test_road_corridors_are_listed_for_the_kecamatan_their_names_contain(inputs):
+    for code in (CURUG, LEGOK):
+        places = kecamatan_briefing(code, inputs).places.set_index("program")
+        assert "Jalan Raya Curug \u2013 Legok" in places.at["kab-14-01", "places"].split("; ")
+    legok = kecamatan_briefing(LEGOK, inputs).places.at[0, "places"]
+    assert legok == "Jalan Raya Curug \u2013 Legok; Jalan Raya Karawaci \u2013 Legok"
+    # "Jalan Raya Serang" names no kecamatan; Sepatan Timur is not "Sepatan"; a kecamatan no corridor names gets none.
+    assert kecamatan_briefing(SEPATAN_TIMUR, inputs).places.empty and kecamatan_briefing(PAMULANG, inputs).places.empty
+
+
+def test_region_wide_programs_apply_to_each_kecamatan(pamulang, inputs):
+    listed = pamulang.region_programs.set_index("program")
+    assert {"tsl-1-1-01c", "tsl-4-2-11"} <= set(listed.index)  # 50.000 anak, 166,2 km: targets in their own units
+    assert "tsl-4-2-13" not in listed.index  # the 1.000 WiFi points are a site target, counted in the open targets
+    curug = kecamatan_briefing(CURUG, inputs)
+    assert list(curug.region_programs["program"]) == ["kab-03", "kab-11-01"]
+    kab = [p for p in inputs.catalog.programs if p.region == KAB]
+    assert curug.region_programs_rest == len(kab) - 2 - 4 - 1  # less the 2 listed, 4 named places, the stadion in every kecamatan
 
 
 def test_kecamatan_with_only_the_every_kecamatan_program(inputs):
@@ -164,7 +195,7 @@ def test_pdf_opens_with_name_programs_and_numbers(pamulang):
     assert "Kecamatan Pamulang" in text and "Kota Tangerang Selatan" in text
     for name in pamulang.programs["name"]:
         assert flat(name) in text
-    for number in ("339.054", "1 dari 4", "1 dari 7", "1 dari 14", "1 dari 14 berlokasi, 1 selesai", "10.000", TODAY, "2025-06-15"):
+    for number in ("339.054", "1 dari 4", "1 dari 7", "1 dari 14", "1 dari 14 berlokasi, 1 selesai", "10.000", "1 Juli 2025", "15 Jun 2025"):
         assert number in text, number
     assert "\u201cBelum ada bukti\u201d" in text  # typographic quotes survive the embedded font
     assert "OpenStreetMap" in text and "BPS" in text
@@ -179,7 +210,7 @@ def test_english_pdf(store):
 
 def test_xlsx_opens_with_name_programs_and_numbers(pamulang):
     book = openpyxl.load_workbook(io.BytesIO(briefing_xlsx(pamulang)))
-    assert book.sheetnames == ["Ringkasan", "Program", "Lokasi", "Belum berlokasi", "Yang terjadi di sini"]
+    assert book.sheetnames == ["Ringkasan", "Program", "Lokasi", "Belum berlokasi", "Seluruh wilayah", "Yang terjadi di sini"]
     summary = dict(book["Ringkasan"].iter_rows(min_row=2, max_col=2, values_only=True))
     assert summary["Ringkasan janji program"] == "Kecamatan Pamulang"
     assert summary["Penduduk"] == pamulang.population and summary["Tahun data penduduk"] == 2025
@@ -190,16 +221,16 @@ def test_xlsx_opens_with_name_programs_and_numbers(pamulang):
     assert len(sites) == 5 + 3  # the kecamatan's sites, then Tangsel's region-level ones
     open_targets = {r[0]: r for r in book["Belum berlokasi"].iter_rows(min_row=2, values_only=True)}
     assert open_targets["tsl-4-2-10"][2:] == (10_000, "titik", 0, 0, 10_000)
+    region_wide = {r[0]: r for r in book["Seluruh wilayah"].iter_rows(min_row=2, values_only=True)}
+    assert region_wide["tsl-1-1-01c"][1:3] == ("Bantuan biaya pendidikan PAUD", "Belum ada bukti")
 
 
 def test_one_command_writes_all_36_pdfs(tmp_path, store):
     out = tmp_path / "pdf"
-    started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "briefings.py"), "--out", str(out), "--store", str(store.path)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
-    elapsed = time.perf_counter() - started
     assert result.returncode == 0, result.stderr
     files = sorted(out.glob("*.pdf"))
     assert len(files) == 36
@@ -207,7 +238,6 @@ def test_one_command_writes_all_36_pdfs(tmp_path, store):
     assert re.match(r"36 briefing PDFs written to .* in [0-9.]+ s", result.stdout)
     assert all(f.read_bytes().startswith(b"%PDF") for f in files)
     assert "Kecamatan Teluknaga" in pdf_text((out / "3603200-teluknaga.pdf").read_bytes())
-    assert elapsed < 60, f"36 PDFs took {elapsed:.0f} s: too slow to stay in the default test run"
 
 
 def test_coverage_table_from_the_coverage_analysis(inputs):
@@ -232,3 +262,37 @@ def test_coverage_table_from_the_coverage_analysis(inputs):
     assert "Within reach (%)" in english.columns
     # An area the analysis does not reach (Kabupaten Tangerang here) has no coverage section.
     assert kecamatan_briefing("3603200", inputs, coverage=table).coverage is None
+
+
+# English that an Indonesian briefing must not contain: the old sources block, provenance trails, English months.
+ENGLISH = (
+    "Sources", "Population", "Generated", "Administrative boundaries", "contributors", "incomplete", "Existing facilities",
+    "values as", "hard-coded", "publisher", "confidence", "medium", "Oct", "Dec", "May", "Aug", "District", "Page",
+)  # fmt: skip
+# A repository path, a commit, a source file: technical provenance, which stays in README and PROVENANCE.md.
+REPOSITORY = re.compile(r"github|gitlab|\.py\b|\.json\b|\.dbf\b|@[0-9a-f]{7}|\b[\w.-]+/[\w.-]+/[\w.-]+")
+FOOTER_PT = 18 / 25.4 * 72  # the footer sits in the bottom margin (18 mm)
+
+
+def last_page_content_mm(data: bytes) -> float:
+    """How far down the last page its text (the footer left out) reaches from the top margin, in mm."""
+    page = PdfReader(io.BytesIO(data)).pages[-1]
+    top, heights = float(page.mediabox.top), []
+    page.extract_text(visitor_text=lambda text, cm, tm, *_: heights.append(tm[5]) if text.strip() and tm[5] > FOOTER_PT else None)
+    return (top - min(heights)) * 25.4 / 72 - 15
+
+
+@pytest.mark.parametrize("code", [PAMULANG, CURUG])
+def test_indonesian_pdf_is_indonesian_without_repository_paths_or_a_near_empty_page(store, code):
+    from geo.supply import load_supply
+
+    briefing = kecamatan_briefing(code, load_briefing_inputs(store), today=TODAY, supply=load_supply())
+    data = briefing_pdf(briefing)
+    text = pdf_text(data)
+    assert [w for w in ENGLISH if re.search(rf"\b{re.escape(w)}\b", text)] == []
+    assert REPOSITORY.search(text) is None, REPOSITORY.search(text)
+    assert "Sumber dan atribusi" in text and "1 Juli 2025" in text
+    if code == CURUG:
+        assert "Jalan Raya Curug \u2013 Legok" in text and "Berlaku untuk seluruh Kabupaten Tangerang" in text
+    pages = len(PdfReader(io.BytesIO(data)).pages)
+    assert pages > 1 and last_page_content_mm(data) > 40, "the last page holds only a few lines"
