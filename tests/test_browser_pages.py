@@ -24,6 +24,7 @@ PAGES = {
     "janji": ("hal=janji", {"id": "Sudah sejauh mana setiap janji?", "en": "How far along is each promise?"}),
     "janji-posko": ("hal=janji&program=tsl-4-7-05", {"id": "Posko", "en": "Posko"}),
     "ringkasan": ("hal=ringkasan&area=3674060", {"id": "Pondok Aren", "en": "Pondok Aren"}),
+    "banding": ("hal=banding", {"id": "Bandingkan 36 kecamatan", "en": "Compare the 36 districts (kecamatan)"}),
     "kelola": ("hal=kelola", {"id": "Halaman ini untuk perencana", "en": "This page is for planners"}),
 }
 MAP_PAGES = {"peta", "dekat", "cakupan"}
