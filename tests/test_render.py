@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -87,3 +88,55 @@ def test_class_breaks_and_fill():
     assert class_breaks(__import__("pandas").Series([0, 1, 1, 3])) == [0.0, 1.0, 3.0]
     assert fill_for(0, [0.0, 1.0, 3.0]) == PALETTE[0] and fill_for(3, [0.0, 1.0, 3.0]) == PALETTE[-1]
     assert esc(None) == "\u2014" and esc(2.50) == "2.5" and esc('"a"&<b>') == "&quot;a&quot;&amp;&lt;b&gt;"
+
+
+def _posko(i: int, name: str, **kw) -> Site:
+    return Site(id=f"p{i}", program="tsl-4-7-05", layer="posko_bencana", name=name, precision=Precision.EXACT,
+                geometry=Point(106.70 + i / 1000, -6.27), updated="2026-11-23", **kw)
+
+
+def test_site_properties_are_built_by_columns_and_escaped(monkeypatch, catalog, layers, kecamatan, desa):
+    import pandas as pd
+
+    from layers.render import _props, site_columns
+
+    frame = site_frame([_posko(1, XSS, source="A & B"), _posko(2, "Posko {{ 7*7 }}")], catalog, kecamatan, desa)
+
+    def no_rows(*args, **kwargs):
+        raise AssertionError("per-row Python on a hot path")
+
+    monkeypatch.setattr(pd.DataFrame, "iterrows", no_rows)
+    monkeypatch.setattr(pd.DataFrame, "itertuples", no_rows)
+    props = _props(frame, site_columns(layers["posko_bencana"], translator("id"), "id"))
+    first = props.iloc[0]
+    assert first["nama"] == "&lt;img src=x onerror=alert(1)&gt;" and first["sumber"] == "A &amp; B"
+    assert first["target"] == "14 titik" and first["status"] == "Direncanakan" and first["presisi"] == "Titik pasti"
+    assert first["program"] == esc(frame["program_name"].iloc[0])
+    assert first["wilayah"] == esc(f"{frame['desa'].iloc[0]}, {frame['kecamatan'].iloc[0]}")
+    assert props.iloc[1]["nama"] == esc("Posko {{ 7*7 }}")
+    assert list(props.geometry) == list(frame.geometry)
+
+
+def _decode(table: str) -> dict:
+    import base64
+    import gzip
+
+    return json.loads(gzip.decompress(base64.b64decode(table)))
+
+
+def test_many_points_travel_as_one_compressed_table_with_escaped_popups(monkeypatch, catalog, layers, kecamatan, desa, display, data_root):
+    from layers import render as render_module
+
+    monkeypatch.setattr(render_module, "CLUSTER_FROM", 2)
+    sites = [_posko(i, f"Posko {i}") for i in range(3)] + [_posko(3, XSS, source="A & B")]
+    html = render(sites, catalog, layers, kecamatan, desa, display, data_root)
+    assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in html and "L.markerClusterGroup" in html
+    assert "<img src=x" not in html and "Posko 1" not in html  # no per-site GeoJSON: the sites are in the table
+    [table] = re.findall(r'\}\)\(\w+, "#[0-9a-fA-F]{6}", "([A-Za-z0-9+/=]+)"\);', html)
+    d = _decode(table)
+    assert d["a"][0] == "Lokasi" and len(d["y"]) == 4
+    lons = [x / 1e5 for x in itertools.accumulate(d["x"])]  # longitudes travel sorted, as differences
+    assert lons == [106.7, 106.701, 106.702, 106.703] and {y / 1e5 for y in d["y"]} == {-6.27}
+    site = dict(zip(d["a"], (values[codes[3]] for codes, values in zip(d["k"], d["v"]))))
+    assert site["Lokasi"] == "&lt;img src=x onerror=alert(1)&gt;" and site["Sumber"] == "A &amp; B"
+    assert site["Presisi lokasi"] == "Titik pasti"

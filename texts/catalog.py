@@ -265,6 +265,7 @@ STRINGS: dict[str, dict[str, str]] = {
         # --- trackbrief ---
         # --- scaleregister ---
         # --- scalemap ---
+        "table_first_rows": "Menampilkan {n} lokasi pertama dari {total}; unduhan CSV dan GeoJSON memuat semuanya.",
         # --- compare ---
         "page_kelola": "Kelola data (perencana)",
         "planner_login": "Masuk sebagai perencana",
@@ -686,6 +687,7 @@ STRINGS: dict[str, dict[str, str]] = {
         # --- trackbrief ---
         # --- scaleregister ---
         # --- scalemap ---
+        "table_first_rows": "Showing the first {n} of {total} sites; the CSV and GeoJSON downloads hold them all.",
         # --- compare ---
         "page_kelola": "Manage data (planners)",
         "planner_login": "Planner login",
@@ -996,6 +998,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         # --- trackbrief ---
         # --- compare ---
         # --- scalemap ---
+        "sites_first_rows": "Jumlah per lapisan dan status di atas; berikut {n} lokasi pertama dari {total}. Daftar lengkap ada di berkas XLSX ringkasan ini.",
         # --- supply ---
     },
     "en": {
@@ -1098,6 +1101,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         # --- trackbrief ---
         # --- compare ---
         # --- scalemap ---
+        "sites_first_rows": "Counts per layer and status above; below, the first {n} of {total} sites. The full list is in this briefing's XLSX file.",
         # --- supply ---
     },
 }
