@@ -12,10 +12,13 @@ another), which needs the ``postgis`` extension installed in the database
 
 from __future__ import annotations
 
+import numpy as np
+import shapely
 from geoalchemy2 import Geometry
 from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Column, Connection, Index, create_engine, func, make_url, select, text
+from psycopg import sql
+from sqlalchemy import Column, Connection, Index, Table, create_engine, func, make_url, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from register.rules import Domain, Problem
@@ -58,3 +61,16 @@ class PostGISSiteStore(SQLStore):
 
     def _geometry_out(self, value: object) -> BaseGeometry | None:
         return None if value is None else to_shape(value)
+
+    def _geometries_in(self, geometries: list[BaseGeometry | None]) -> list:
+        # Hex EWKB with the SRID: what COPY's text format reads into a geometry column.
+        array = shapely.set_srid(np.fromiter(geometries, dtype=object, count=len(geometries)), SRID)
+        return shapely.to_wkb(array, hex=True, include_srid=True).tolist()
+
+    def _insert_many(self, conn: Connection, table: Table, columns: list[str], rows: list[tuple]) -> None:
+        # COPY, in the write transaction: one stream instead of a statement per row (about 10x faster).
+        if rows:
+            statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
+            with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)

@@ -30,6 +30,7 @@ from enum import Enum
 from typing import Iterable, Mapping
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
@@ -125,15 +126,20 @@ class Domain:
     codes: frozenset[str]
 
     def regions(self, geometries: Iterable[object]) -> list[str | None]:
-        """The BPS kode_kab of the first desa each geometry touches; None outside all three regions (or no geometry)."""
-        geometries = list(geometries)
-        usable = [i for i, g in enumerate(geometries) if isinstance(g, BaseGeometry) and not g.is_empty and g.is_valid]
-        found: list[str | None] = [None] * len(geometries)
-        if usable:
-            hits, tree = self.desa.sindex.query([geometries[i] for i in usable], predicate="intersects")
-            for hit, t in zip(hits, tree):
-                found[usable[hit]] = found[usable[hit]] or self.desa["kode_kab"].iloc[t]
-        return found
+        """The BPS kode_kab of the first desa each geometry touches; None outside all three regions (or no geometry).
+
+        One spatial-index query for all of them, so a batch of any size costs one pass.
+        """
+        geometries = np.fromiter(geometries, dtype=object)
+        shaped = np.fromiter((isinstance(g, BaseGeometry) for g in geometries), bool, len(geometries))
+        usable = np.flatnonzero(shaped)
+        usable = usable[~shapely.is_empty(geometries[usable]) & shapely.is_valid(geometries[usable])]
+        found = np.full(len(geometries), None, dtype=object)
+        if len(usable):
+            hits, tree = self.desa.sindex.query(geometries[usable], predicate="intersects")
+            first = np.unique(hits, return_index=True)[1]  # the first desa found for each geometry
+            found[usable[hits[first]]] = self.desa["kode_kab"].to_numpy()[tree[first]]
+        return found.tolist()
 
     def code_region(self, code: str) -> str | None:
         """The kode_kab of a known desa, kecamatan or kabupaten/kota BPS code; None if the boundaries have no such area."""
@@ -165,7 +171,8 @@ def text_problems(field: str, value: object, required: bool = False) -> list[Pro
     problems = []
     if len(value) > MAX_LENGTH[field]:
         problems.append(Problem("register.too_long", field, field_label=field_label(field), length=len(value), limit=MAX_LENGTH[field]))
-    if has_control(value) or (field in SINGLE_LINE and any(c in value for c in "\t\n\u2028\u2029")):
+    # A printable text holds neither control characters nor line breaks (the common case, decided in C).
+    if not value.isprintable() and (has_control(value) or (field in SINGLE_LINE and any(c in value for c in "\t\n\u2028\u2029"))):
         problems.append(Problem("register.control", field, field_label=field_label(field)))
     return problems
 
@@ -247,6 +254,17 @@ def location_problems(
 
 def site_problems(site: Site, domain: Domain) -> list[Problem]:
     """Everything wrong with a site as the register would store it (none: it may be stored)."""
+    return sites_problems([site], domain)[0]
+
+
+def sites_problems(sites: list[Site], domain: Domain) -> list[list[Problem]]:
+    """:func:`site_problems` of each site, finding the regions of all exact ones in one spatial query."""
+    exact = [s.geometry if s.precision is Precision.EXACT else None for s in sites]
+    return [_site_problems(s, domain, region) for s, region in zip(sites, domain.regions(exact))]
+
+
+def _site_problems(site: Site, domain: Domain, region: str | None) -> list[Problem]:
+    """:func:`site_problems` given the site's region (``Domain.regions`` of its geometry)."""
     problems = text_problems("id", site.id, required=True)
     if not problems and site.id != site.id.strip():
         problems.append(Problem("register.id_spaces", "id"))
@@ -262,7 +280,6 @@ def site_problems(site: Site, domain: Domain) -> list[Problem]:
     elif not located:
         located = text_problems("program", site.program) + text_problems("layer", site.layer)
         located = located or program_problems(site.program, site.layer, domain)
-        region = domain.regions([site.geometry])[0] if site.precision is Precision.EXACT else None
         located += location_problems(site.program, site.layer, site.precision, site.geometry, site.admin_code, region, domain)
     return problems + located
 

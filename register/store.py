@@ -43,12 +43,15 @@ import dataclasses
 import datetime
 import sqlite3
 from abc import ABC, abstractmethod
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
 
+import numpy as np
+import shapely
 from shapely import wkt
 from shapely.errors import ShapelyError
 from shapely.geometry.base import BaseGeometry
@@ -65,7 +68,8 @@ from layers.catalog import Catalog
 from layers.evidence import EvidenceItem, check_evidence
 from layers.model import Precision, ProgramStatus, Site, SiteStatus
 from register.rules import (
-    Domain, Problem, clipped, evidence_problems, field_label, program_status_problems, quoted, site_problems, text_problems,
+    Domain, Problem, clipped, evidence_problems, field_label, program_status_problems, quoted, site_problems, sites_problems,
+    text_problems,
 )  # fmt: skip
 from texts.catalog import message
 
@@ -194,10 +198,11 @@ class SiteStore(Protocol):
 
 def _refuse_sites(sites: list[Site], domain: Domain) -> None:
     """Refuse (DataError listing every problem) a batch of new sites that breaks the domain or repeats an id."""
-    problems = [Problem("register.site_problem", site=quoted(s.id), problem=p) for s in sites for p in site_problems(s, domain)]
+    found = sites_problems(sites, domain)
+    problems = [Problem("register.site_problem", site=quoted(s.id), problem=p) for s, ps in zip(sites, found) for p in ps]
     problems += [Problem("register.site_not_fresh", site=quoted(s.id)) for s in sites if s.version != 1 or s.retired]
-    ids = [s.id for s in sites]
-    problems += [Problem("register.id_twice", site=quoted(i)) for i in sorted({i for i in ids if ids.count(i) > 1})]
+    counts = Counter(s.id for s in sites)
+    problems += [Problem("register.id_twice", site=quoted(i)) for i in sorted(i for i, n in counts.items() if n > 1)]
     if problems:
         raise Problem("register.sites_refused", problems=problems)
 
@@ -252,6 +257,20 @@ def _now() -> str:
 def _clock(at: str) -> str:
     """A batch time as people read it: ``2026-11-23 10:15 WIB`` (records migrated from the old register have a date only)."""
     return f"{at[:16].replace('T', ' ')} WIB" if "T" in at else at
+
+
+# A site's columns by key, but its geometry (whose column's name and type depend on the backend).
+SITE_FIELDS = ("id", "program", "layer", "name", "precision", "status", "admin_code", "source", "evidence_url", "updated",
+               "version", "retired")  # fmt: skip
+
+
+def _fields(site: Site) -> dict:
+    """A site's values by column key (:data:`SITE_FIELDS`, in order), then its geometry as shapely."""
+    return {
+        "id": site.id, "program": site.program, "layer": site.layer, "name": site.name, "precision": site.precision.value,
+        "status": site.status.value, "admin_code": site.admin_code, "source": site.source, "evidence_url": site.evidence_url,
+        "updated": site.updated, "version": site.version, "retired": site.retired, "geometry": site.geometry,
+    }  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -346,8 +365,10 @@ class SQLStore(ABC):
 
     A backend sets :attr:`engine`, :attr:`schema` and :attr:`name`, and
     implements :meth:`_lock` (take the register's write lock at the start of a
-    transaction) and :meth:`_geometry_in` / :meth:`_geometry_out` (shapely to
-    and from the geometry column).
+    transaction), :meth:`_geometry_in` / :meth:`_geometry_out` (shapely to
+    and from the geometry column), :meth:`_geometries_in` (many at once) and
+    :meth:`_insert_many` (the fastest bulk insert the database offers: a batch
+    of 100,000 sites is written in seconds).
     """
 
     engine: Engine
@@ -367,6 +388,14 @@ class SQLStore(ABC):
     @abstractmethod
     def _geometry_out(self, value: object) -> BaseGeometry | None:
         """A value of the geometry column as a shapely geometry."""
+
+    @abstractmethod
+    def _geometries_in(self, geometries: list[BaseGeometry | None]) -> list:
+        """Geometries as the values :meth:`_insert_many` writes, converted in one vectorised call."""
+
+    @abstractmethod
+    def _insert_many(self, conn: Connection, table: Table, columns: list[str], rows: list[tuple]) -> None:
+        """Insert ``rows`` (values of the ``columns``, by name; geometries from :meth:`_geometries_in`) into ``table``."""
 
     def close(self) -> None:
         """Close the register's pooled connections."""
@@ -401,13 +430,8 @@ class SQLStore(ABC):
         )  # fmt: skip
 
     def _row(self, site: Site) -> dict:
-        """A site as the values of its table row."""
-        return {
-            "id": site.id, "program": site.program, "layer": site.layer, "name": site.name, "precision": site.precision.value,
-            "status": site.status.value, "admin_code": site.admin_code, "geometry": self._geometry_in(site.geometry),
-            "source": site.source, "evidence_url": site.evidence_url, "updated": site.updated, "version": site.version,
-            "retired": site.retired,
-        }  # fmt: skip
+        """A site as the values of its table row (by column key)."""
+        return _fields(site) | {"geometry": self._geometry_in(site.geometry)}
 
     def _read_sites(self, conn: Connection, include_retired: bool) -> list[Site]:
         """:meth:`sites` on an open connection."""
@@ -512,7 +536,7 @@ class SQLStore(ABC):
         """History rows ``(record id, field, old, new, why)`` of a batch, in a history table (default: the sites')."""
         table = self.schema.changes if changes is None else changes
         keys = [column.name for column in table.c if column.name not in ("id", "batch")]
-        conn.execute(insert(table), [{"batch": batch, **dict(zip(keys, r))} for r in rows])
+        self._insert_many(conn, table, ["batch", *keys], [(batch, *r) for r in rows])
 
     def _old_values(self, conn: Connection, record: Column, batch: int) -> dict[str, dict[str, str | None]]:
         """Record id -> field -> its value before ``batch``, from the history table of ``record`` (its id column)."""
@@ -529,7 +553,11 @@ class SQLStore(ABC):
     def _insert_sites(self, conn: Connection, sites: list[Site], kind: str, who: str, note: str) -> int:
         """Insert checked new sites as one batch with an "added" history row each; return the batch id."""
         batch = self._new_batch(conn, kind, who, note)
-        conn.execute(insert(self.schema.sites), [self._row(s) for s in sites])
+        table = self.schema.sites
+        fields = [_fields(s) for s in sites]
+        geometries = self._geometries_in([f["geometry"] for f in fields])
+        rows = [(*(f[key] for key in SITE_FIELDS), g) for f, g in zip(fields, geometries)]
+        self._insert_many(conn, table, [table.c[key].name for key in (*SITE_FIELDS, "geometry")], rows)
         self._record(conn, batch, [(s.id, SITE, None, ADDED, s.evidence_url or s.source) for s in sites])
         return batch
 
@@ -942,6 +970,17 @@ class SQLiteSiteStore(SQLStore):
 
     def _geometry_out(self, value: str | None) -> BaseGeometry | None:
         return None if value is None else wkt.loads(value)
+
+    def _geometries_in(self, geometries: list[BaseGeometry | None]) -> list:
+        # rounding_precision=-1: full precision, as BaseGeometry.wkt (what _geometry_in writes)
+        return shapely.to_wkt(np.fromiter(geometries, dtype=object, count=len(geometries)), rounding_precision=-1).tolist()
+
+    def _insert_many(self, conn: Connection, table: Table, columns: list[str], rows: list[tuple]) -> None:
+        # The driver's executemany on one prepared statement: no per-row work in SQLAlchemy.
+        if rows:
+            quote = conn.dialect.identifier_preparer.quote
+            names = ", ".join(map(quote, columns))
+            conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)
 
     def _upgrade(self, conn: Connection) -> None:
         """Bring a register written by the previous version (no versions, retirements or batches) up to date.

@@ -3,7 +3,7 @@
 Usage: ``python -m tests.import_child USERNAME EXPIRES SIGNATURE COUNT`` (a
 planner session as :class:`register.auth.Planner` fields, from the parent's
 login). Opens the register that PETA_STORE_URL or PETA_STORE name and imports
-COUNT exact-point sites. Right after the INSERT of the site rows has run,
+COUNT exact-point sites. Right after the bulk write of the site rows has run,
 inside the import's transaction and before its history rows and commit, it
 prints ``inserted`` and sleeps until killed. For SQLite it first shrinks the
 page cache, so that the uncommitted pages spill into the database file: the
@@ -29,12 +29,15 @@ def main(username: str, expires: str, signature: str, count: str) -> None:
     if isinstance(store, SQLiteSiteStore):
         event.listen(store.engine, "connect", lambda con, _record: con.execute("PRAGMA cache_size = 4"))
 
-    def stop_after_site_rows(conn, cursor, statement, parameters, context, executemany):
-        if statement.startswith("INSERT INTO sites"):
+    insert_many = store._insert_many
+
+    def stop_after_site_rows(conn, table, columns, rows):
+        insert_many(conn, table, columns, rows)
+        if table is store.schema.sites:
             print("inserted", flush=True)
             time.sleep(600)
 
-    event.listen(store.engine, "after_cursor_execute", stop_after_site_rows)
+    store._insert_many = stop_after_site_rows  # the bulk write (an INSERT on SQLite, a COPY on PostGIS)
     sites = [
         Site(id=f"kill-{i:05d}", program="tsl-4-7-05", layer="posko_bencana", name=f"Posko impor besar {i} " + "x" * 200,
              precision=Precision.EXACT, geometry=Point(106.7 + i * 1e-5, -6.3), source="uji kill", updated="2026-11-23")

@@ -67,4 +67,5 @@ def http_url(value: object) -> str | None:
 
 def has_control(text: str) -> bool:
     """True if ``text`` holds a control or format character (e.g. right-to-left override U+202E), tab and newline excepted."""
-    return any(unicodedata.category(c) in ("Cc", "Cf") and c not in "\t\n" for c in text)
+    # isprintable() is False for every Cc and Cf character: most texts pass it in C, without the per-character scan.
+    return not text.isprintable() and any(unicodedata.category(c) in ("Cc", "Cf") and c not in "\t\n" for c in text)
