@@ -50,6 +50,11 @@ def server(tmp_path_factory, planner, domain):
         ],
         planner,
     )
+    yield from start_server(store_path, tmp_path_factory)
+
+
+def start_server(store_path, tmp_path_factory, timeout: float = 90):
+    """Run `streamlit run app.py` on a free port with the register at ``store_path``; yield its URL, stop it after."""
     port = free_port()
     env = {**os.environ, "PETA_STORE": str(store_path)}
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")
@@ -58,7 +63,7 @@ def server(tmp_path_factory, planner, domain):
         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
+    deadline = time.time() + timeout
     while time.time() < deadline:
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
@@ -67,7 +72,7 @@ def server(tmp_path_factory, planner, domain):
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("streamlit did not start within 90 s")
+        pytest.fail(f"streamlit did not start within {timeout:.0f} s")
     yield url
     proc.terminate()
     proc.wait(timeout=20)
