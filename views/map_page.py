@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Callable
 
-import folium
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import config, sources
 from geo.boundaries import REGION_NAMES
@@ -21,14 +18,12 @@ from layers.sites import skipped_sites
 from layers.summary import METRICS, kecamatan_metrics
 from texts.catalog import translator
 from texts.numbers import format_number
-from views import data, supply_view
+from views import data, folium_view, supply_view
 from views.state import Param
 from views.widgets import multiselect
 
 MAP_HEIGHT = 620
 TABLE_ROWS = 1000  # rows shown in the page's table; the downloads hold every filtered site
-# st_folium renders the (shared, cached) map object and renames its elements while doing so: one session at a time.
-_RENDER = threading.Lock()
 
 
 def sidebar_filters(t: Callable[[str], str], lang: str) -> tuple[SiteFilter, str, bool, bool]:
@@ -85,10 +80,8 @@ def render(t: Callable[[str], str], lang: str) -> None:
     # Off by default: the schools alone are some 2,000 points, kept out of the default view's payload.
     show_supply = st.sidebar.checkbox(t("show_supply"), key="f_supply")
     sites = selection.apply(data.sites())
-    fmap = _map(*data.register_key(), selection, metric, show_desa, show_ref, show_supply, lang)
     st.caption(t("map_help"))
-    with _RENDER:
-        st_folium(fmap, key="map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
+    folium_view.show(_map(*data.register_key(), selection, metric, show_desa, show_ref, show_supply, lang), key="map", height=MAP_HEIGHT)
     site_table(sites, t, lang)
     missing_table(selection, t, lang)
     if show_supply:
@@ -96,10 +89,11 @@ def render(t: Callable[[str], str], lang: str) -> None:
     attribution(t)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=16)
 def _map(setting: str, revision: int, selection: SiteFilter, metric: str, show_desa: bool, show_ref: bool, show_supply: bool,
-         lang: str) -> folium.Map:
-    """The built map, kept per register revision, filters and language (folium takes seconds at 100,000 sites)."""
+         lang: str) -> dict:
+    """The rendered map (:func:`views.folium_view.component_args`), kept per register revision, filters and language:
+    building and rendering it takes seconds at 100,000 sites."""
     t = translator(lang)
     admin, layers = data.admin(), data.layers()
     sites = selection.apply(data.sites())
@@ -109,7 +103,7 @@ def _map(setting: str, revision: int, selection: SiteFilter, metric: str, show_d
     else:
         focus = kec_display
     metrics = kecamatan_metrics(sites, kec_display, data.population())
-    return build_map(
+    fmap = build_map(
         kecamatan=kec_display,
         sites=sites,
         metrics=metrics,
@@ -125,6 +119,7 @@ def _map(setting: str, revision: int, selection: SiteFilter, metric: str, show_d
         focus=focus,
         supply=data.supply() if show_supply else None,
     )
+    return folium_view.component_args(fmap)
 
 
 def site_table(sites: pd.DataFrame, t: Callable[[str], str], lang: str) -> None:
