@@ -63,7 +63,9 @@ from layers import assets
 m = folium.Map(location=(-6.22, 106.55), zoom_start=10)
 assets.use_local_assets(m)
 xy = np.load({points!r})
-assets.use_local_cluster(FastMarkerCluster(xy[:, ::-1].round(6).tolist())).add_to(m)
+# Plain markers: the default callback's AwesomeMarkers icons come from a CDN.
+callback = "function (row) {{ return L.marker(new L.LatLng(row[0], row[1])); }}"
+assets.use_local_cluster(FastMarkerCluster(xy[:, ::-1].round(6).tolist(), callback=callback)).add_to(m)
 st_folium(m, key="map", height=620, use_container_width=True, returned_objects=[])
 """
 
@@ -271,7 +273,7 @@ def main() -> None:
     from register.rules import load_domain
 
     domain = load_domain(data_dir())
-    rows: list[tuple[str, str, str]] = []  # (what, measured, target and verdict)
+    rows = Rows()
     with tempfile.TemporaryDirectory(prefix="peta-scale-") as tmp:
         tmp = Path(tmp)
         actor = planner(tmp)
@@ -337,6 +339,14 @@ def main() -> None:
     print("|---|---|---|")
     for what, measured, target in rows:
         print(f"| {what} | {measured} | {target} |")
+
+
+class Rows(list):
+    """The table's rows (what, measured, target and verdict), each also printed as it comes (a long run can be read early)."""
+
+    def append(self, row: tuple[str, str, str]) -> None:
+        super().append(row)
+        print("| " + " | ".join(row) + " |", file=sys.stderr, flush=True)
 
 
 def _ran(at: AppTest) -> AppTest:
