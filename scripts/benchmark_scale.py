@@ -266,11 +266,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 points, 3 sessions, one browser run: checks the script, not the targets")
     parser.add_argument("--sizes", type=int, nargs="+", help="point counts (default 10000 100000)")
-    parser.add_argument("--sessions", type=int, help="concurrent browser sessions (default 25)")
+    parser.add_argument("--sessions", type=int, help="concurrent browser sessions (default 25; 0 skips them)")
     parser.add_argument("--runs", type=int, help="browser navigations timed per view (default 3)")
     args = parser.parse_args()
     sizes = args.sizes or ([1000] if args.quick else [10_000, 100_000])
-    sessions = args.sessions or (3 if args.quick else 25)
+    sessions = args.sessions if args.sessions is not None else (3 if args.quick else 25)
     runs = args.runs or (1 if args.quick else 3)
 
     import numpy as np
