@@ -42,14 +42,25 @@ def distances_m(sites: gpd.GeoDataFrame, lat: float, lon: float) -> pd.Series:
     return sites.geometry.to_crs(METRIC_CRS).distance(origin)
 
 
-def nearby_sites(sites: gpd.GeoDataFrame, lat: float, lon: float, radius_m: float, place: pd.Series) -> Nearby:
+def nearby_sites(
+    sites: gpd.GeoDataFrame, lat: float, lon: float, radius_m: float, place: pd.Series,
+    found: list[tuple[str, float]] | None = None,
+) -> Nearby:  # fmt: skip
     """Split ``sites`` (a :func:`layers.sites.site_frame` table) around a location.
 
     ``place`` is the location's desa row (``kode_desa``, ``kode_kec``,
-    ``kode_kab``) from :func:`geo.locate.locate`.
+    ``kode_kab``) from :func:`geo.locate.locate`. ``found`` is what the
+    register's spatial index found within the radius
+    (:meth:`register.store.SiteStore.sites_within`: id and metres, measured as
+    :func:`distances_m` does); without it every exact site is measured here.
     """
     exact = sites[(sites["precision"] == EXACT) & sites.geometry.notna()]
-    exact = exact.assign(distance_m=distances_m(exact, lat, lon)) if len(exact) else exact.assign(distance_m=[])
+    if found is not None:
+        metres = pd.Series(dict(found), dtype=float)
+        exact = exact[exact["id"].isin(metres.index)]
+        exact = exact.assign(distance_m=exact["id"].map(metres))
+    else:
+        exact = exact.assign(distance_m=distances_m(exact, lat, lon)) if len(exact) else exact.assign(distance_m=[])
     within = exact[exact["distance_m"] <= radius_m].sort_values("distance_m")
     area = sites[sites["precision"].isin([DESA, KECAMATAN]) & (sites["kode_kec"] == place["kode_kec"])]
     area = area.assign(scope=[DESA if d == place["kode_desa"] else KECAMATAN for d in area["kode_desa"]])

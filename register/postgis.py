@@ -15,16 +15,18 @@ from __future__ import annotations
 import numpy as np
 import shapely
 from geoalchemy2 import Geometry
-from geoalchemy2.shape import from_shape, to_shape
+from geoalchemy2.shape import from_shape
 from shapely.geometry.base import BaseGeometry
 from psycopg import sql
 from sqlalchemy import Column, Connection, Index, Table, create_engine, func, make_url, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from geo.config import METRIC_CRS
 from register.rules import Domain, Problem
-from register.store import Authorizer, SQLStore, build_schema, refuse_writes
+from register.store import Authorizer, SQLStore, build_schema, refuse_writes, search_degrees
 
 SRID = 4326
+METRIC_SRID = int(METRIC_CRS.split(":")[1])  # geo.config.METRIC_CRS, UTM 48S
 
 
 class PostGISSiteStore(SQLStore):
@@ -59,8 +61,9 @@ class PostGISSiteStore(SQLStore):
     def _geometry_in(self, geometry: BaseGeometry | None) -> object:
         return None if geometry is None else from_shape(geometry, srid=SRID)
 
-    def _geometry_out(self, value: object) -> BaseGeometry | None:
-        return None if value is None else to_shape(value)
+    def _geometries_out(self, values: list) -> list[BaseGeometry | None]:
+        # GeoAlchemy2 returns EWKB elements; GEOS reads the whole column in one call.
+        return shapely.from_wkb(np.fromiter((None if v is None else bytes(v.data) for v in values), dtype=object, count=len(values))).tolist()
 
     def _geometries_in(self, geometries: list[BaseGeometry | None]) -> list:
         # Hex EWKB with the SRID: what COPY's text format reads into a geometry column.
@@ -74,3 +77,16 @@ class PostGISSiteStore(SQLStore):
             with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
                 for row in rows:
                     copy.write_row(row)
+
+    def sites_within(self, lon: float, lat: float, radius_m: float) -> list[tuple[str, float]]:
+        # The GiST index answers a disc in degrees that holds the circle; the exact test then measures in UTM 48S.
+        degrees = search_degrees(lat, radius_m)
+        origin = func.ST_SetSRID(func.ST_MakePoint(lon, lat), SRID)
+        exact = self._exact_sites().where(func.ST_DWithin(self.schema.sites.c.geometry, origin, degrees)).subquery()
+        metres = func.ST_Distance(func.ST_Transform(exact.c.geometry, METRIC_SRID), func.ST_Transform(origin, METRIC_SRID))
+        query = select(exact.c.id, metres.label("metres")).where(metres <= radius_m)
+        with self.engine.begin() as conn:
+            # ST_Transform's high cost estimate makes PostgreSQL JIT-compile the query: 1 s of compiling for 50 ms of work.
+            conn.execute(text("SET LOCAL jit = off"))
+            rows = conn.execute(query).all()
+        return sorted(((r.id, float(r.metres)) for r in rows), key=lambda r: (r[1], r[0]))

@@ -24,6 +24,7 @@ builds from the installed data and gives to the store.
 from __future__ import annotations
 
 import datetime
+import functools
 from pathlib import Path
 from dataclasses import dataclass
 from enum import Enum
@@ -166,13 +167,14 @@ def text_problems(field: str, value: object, required: bool = False) -> list[Pro
     """A text field: a string, not empty if ``required``, within its length, one line where it must be, no control character."""
     if not isinstance(value, str):
         return [Problem("register.not_text", field, field_label=field_label(field), value=quoted(value))]
+    if len(value) <= MAX_LENGTH[field] and value.isprintable() and (value.strip() or not required):
+        return []  # the common case, decided in C: printable text holds neither control characters nor line breaks
     if required and not value.strip():
         return [Problem("register.empty", field, field_label=field_label(field))]
     problems = []
     if len(value) > MAX_LENGTH[field]:
         problems.append(Problem("register.too_long", field, field_label=field_label(field), length=len(value), limit=MAX_LENGTH[field]))
-    # A printable text holds neither control characters nor line breaks (the common case, decided in C).
-    if not value.isprintable() and (has_control(value) or (field in SINGLE_LINE and any(c in value for c in "\t\n\u2028\u2029"))):
+    if has_control(value) or (field in SINGLE_LINE and any(c in value for c in "\t\n\u2028\u2029")):
         problems.append(Problem("register.control", field, field_label=field_label(field)))
     return problems
 
@@ -185,9 +187,15 @@ def url_problems(field: str, value: object) -> list[Problem]:
     return problems
 
 
+@functools.cache
+def _values(choices: type[Enum]) -> frozenset[str]:
+    """The values of an enum (asked for every row of an import)."""
+    return frozenset(c.value for c in choices)
+
+
 def choice_problems(field: str, value: object, choices: type[Enum], typed: bool = False) -> list[Problem]:
     """A vocabulary field: one of the enum ``choices`` (or, unless ``typed``, its value as text)."""
-    if isinstance(value, choices) or (not typed and isinstance(value, str) and value in {c.value for c in choices}):
+    if isinstance(value, choices) or (not typed and isinstance(value, str) and value in _values(choices)):
         return []
     return [Problem("register.bad_choice", field, field_label=field_label(field), value=quoted(value),
                     choices=", ".join(c.value for c in choices))]  # fmt: skip

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import math
 import sqlite3
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -50,7 +51,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from shapely import wkt
 from shapely.errors import ShapelyError
@@ -62,6 +65,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
+from geo.config import METRIC_CRS
 from geo.errors import DataError
 from geo.validate import MAX_LISTED
 from layers.catalog import Catalog
@@ -169,6 +173,9 @@ class SiteStore(Protocol):
     def revision(self) -> int:
         """A number that grows with every write (the latest batch id; 0 for an empty register)."""
 
+    def sites_within(self, lon: float, lat: float, radius_m: float) -> list[tuple[str, float]]:
+        """(id, metres) of each active exact site within ``radius_m`` of (lon, lat), nearest first (UTM 48S metres)."""
+
     def snapshot(self) -> Snapshot:
         """Every site, change, program status record and evidence record, read in one transaction."""
 
@@ -257,6 +264,15 @@ def _now() -> str:
 def _clock(at: str) -> str:
     """A batch time as people read it: ``2026-11-23 10:15 WIB`` (records migrated from the old register have a date only)."""
     return f"{at[:16].replace('T', ' ')} WIB" if "T" in at else at
+
+
+def search_degrees(lat: float, radius_m: float) -> float:
+    """A distance in degrees that holds every point within ``radius_m`` of latitude ``lat``.
+
+    A degree of latitude or longitude spans at least 110 km x cos(latitude + 1 degree): the cheap first test of a
+    radius search (PostGIS answers it from its spatial index), before measuring in metres.
+    """
+    return radius_m / (110_000 * math.cos(math.radians(min(abs(lat) + 1, 80))))
 
 
 # A site's columns by key, but its geometry (whose column's name and type depend on the backend).
@@ -365,7 +381,7 @@ class SQLStore(ABC):
 
     A backend sets :attr:`engine`, :attr:`schema` and :attr:`name`, and
     implements :meth:`_lock` (take the register's write lock at the start of a
-    transaction), :meth:`_geometry_in` / :meth:`_geometry_out` (shapely to
+    transaction), :meth:`_geometry_in` / :meth:`_geometries_out` (shapely to
     and from the geometry column), :meth:`_geometries_in` (many at once) and
     :meth:`_insert_many` (the fastest bulk insert the database offers: a batch
     of 100,000 sites is written in seconds).
@@ -386,8 +402,23 @@ class SQLStore(ABC):
         """A geometry as the value of the geometry column."""
 
     @abstractmethod
-    def _geometry_out(self, value: object) -> BaseGeometry | None:
-        """A value of the geometry column as a shapely geometry."""
+    def _geometries_out(self, values: list) -> list[BaseGeometry | None]:
+        """Values of the geometry column as shapely geometries, parsed in one vectorised call."""
+
+    @abstractmethod
+    def sites_within(self, lon: float, lat: float, radius_m: float) -> list[tuple[str, float]]:
+        """(id, metres) of each active exact site within ``radius_m`` of (lon, lat), nearest first.
+
+        Metres in :data:`geo.config.METRIC_CRS` (UTM 48S), as :func:`layers.nearby.distances_m`
+        measures them; ties in id order.
+        """
+
+    def _exact_sites(self):
+        """The query of the active exact sites' ids and geometries (what :meth:`sites_within` searches)."""
+        sites = self.schema.sites
+        return select(sites.c.id, sites.c.geometry).where(
+            sites.c.retired.is_(False), sites.c.precision == Precision.EXACT.value, sites.c.geometry.is_not(None)
+        )
 
     @abstractmethod
     def _geometries_in(self, geometries: list[BaseGeometry | None]) -> list:
@@ -420,14 +451,18 @@ class SQLStore(ABC):
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def _site(self, row: Row) -> Site:
-        """A site from its table row."""
-        m = row._mapping
-        return Site(
-            id=m["id"], program=m["program"], layer=m["layer"], name=m["name"], precision=Precision(m["precision"]),
-            status=SiteStatus(m["status"]), admin_code=m["admin_code"], geometry=self._geometry_out(m[self.schema.sites.c.geometry]),
-            source=m["source"], evidence_url=m["evidence_url"], updated=m["updated"], version=m["version"], retired=bool(m["retired"]),
-        )  # fmt: skip
+    def _sites_of(self, rows: list[Row]) -> list[Site]:
+        """Sites from their table rows, the geometries parsed in one vectorised call."""
+        column = self.schema.sites.c.geometry
+        geometries = self._geometries_out([row._mapping[column] for row in rows])
+        return [
+            Site(
+                id=m["id"], program=m["program"], layer=m["layer"], name=m["name"], precision=Precision(m["precision"]),
+                status=SiteStatus(m["status"]), admin_code=m["admin_code"], geometry=geometry, source=m["source"],
+                evidence_url=m["evidence_url"], updated=m["updated"], version=m["version"], retired=bool(m["retired"]),
+            )
+            for m, geometry in zip((row._mapping for row in rows), geometries)
+        ]  # fmt: skip
 
     def _row(self, site: Site) -> dict:
         """A site as the values of its table row (by column key)."""
@@ -439,7 +474,7 @@ class SQLStore(ABC):
         if not include_retired:
             query = query.where(self.schema.sites.c.retired.is_(False))
         # Sorted here: PostgreSQL's collation would order ids differently from SQLite's byte order.
-        return sorted((self._site(r) for r in conn.execute(query)), key=lambda s: s.id)
+        return sorted(self._sites_of(conn.execute(query).all()), key=lambda s: s.id)
 
     def sites(self, include_retired: bool = False) -> list[Site]:
         """Every site (retired ones only if asked), in id order."""
@@ -451,7 +486,7 @@ class SQLStore(ABC):
         row = conn.execute(select(self.schema.sites).where(self.schema.sites.c.id == site_id)).first()
         if row is None:
             raise Problem("register.no_site", site=quoted(site_id))
-        return self._site(row)
+        return self._sites_of([row])[0]
 
     def get(self, site_id: str) -> Site:
         """One site, retired or not; DataError if there is none with that id."""
@@ -968,12 +1003,24 @@ class SQLiteSiteStore(SQLStore):
     def _geometry_in(self, geometry: BaseGeometry | None) -> str | None:
         return None if geometry is None else geometry.wkt
 
-    def _geometry_out(self, value: str | None) -> BaseGeometry | None:
-        return None if value is None else wkt.loads(value)
+    def _geometries_out(self, values: list) -> list[BaseGeometry | None]:
+        return shapely.from_wkt(np.fromiter(values, dtype=object, count=len(values))).tolist()
 
     def _geometries_in(self, geometries: list[BaseGeometry | None]) -> list:
         # rounding_precision=-1: full precision, as BaseGeometry.wkt (what _geometry_in writes)
         return shapely.to_wkt(np.fromiter(geometries, dtype=object, count=len(geometries)), rounding_precision=-1).tolist()
+
+    def sites_within(self, lon: float, lat: float, radius_m: float) -> list[tuple[str, float]]:
+        # No spatial index in the embedded file: every exact site is measured, in one vectorised pass.
+        with self.engine.connect() as conn:
+            rows = pd.DataFrame(conn.execute(self._exact_sites()).all(), columns=["id", "geometry"])
+        geometries = shapely.from_wkt(rows["geometry"].to_numpy())
+        rows = rows[shapely.dwithin(geometries, shapely.Point(lon, lat), search_degrees(lat, radius_m))]  # as PostGIS's index
+        metric = gpd.GeoSeries(geometries[rows.index], crs="EPSG:4326").to_crs(METRIC_CRS)
+        origin = gpd.GeoSeries([shapely.Point(lon, lat)], crs="EPSG:4326").to_crs(METRIC_CRS).iloc[0]
+        found = rows[["id"]].assign(metres=metric.distance(origin).to_numpy())
+        found = found[found["metres"] <= radius_m].sort_values(["metres", "id"])
+        return list(zip(found["id"].tolist(), found["metres"].tolist()))
 
     def _insert_many(self, conn: Connection, table: Table, columns: list[str], rows: list[tuple]) -> None:
         # The driver's executemany on one prepared statement: no per-row work in SQLAlchemy.

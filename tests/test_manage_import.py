@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import PLANNER_PASSWORD
 from geo.config import PROJECT_ROOT
+from register.synthetic import synthetic_csv
 
 APP = str(PROJECT_ROOT / "app.py")
 CSV = (
@@ -56,3 +57,15 @@ def test_problems_are_numbered_by_preview_row_in_the_ui_language(import_tab):
     assert list(table["Row"]) == [1, 2, 3]
     assert list(table["Problems"])[:2] == ["", ""]
     assert list(table["Problems"])[2].startswith("row 3: -6.20000, 106.84500 lies outside Kota Tangerang Selatan")
+
+
+def test_an_inventory_larger_than_the_preview_map_is_checked_and_stored_whole(import_tab, domain):
+    at = upload(import_tab, "inventaris.csv", synthetic_csv(domain, 3000))
+    assert [c.value for c in at.caption if c.value.startswith("The map shows")] == [
+        "The map shows 2,000 of 3,000 rows (rows with problems first); the table below lists them all."
+    ]
+    [table] = [d.value for d in at.dataframe if "Problems" in d.value.columns]
+    assert len(table) == 3000 and set(table["Problems"]) == {""}
+    next(b for b in at.button if b.label == "Store all kept rows").click().run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success][0].startswith("3,000 sites stored")

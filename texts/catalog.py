@@ -264,6 +264,8 @@ STRINGS: dict[str, dict[str, str]] = {
         # --- readmaps ---
         # --- trackbrief ---
         # --- scaleregister ---
+        "import_checking": "Memeriksa baris: {done} dari {total}",
+        "import_map_sample": "Peta menampilkan {n} dari {total} baris (baris bermasalah lebih dulu); tabel di bawah memuat semuanya.",
         # --- scalemap ---
         "table_first_rows": "Menampilkan {n} lokasi pertama dari {total}; unduhan CSV dan GeoJSON memuat semuanya.",
         # --- compare ---
@@ -686,6 +688,8 @@ STRINGS: dict[str, dict[str, str]] = {
         # --- readmaps ---
         # --- trackbrief ---
         # --- scaleregister ---
+        "import_checking": "Checking rows: {done} of {total}",
+        "import_map_sample": "The map shows {n} of {total} rows (rows with problems first); the table below lists them all.",
         # --- scalemap ---
         "table_first_rows": "Showing the first {n} of {total} sites; the CSV and GeoJSON downloads hold them all.",
         # --- compare ---

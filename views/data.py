@@ -115,6 +115,17 @@ def sites() -> gpd.GeoDataFrame:
     return _sites(*_key())
 
 
+def sites_within(lon: float, lat: float, radius_m: float) -> list[tuple[str, float]]:
+    """(id, metres) of the exact sites within ``radius_m`` (:meth:`register.store.SiteStore.sites_within`: the spatial
+    index on PostGIS); cached per register revision and place."""
+    return _sites_within(*_key(), round(lon, 6), round(lat, 6), float(radius_m))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _sites_within(path: str, revision: int, lon: float, lat: float, radius_m: float) -> list[tuple[str, float]]:
+    return _store(path).sites_within(lon, lat, radius_m)
+
+
 def population() -> pd.DataFrame:
     return admin()["population"]
 

@@ -29,6 +29,7 @@ from views import data, login
 from views.state import Param
 
 MAX_UPLOAD_MB = importer.MAX_BYTES // (1024 * 1024)
+IMPORT_MAP_ROWS = 2000  # rows the import preview map draws
 # The note and evidence the register writes for an undo (register.store.SQLStore.undo_last), shown in the UI language.
 UNDO_NOTE = re.compile(r"^undo of batch (\d+)$")
 
@@ -107,12 +108,16 @@ def import_section(t: Callable[[str], str], lang: str, planner) -> None:
     if preview is None:
         return
     store = data.store()
-    checked = importer.check_rows(preview, data.domain(), store.sites(include_retired=True))
+    checked = _checked(preview, store, t, lang)
     for problem in checked.file_problems:
         st.error(_lines(problem.text(lang)))
     rows = checked.rows
     shown = rows.assign(problems=[[p.text(lang) for p in problems] for problems in rows["problems"]])
-    fmap = build_import_map(rows=shown, kecamatan=data.admin()["kecamatan_display"], t=t, attributions=list(sources.MAP_ATTRIBUTIONS))
+    mapped = shown
+    if len(shown) > IMPORT_MAP_ROWS:  # a map of a whole inventory would not load: rows with problems first
+        st.caption(t("import_map_sample").format(n=format_number(IMPORT_MAP_ROWS, lang), total=format_number(len(shown), lang)))
+        mapped = shown.sort_values("problems", key=lambda p: p.map(len) == 0, kind="stable").head(IMPORT_MAP_ROWS)
+    fmap = build_import_map(rows=mapped, kecamatan=data.admin()["kecamatan_display"], t=t, attributions=list(sources.MAP_ATTRIBUTIONS))
     st_folium(fmap, key="import_map", height=420, use_container_width=True, returned_objects=[])
     # Problem texts quote the file: shown in a data grid, which renders them as plain text.
     st.dataframe(
@@ -143,6 +148,23 @@ def import_section(t: Callable[[str], str], lang: str, planner) -> None:
         _commit("import", lang, lambda: t("import_done").format(
             n=format_number(kept, lang), batch=importer.commit(checked, store, planner, date.today().isoformat(), note=upload.name)))
         st.rerun()
+
+
+def _checked(preview: importer.ImportPreview, store, t: Callable[[str], str], lang: str) -> importer.ImportPreview:
+    """The preview checked against the register as it is now, with a progress bar; again only after either changed."""
+    revision = store.revision()
+    cached = st.session_state.get("import_checked")
+    if cached is not None and cached[0] is preview and cached[1] == revision:
+        return cached[2]
+    bar = st.progress(0.0)
+
+    def report(done: int, total: int) -> None:
+        bar.progress(done / total, text=t("import_checking").format(done=format_number(done, lang), total=format_number(total, lang)))
+
+    checked = importer.check_rows(preview, data.domain(), store.sites(include_retired=True), progress=report)
+    bar.empty()
+    st.session_state["import_checked"] = (preview, revision, checked)
+    return checked
 
 
 def _labels(values: pd.Series, label: Callable[[str], str]) -> list[str]:

@@ -101,7 +101,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
         except DataError as exc:
             st.warning(str(exc))
     if place is not None:
-        result = nearby_sites(sites, lat, lon, radius_m, place)
+        result = nearby_sites(sites, lat, lon, radius_m, place, found=data.sites_within(lon, lat, radius_m))
         drawn = sites[sites["id"].isin(set(result.within["id"]) | set(result.in_area["id"]))]
         facilities = nearby_supply(data.supply(), lat, lon, radius_m)
     else:
