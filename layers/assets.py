@@ -31,6 +31,7 @@ COPIES = (
     ("@fortawesome/fontawesome-free/css", "fontawesome/css"),
     ("@fortawesome/fontawesome-free/webfonts", "fontawesome/webfonts"),
     ("leaflet.locatecontrol/dist", "locatecontrol"),
+    ("leaflet.markercluster/dist", "markercluster"),
 )
 
 JS = (("leaflet", f"{VENDOR_URL}/leaflet/leaflet.js"),)
@@ -41,6 +42,11 @@ CSS = (
 ICON_IMAGE_PATH = f"{VENDOR_URL}/leaflet/images/"
 LOCATE_JS = (("locate_js", f"{VENDOR_URL}/locatecontrol/L.Control.Locate.min.js"),)
 LOCATE_CSS = (("locate_css", f"{VENDOR_URL}/locatecontrol/L.Control.Locate.min.css"),)
+CLUSTER_JS = (("markercluster_js", f"{VENDOR_URL}/markercluster/leaflet.markercluster.js"),)
+CLUSTER_CSS = (
+    ("markercluster_css", f"{VENDOR_URL}/markercluster/MarkerCluster.css"),
+    ("markercluster_default_css", f"{VENDOR_URL}/markercluster/MarkerCluster.Default.css"),
+)
 
 
 def install(node_modules: Path = NODE_MODULES, vendor: Path = VENDOR_DIR) -> list[Path]:
@@ -71,6 +77,13 @@ def locate_control(**options) -> LocateControl:
     control.default_js = list(LOCATE_JS)
     control.default_css = list(LOCATE_CSS)
     return control
+
+
+def use_local_cluster(element):
+    """Point a folium element that needs Leaflet.markercluster (e.g. ``FastMarkerCluster``) at the app's copy."""
+    element.default_js = list(CLUSTER_JS)
+    element.default_css = list(CLUSTER_CSS)
+    return element
 
 
 def main() -> int:

@@ -12,6 +12,9 @@ region-level site is not drawn at all and is listed under the map instead.
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 import math
 from typing import Callable
 from urllib.parse import urlencode
@@ -21,13 +24,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from geo import supply as existing_supply
 from geo.config import METRIC_CRS, PROGRAM_REGIONS
 from geo.display import GRID_DEGREES
 from layers import assets
-from layers.model import Layer, Precision
+from layers.model import Layer, Precision, SiteStatus
 from texts.numbers import format_number
 from texts.safe import html_text, script_json
 
@@ -42,7 +46,12 @@ AREA_DASH = {Precision.DESA.value: "4 4", Precision.KECAMATAN.value: "10 6"}
 CENTER = (-6.22, 106.55)
 # Supply kinds switched on when the existing facilities are shown; the others wait in the layer control.
 SUPPLY_SHOWN = ("smp_negeri", "puskesmas", "krl")
+# Above this many exact points a layer goes to the browser as one compressed table, clustered there
+# (Leaflet.markercluster), instead of one GeoJSON feature with nine popup fields per site.
+CLUSTER_FROM = 300
+POINT_SCALE = 100_000  # coordinates travel as integers of 1e-5 degree (about 1 m)
 MAP_CSS = """<style>.leaflet-control-attribution{font:10px/1.3 sans-serif}
+.pjt-cluster div{color:#fff;font-weight:bold;box-shadow:0 0 0 2px #222;text-shadow:0 0 2px #000}
 .leaflet-popup-content{font:13px/1.35 sans-serif}
 .leaflet-popup-content th{padding-right:8px;text-align:left;vertical-align:top}</style>"""
 
@@ -87,11 +96,46 @@ def _attribution(m: folium.Map, sources: list[str]) -> None:
     m.add_child(_Script("%s.attributionControl.addAttribution(%s);" % (m.get_name(), script_json(text))))
 
 
-def _props(frame: pd.DataFrame, columns: dict[str, Callable[[pd.Series], object]]) -> gpd.GeoDataFrame:
-    """A frame holding only escaped display properties (numbers already formatted) and the geometry."""
-    rows = [row for _, row in frame.iterrows()]
-    data = {name: [html_text(fn(row)) for row in rows] for name, fn in columns.items()}
-    return gpd.GeoDataFrame(data, geometry=list(frame.geometry), crs="EPSG:4326")
+Columns = dict[str, Callable[[pd.DataFrame], object]]
+
+
+def _dictionary(values: object, length: int) -> tuple[np.ndarray, list[str]]:
+    """Codes into the distinct values, each escaped once by :func:`esc` (a scalar stands for every row).
+
+    A missing value gets the code after the last distinct value, whose text is the em dash.
+    """
+    if np.ndim(values) == 0:
+        return np.zeros(length, dtype=np.int64), [html_text(values)]
+    codes, uniques = pd.factorize(values if isinstance(values, pd.Series) else pd.Series(values, dtype=object), use_na_sentinel=True)
+    return np.where(codes < 0, len(uniques), codes), [html_text(u) for u in uniques.tolist()] + [html_text(None)]
+
+
+def _numbers(values: pd.Series, lang: str, digits: int = 2) -> pd.Series:
+    """Numbers in the UI's locale (:func:`texts.numbers.format_number`), each distinct value formatted once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = np.array([format_number(u, lang, digits) for u in uniques] + [None], dtype=object)
+    return pd.Series(texts[np.where(codes < 0, len(uniques), codes)], index=values.index, dtype="str")
+
+
+def _escaped(values: object, length: int) -> np.ndarray:
+    codes, texts = _dictionary(values, length)
+    return np.array(texts, dtype=object)[codes]
+
+
+def _props(frame: pd.DataFrame, columns: Columns) -> gpd.GeoDataFrame:
+    """A frame holding only escaped display properties and the geometry.
+
+    ``columns`` maps each property to a function of the whole frame (column operations, no per-row Python).
+    """
+    data = {name: _escaped(fn(frame), len(frame)) for name, fn in columns.items()}
+    return gpd.GeoDataFrame(data, geometry=frame.geometry.to_numpy(), crs="EPSG:4326")
+
+
+def _place(frame: pd.DataFrame) -> pd.Series:
+    """'desa, kecamatan', either alone if the other is missing, else missing."""
+    none = pd.Series(None, index=frame.index, dtype=object)
+    desa, kec = frame.get("desa", none).astype(object), frame.get("kecamatan", none).astype(object)
+    return desa.str.cat(kec, sep=", ").fillna(desa).fillna(kec)
 
 
 def _boundaries(m, kecamatan, metrics, metric, t: Translate, lang: str, site_lists: dict[str, str]):
@@ -106,17 +150,16 @@ def _boundaries(m, kecamatan, metrics, metric, t: Translate, lang: str, site_lis
             for code, kab in zip(kecamatan["kode_kec"], kecamatan["kode_kab"])
         ]
     )
+    people, year = frame["kode_kec"].map(pop["population"]).dropna(), frame["kode_kec"].map(pop["pop_year"])
+    people = _numbers(people, lang, 0) + " (" + year[people.index].astype(int).astype(str) + ")"
     props = _props(
         frame,
         {
-            "kecamatan": lambda r: r["kecamatan"],
-            "wilayah": lambda r: r["kabupaten_kota"] + ("" if r["kode_kab"] in PROGRAM_REGIONS else f" ({t('context_only')})"),
-            "nilai": lambda r: format_number(values[r["kode_kec"]], lang) if pd.notna(values.get(r["kode_kec"])) else None,
-            "penduduk": lambda r: (
-                f"{format_number(pop.at[r['kode_kec'], 'population'], lang, 0)} ({int(pop.at[r['kode_kec'], 'pop_year'])})"
-                if r["kode_kec"] in pop.index and pd.notna(pop.at[r["kode_kec"], "population"]) else None
-            ),
-            "_fill": lambda r: r["_fill"],
+            "kecamatan": lambda f: f["kecamatan"],
+            "wilayah": lambda f: f["kabupaten_kota"].where(f["kode_kab"].isin(PROGRAM_REGIONS), f["kabupaten_kota"] + f" ({t('context_only')})"),
+            "nilai": lambda f: _numbers(f["kode_kec"].map(values), lang),
+            "penduduk": lambda f: people.reindex(f.index),
+            "_fill": lambda f: f["_fill"],
         },
     )
     # Site lists are built from escaped labels joined with <br>: the one place markup is intended.
@@ -140,7 +183,7 @@ def _boundaries(m, kecamatan, metrics, metric, t: Translate, lang: str, site_lis
 
 def _admin_lines(m, frame, t: Translate, level: str, weight: float):
     """Unfilled admin outlines (``level`` "desa" or "kecamatan") with a name tooltip."""
-    columns = {"nama": lambda r: r[level], "kecamatan": lambda r: r["kecamatan"]} if level == "desa" else {"nama": lambda r: r["kecamatan"], "wilayah": lambda r: r["kabupaten_kota"]}
+    columns = {"nama": lambda f: f[level], "kecamatan": lambda f: f["kecamatan"]} if level == "desa" else {"nama": lambda f: f["kecamatan"], "wilayah": lambda f: f["kabupaten_kota"]}
     aliases = [html_text(t(level)), html_text(t("kecamatan") if level == "desa" else t("region"))]
     props = _props(frame, columns)
     popup = None
@@ -157,17 +200,23 @@ def _admin_lines(m, frame, t: Translate, level: str, weight: float):
     ).add_to(m)
 
 
-def _site_props(sites: pd.DataFrame, layer: Layer, t: Translate, lang: str) -> dict:
+def site_columns(layer: Layer, t: Translate, lang: str) -> Columns:
+    """The popup fields of a layer's sites, as column functions (see :func:`_props`)."""
+
+    def target(f: pd.DataFrame) -> pd.Series:
+        qty = _numbers(f["target_qty"], lang)
+        return (qty + " " + f["target_unit"].fillna("").astype(str)).str.strip().where(f["target_qty"].notna())
+
     return {
-        "nama": lambda r: r["name"],
-        "lapisan": lambda r: layer.label(lang),
-        "program": lambda r: r["program_name"],
-        "target": lambda r: f"{format_number(r['target_qty'], lang)} {r['target_unit']}".strip() if pd.notna(r["target_qty"]) else None,
-        "status": lambda r: t(f"status_{r['status']}"),
-        "presisi": lambda r: t(f"precision_{r['precision']}"),
-        "wilayah": lambda r: ", ".join(x for x in (r["desa"], r["kecamatan"]) if isinstance(x, str)) or None,
-        "sumber": lambda r: r["source"],
-        "diperbarui": lambda r: r["updated"],
+        "nama": lambda f: f["name"],
+        "lapisan": lambda f: layer.label(lang),
+        "program": lambda f: f["program_name"],
+        "target": target,
+        "status": lambda f: f["status"].map({s.value: t(f"status_{s.value}") for s in SiteStatus}),
+        "presisi": lambda f: f["precision"].map({p.value: t(f"precision_{p.value}") for p in Precision}),
+        "wilayah": _place,
+        "sumber": lambda f: f["source"],
+        "diperbarui": lambda f: f["updated"],
     }
 
 
@@ -209,7 +258,7 @@ def _area_style(color: str, dash: str) -> dict:
 def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object], steps: pd.Series, t: Translate, lang: str):
     count = len(sites)
     group = folium.FeatureGroup(name=f'<i class="fa-solid fa-{html_text(layer.icon)}" style="color:{html_text(layer.color)}"></i> {html_text(layer.label(lang))} ({count})')
-    columns = _site_props(sites, layer, t, lang)
+    columns = site_columns(layer, t, lang)
     fields = list(columns)
     areas = sites[sites["precision"].isin([Precision.DESA.value, Precision.KECAMATAN.value])]
     if len(areas):
@@ -225,7 +274,9 @@ def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object
             popup=folium.GeoJsonPopup(fields=fields, aliases=_popup_aliases(t)),
         ).add_to(group)
     points = sites[sites["precision"] == Precision.EXACT.value]
-    if len(points):
+    if len(points) > CLUSTER_FROM:
+        group.add_child(ClusterPoints(points, columns, _popup_aliases(t), layer.color))
+    elif len(points):
         folium.GeoJson(
             _props(points, columns).__geo_interface__,
             marker=folium.CircleMarker(radius=7, weight=2, color="#222", fill=True, fill_color=layer.color, fill_opacity=0.95),
@@ -238,7 +289,8 @@ def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object
 def _reference_layer(m, frame: gpd.GeoDataFrame, layer: Layer, t: Translate, lang: str):
     label = f"{layer.label(lang)} \u2014 {t('incomplete')}" if layer.incomplete else layer.label(lang)
     group = folium.FeatureGroup(name=f'<i class="fa-solid fa-{html_text(layer.icon)}" style="color:{html_text(layer.color)}"></i> {html_text(label)}', show=False)
-    props = _props(frame, {"nama": lambda r: r.get("name") or t("unnamed"), "sumber": lambda r: "OpenStreetMap (ODbL)"})
+    named = frame["name"].where(frame["name"].fillna("") != "") if "name" in frame else None
+    props = _props(frame, {"nama": lambda f: t("unnamed") if named is None else named.fillna(t("unnamed")), "sumber": lambda f: "OpenStreetMap (ODbL)"})
     tooltip = folium.GeoJsonTooltip(fields=["nama", "sumber"], aliases=[html_text(t("name")), html_text(t("source"))])
     if layer.geometry == "line":
         folium.GeoJson(props.__geo_interface__, style_function=lambda f, c=layer.color: {"color": c, "weight": 2}, tooltip=tooltip).add_to(group)
@@ -317,6 +369,64 @@ class _PointRows(MacroElement):
         self.rows, self.style = rows, style
 
 
+class ClusterPoints(JSCSSMixin, MacroElement):
+    """One layer's exact points drawn in the browser from one compressed table and clustered (Leaflet.markercluster).
+
+    The table is gzip-compressed JSON in base64 (no character Jinja or a script tag could read as markup):
+    ``x`` longitudes in 1e-5 degree, sorted and sent as differences; ``y`` latitudes; per popup field ``k`` the
+    codes and ``v`` the distinct values, escaped once in Python; ``a`` the escaped field labels. A site's popup
+    (and tooltip: name and precision) is built from these when it is clicked, for that site only, and inserted as
+    the escaped HTML it already is. Each site is a filled circle in the layer's colour, as a GeoJSON point layer
+    draws it; clusters are discs in that colour with their count. The markers are clustered in one pass as the layer
+    joins the map (markercluster's chunked loading took some 30 s for 100,000 on the shared 2-core machine).
+    """
+
+    default_js = list(assets.CLUSTER_JS)
+    default_css = list(assets.CLUSTER_CSS)
+    _template = Template(
+        "{% macro script(this, kwargs) %}(function (group, color, b64) {"
+        " var bytes = Uint8Array.from(atob(b64), function (c) { return c.charCodeAt(0); });"
+        " new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).json().then(function (d) {"
+        "  var cluster = L.markerClusterGroup({showCoverageOnHover: false, iconCreateFunction: function (c) {"
+        "   return L.divIcon({html: '<div style=\"background:' + color + '\"><span>' + c.getChildCount() + '</span></div>',"
+        "    className: 'marker-cluster pjt-cluster', iconSize: [40, 40]}); }});"
+        "  var style = {radius: 7, weight: 2, color: '#222', fill: true, fillColor: color, fillOpacity: 0.95};"
+        "  var markers = new Array(d.y.length), x = 0;"
+        "  for (var i = 0; i < d.y.length; i++) { x += d.x[i];"
+        "   markers[i] = L.circleMarker([d.y[i] / {{ this.scale }}, x / {{ this.scale }}], style); markers[i].site = i; }"
+        "  function cell(f, i) { return d.v[f][d.k[f][i]]; }"
+        "  cluster.on('click', function (e) { var rows = '';"
+        "   for (var f = 0; f < d.a.length; f++) { rows += '<tr><th>' + d.a[f] + '</th><td>' + cell(f, e.layer.site) + '</td></tr>'; }"
+        "   L.popup().setLatLng(e.layer.getLatLng()).setContent('<table>' + rows + '</table>').openOn(cluster._map); });"
+        "  cluster.on('mouseover', function (e) { if (e.layer.site === undefined || e.layer.getTooltip()) { return; }"
+        "   e.layer.bindTooltip('<b>' + cell(0, e.layer.site) + '</b> ' + cell({{ this.precision_field }}, e.layer.site)).openTooltip(); });"
+        "  cluster.addLayers(markers); group.addLayer(cluster); });"
+        " })({{ this._parent.get_name() }}, {{ this.color }}, \"{{ this.table }}\");{% endmacro %}"
+    )
+
+    def __init__(self, points: gpd.GeoDataFrame, columns: Columns, aliases: list[str], color: str):
+        super().__init__()
+        self._name = "ClusterPoints"
+        self.scale = POINT_SCALE
+        self.color = script_json(color)
+        self.precision_field = list(columns).index("presisi")
+        self.table = point_table(points, columns, aliases)
+
+
+def point_table(points: gpd.GeoDataFrame, columns: Columns, aliases: list[str]) -> str:
+    """The compressed table :class:`ClusterPoints` draws (column operations only)."""
+    x = np.round(points.geometry.x.to_numpy() * POINT_SCALE).astype(np.int64)
+    y = np.round(points.geometry.y.to_numpy() * POINT_SCALE).astype(np.int64)
+    order = np.argsort(x, kind="stable")
+    coded = [_dictionary(fn(points), len(points)) for fn in columns.values()]
+    table = {
+        "x": np.diff(x[order], prepend=0).tolist(), "y": y[order].tolist(),
+        "k": [codes[order].tolist() for codes, _ in coded], "v": [texts for _, texts in coded], "a": aliases,
+    }
+    raw = json.dumps(table, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=1, mtime=0)).decode("ascii")
+
+
 def supply_layers(m, supply: gpd.GeoDataFrame, t: Translate, show: tuple[str, ...] = ()) -> list[str]:
     """One toggleable layer of small circle markers per kind of existing facility; returns the legend rows.
 
@@ -358,7 +468,8 @@ def base_map(attributions: list[str]) -> folium.Map:
 def _site_layers(m, sites, layers, outlines, t: Translate, lang: str) -> list[Layer]:
     """One toggleable group per layer with drawable sites; returns those layers."""
     drawn = sites[sites["precision"] != Precision.REGION.value]
-    present = [layers[lid] for lid in layers if lid in set(drawn["layer"])]
+    drawn_ids = set(drawn["layer"].unique())
+    present = [layers[lid] for lid in layers if lid in drawn_ids]
     areas = drawn[drawn["precision"].isin([Precision.DESA.value, Precision.KECAMATAN.value])]
     steps = _area_steps(areas, [layer.id for layer in present]) if len(areas) else pd.Series(dtype=int)
     for layer in present:
@@ -524,9 +635,8 @@ def build_coverage_map(
     m = base_map(attributions)
     if mode == "distance":
         cells = coverage.cells.to_crs("EPSG:4326")
-        props = _props(cells, {"desa": lambda r: r["desa"],
-                               "jarak": lambda r: format_number(r["distance_m"] / 1000, lang) if pd.notna(r["distance_m"]) else None,
-                               "penduduk": lambda r: format_number(r["population"], lang, 0)})
+        props = _props(cells, {"desa": lambda f: f["desa"], "jarak": lambda f: _numbers(f["distance_m"] / 1000, lang),
+                               "penduduk": lambda f: _numbers(f["population"], lang, 0)})
         props["_fill"] = [_distance_fill(d) for d in cells["distance_m"]]
         tooltip = folium.GeoJsonTooltip(fields=["desa", "jarak", "penduduk"], aliases=[html_text(t("desa")), html_text(t("distance_km")), html_text(t("population_est"))])
         rows = [f"{_swatch(_distance_fill(u))}\u2264 {format_number(u / 1000, lang)} km" for u in DISTANCE_BREAKS_M[:-1]]
@@ -535,8 +645,8 @@ def build_coverage_map(
     else:
         values = desa.merge(coverage.desa[["kode_desa", "population", "uncovered", "share"]], on="kode_desa")
         breaks = [float(round(b)) for b in class_breaks(values["uncovered"].round())]
-        props = _props(values, {"desa": lambda r: r["desa"], "kecamatan": lambda r: r["kecamatan"],
-                                "tidak": lambda r: format_number(r["uncovered"], lang, 0), "porsi": lambda r: format_number(100 * r["share"], lang, 1)})
+        props = _props(values, {"desa": lambda f: f["desa"], "kecamatan": lambda f: f["kecamatan"],
+                                "tidak": lambda f: _numbers(f["uncovered"], lang, 0), "porsi": lambda f: _numbers(100 * f["share"], lang, 1)})
         props["_fill"] = [fill_for(round(v), breaks) for v in values["uncovered"]]
         tooltip = folium.GeoJsonTooltip(fields=["desa", "kecamatan", "tidak", "porsi"],
                                         aliases=[html_text(t("desa")), html_text(t("kecamatan")), html_text(t("uncovered_people")), html_text(t("covered_pct"))])
@@ -575,9 +685,9 @@ def _proposal_layer(m, proposals: gpd.GeoDataFrame, radius_m: float, t: Translat
     for geom in proposals.geometry:
         folium.Circle((geom.y, geom.x), radius=radius_m, color=PROPOSAL_COLOR, weight=1, dash_array="4 4", fill=False).add_to(group)
     props = _props(proposals, {
-        "usulan": lambda r: f"{r['label']} #{r['rank']}",
-        "tambahan": lambda r: format_number(r["added_population"], lang, 0),
-        "wilayah": lambda r: ", ".join(x for x in (r.get("desa"), r.get("kecamatan")) if isinstance(x, str)) or None,
+        "usulan": lambda f: f["label"].astype(str) + " #" + f["rank"].astype(str),
+        "tambahan": lambda f: _numbers(f["added_population"], lang, 0),
+        "wilayah": _place,
     })
     folium.GeoJson(
         props.__geo_interface__,
@@ -598,9 +708,9 @@ def build_import_map(*, rows: gpd.GeoDataFrame, kecamatan: gpd.GeoDataFrame, t: 
     drawn = rows[rows.geometry.notna() & ~rows.geometry.is_empty]
     if len(drawn):
         props = _props(drawn, {
-            "baris": lambda r: r["row"],
-            "nama": lambda r: r["name"],
-            "masalah": lambda r: "; ".join(r["problems"]) or "\u2014",
+            "baris": lambda f: f["row"],
+            "nama": lambda f: f["name"],
+            "masalah": lambda f: f["problems"].map("; ".join).replace("", "\u2014"),
         })
         props["_color"] = [IMPORT_DROPPED if not keep else IMPORT_PROBLEM if problems else IMPORT_OK
                            for keep, problems in zip(drawn["keep"], drawn["problems"])]

@@ -105,7 +105,8 @@ def _draw_points(ax, sites, handles: list, lang: str) -> None:
             Line2D([], [], linestyle="none", markersize=6, markeredgecolor="black", markerfacecolor=style["facecolor"],
                    marker=style["marker"], label=label(f"status_{status}", lang))
         )
-    numbered = sites[sites["map_no"].notna()]
+    listed = sites.head(SITE_ROWS)  # the sites the PDF lists (see _sites): only their numbers are drawn
+    numbered = listed[listed["map_no"].notna()]
     for no, geometry in zip(numbered["map_no"], numbered.geometry):
         anchor = geometry.representative_point()
         ax.annotate(
@@ -344,17 +345,34 @@ def _programs(pdf: FPDF, briefing: Briefing) -> None:
     _table(pdf, rows, (70, 35, 28, 47))
 
 
+SITE_ROWS = 30  # sites listed (and numbered on the map); the XLSX lists every one
+
+
 def _sites(pdf: FPDF, briefing: Briefing) -> None:
-    """The area's sites, numbered as on the map (kecamatan-level ones are the hatched area)."""
+    """The area's sites counted per layer and status, then the first :data:`SITE_ROWS`, numbered as on the map
+    (kecamatan-level ones are the hatched area); the rest are in the XLSX, so a page stays a page at 10,000 sites."""
     lang = briefing.lang
-    if briefing.sites.empty:
+    sites = briefing.sites
+    if sites.empty:
         return
     _section(pdf, label("sites_title", lang))
+    counts = pd.crosstab(sites["layer_label"], sites["status"])
+    statuses = [s.value for s in SiteStatus if s.value in counts.columns]
+    rows = [[label("col_layer", lang), *(label(f"status_{s}", lang) for s in statuses), label("col_total", lang)]]
+    rows += [[layer, *(format_number(int(v), lang) for v in counts.loc[layer, statuses]), format_number(int(counts.loc[layer].sum()), lang)]
+             for layer in counts.index]
+    _table(pdf, rows)
+    listed = sites.head(SITE_ROWS)
+    if len(sites) > len(listed):
+        _paragraph(pdf, label("sites_first_rows", lang, n=format_number(len(listed), lang), total=format_number(len(sites), lang)),
+                   size=8, style="I", height=4)
+    pdf.ln(1)
+    map_no = listed["map_no"].map(lambda no: _cell(no, lang)).replace("", label("map_hatched", lang))
+    precision = listed["precision"].map(lambda p: label(f"precision_{p}", lang))
+    status = listed["status"].map(lambda p: label(f"status_{p}", lang))
     rows = [[label(k, lang) for k in ("col_map_no", "col_site", "col_layer", "col_precision", "col_site_status", "col_updated")]]
-    for s in briefing.sites.itertuples(index=False):
-        map_no = _cell(s.map_no, lang) or label("map_hatched", lang)
-        precision, status = label(f"precision_{s.precision}", lang), label(f"status_{s.status}", lang)
-        rows.append([map_no, s.name, s.layer_label, precision, status, format_partial_date(s.updated, lang, short=True)])
+    updated = listed["updated"].map(lambda d: format_partial_date(d, lang, short=True))
+    rows += [list(r) for r in zip(map_no, listed["name"], listed["layer_label"], precision, status, updated)]
     _table(pdf, rows, (11, 58, 29, 33, 27, 22))
 
 

@@ -292,3 +292,19 @@ def test_cancelled_posko_leave_14_to_place_on_every_page(tmp_path, monkeypatch, 
     assert not at.warning  # and are not "left out" either: they count for nothing
     assert "Masih perlu 14 lokasi" in " ".join(c.value for c in at.caption)
     assert at.number_input(key="c_n").value == 14
+
+
+def test_downloads_are_not_built_on_a_plain_rerun(tmp_path, monkeypatch):
+    from reports import export
+
+    built = []
+    for name in ("to_csv", "to_geojson"):
+        real = getattr(export, name)
+        monkeypatch.setattr(export, name, lambda sites, _real=real, _name=name: built.append(_name) or _real(sites))
+    monkeypatch.setenv("PETA_STORE", str(tmp_path / "sites.sqlite"))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.multiselect(key="f_layer").set_value(["spku"]).run()
+    assert not at.exception, at.exception
+    assert len(at.get("download_button")) == 2
+    assert built == []  # Streamlit calls the builders only when a download button is pressed

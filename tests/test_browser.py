@@ -40,8 +40,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(script: Path, env: dict[str, str], log_path: Path):
-    """``streamlit run script`` on a free port with ``env`` added; yields its URL once it answers."""
+def streamlit_server(script: Path, env: dict[str, str], log_path: Path, timeout: float = 90):
+    """``streamlit run script`` on a free port with ``env`` added; yields its URL once it answers within ``timeout`` s."""
     port = free_port()
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
@@ -49,7 +49,7 @@ def streamlit_server(script: Path, env: dict[str, str], log_path: Path):
             cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 90
+        deadline = time.time() + timeout
         while time.time() < deadline:
             try:
                 if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
@@ -58,7 +58,7 @@ def streamlit_server(script: Path, env: dict[str, str], log_path: Path):
                 time.sleep(0.5)
         else:
             proc.kill()
-            pytest.fail("streamlit did not start within 90 s")
+            pytest.fail(f"streamlit did not start within {timeout:.0f} s")
         try:
             yield url
         finally:
@@ -78,7 +78,12 @@ def server(tmp_path_factory, planner, domain):
         ],
         planner,
     )
-    with streamlit_server(PROJECT_ROOT / "app.py", {"PETA_STORE": str(store_path)}, tmp_path_factory.mktemp("log") / "streamlit.log") as url:
+    yield from start_server(store_path, tmp_path_factory)
+
+
+def start_server(store_path, tmp_path_factory, timeout: float = 90):
+    """``streamlit run app.py`` with the register at ``store_path``; yields its URL (for module fixtures)."""
+    with streamlit_server(PROJECT_ROOT / "app.py", {"PETA_STORE": str(store_path)}, tmp_path_factory.mktemp("log") / "streamlit.log", timeout) as url:
         yield url
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -15,6 +16,7 @@ from layers.render import build_map, class_breaks, class_labels, fill_for, PALET
 from layers.sites import site_frame
 from layers.summary import kecamatan_metrics
 from texts.catalog import translator
+from texts.safe import html_text
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -100,7 +102,7 @@ def test_template_syntax_in_data_is_not_run_by_folium(catalog, layers, kecamatan
              admin_code="3674010", source=jinja, updated="2026-11-23"),
     ]
     html = render(sites, catalog, layers, kecamatan, desa, display, data_root)
-    assert "49 " not in html and "{{ 7*7 }}" not in html
+    assert "49 T" not in html and "{{ 7*7 }}" not in html  # the payload would render as "49 T"
     assert html.count("#123; 7*7 ") >= 4  # name and source of both sites, kept as text (braces as character references)
 
 
@@ -132,3 +134,55 @@ def test_shared_numbers_keep_5_decimals():
     lon = Param("lon", "n_lon", "number", bounds=(-180, 180))
     assert _format(lon, 106.718054) == "106.71805" and _format(lon, 106.718) == "106.718"
     assert _format(Param("r", "n_r", "number", bounds=(0.5, 10), default=3.0), 2.5) == "2.5"
+
+
+def _posko(i: int, name: str, **kw) -> Site:
+    return Site(id=f"p{i}", program="tsl-4-7-05", layer="posko_bencana", name=name, precision=Precision.EXACT,
+                geometry=Point(106.70 + i / 1000, -6.27), updated="2026-11-23", **kw)
+
+
+def test_site_properties_are_built_by_columns_and_escaped(monkeypatch, catalog, layers, kecamatan, desa):
+    import pandas as pd
+
+    from layers.render import _props, site_columns
+
+    frame = site_frame([_posko(1, XSS, source="A & B"), _posko(2, "Posko {{ 7*7 }}")], catalog, kecamatan, desa)
+
+    def no_rows(*args, **kwargs):
+        raise AssertionError("per-row Python on a hot path")
+
+    monkeypatch.setattr(pd.DataFrame, "iterrows", no_rows)
+    monkeypatch.setattr(pd.DataFrame, "itertuples", no_rows)
+    props = _props(frame, site_columns(layers["posko_bencana"], translator("id"), "id"))
+    first = props.iloc[0]
+    assert first["nama"] == "&lt;img src=x onerror=alert(1)&gt;" and first["sumber"] == "A &amp; B"
+    assert first["target"] == "14 titik" and first["status"] == "Direncanakan" and first["presisi"] == "Titik pasti"
+    assert first["program"] == html_text(frame["program_name"].iloc[0])
+    assert first["wilayah"] == html_text(f"{frame['desa'].iloc[0]}, {frame['kecamatan'].iloc[0]}")
+    assert props.iloc[1]["nama"] == html_text("Posko {{ 7*7 }}")
+    assert list(props.geometry) == list(frame.geometry)
+
+
+def _decode(table: str) -> dict:
+    import base64
+    import gzip
+
+    return json.loads(gzip.decompress(base64.b64decode(table)))
+
+
+def test_many_points_travel_as_one_compressed_table_with_escaped_popups(monkeypatch, catalog, layers, kecamatan, desa, display, data_root):
+    from layers import render as render_module
+
+    monkeypatch.setattr(render_module, "CLUSTER_FROM", 2)
+    sites = [_posko(i, f"Posko {i}") for i in range(3)] + [_posko(3, XSS, source="A & B")]
+    html = render(sites, catalog, layers, kecamatan, desa, display, data_root)
+    assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in html and "L.markerClusterGroup" in html
+    assert "<img src=x" not in html and "Posko 1" not in html  # no per-site GeoJSON: the sites are in the table
+    [table] = re.findall(r'\}\)\(\w+, "#[0-9a-fA-F]{6}", "([A-Za-z0-9+/=]+)"\);', html)
+    d = _decode(table)
+    assert d["a"][0] == "Lokasi" and len(d["y"]) == 4
+    lons = [x / 1e5 for x in itertools.accumulate(d["x"])]  # longitudes travel sorted, as differences
+    assert lons == [106.7, 106.701, 106.702, 106.703] and {y / 1e5 for y in d["y"]} == {-6.27}
+    site = dict(zip(d["a"], (values[codes[3]] for codes, values in zip(d["k"], d["v"]))))
+    assert site["Lokasi"] == "&lt;img src=x onerror=alert(1)&gt;" and site["Sumber"] == "A &amp; B"
+    assert site["Presisi lokasi"] == "Titik pasti"

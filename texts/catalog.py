@@ -283,6 +283,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "import_checking": "Memeriksa baris: {done} dari {total}",
         "import_map_sample": "Peta menampilkan {n} dari {total} baris (baris bermasalah lebih dulu); tabel di bawah memuat semuanya.",
         # --- scalemap ---
+        "table_first_rows": "Menampilkan {n} lokasi pertama dari {total}; unduhan CSV dan GeoJSON memuat semuanya.",
         # --- compare ---
         "page_banding": "Bandingkan kecamatan",
         "compare_title": "Bandingkan 36 kecamatan",
@@ -765,6 +766,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "import_checking": "Checking rows: {done} of {total}",
         "import_map_sample": "The map shows {n} of {total} rows (rows with problems first); the table below lists them all.",
         # --- scalemap ---
+        "table_first_rows": "Showing the first {n} of {total} sites; the CSV and GeoJSON downloads hold them all.",
         # --- compare ---
         "page_banding": "Compare districts",
         "compare_title": "Compare the 36 districts (kecamatan)",
@@ -1136,6 +1138,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "sheet_places": "Ruas jalan",
         # --- compare ---
         # --- scalemap ---
+        "sites_first_rows": "Jumlah per lapisan dan status di atas; berikut {n} lokasi pertama dari {total}. Daftar lengkap ada di berkas XLSX ringkasan ini.",
         # --- supply ---
     },
     "en": {
@@ -1256,6 +1259,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "sheet_places": "Road corridors",
         # --- compare ---
         # --- scalemap ---
+        "sites_first_rows": "Counts per layer and status above; below, the first {n} of {total} sites. The full list is in this briefing's XLSX file.",
         # --- supply ---
     },
 }

@@ -99,6 +99,11 @@ def _key() -> tuple[str, int]:
     return setting, _store(setting).revision()
 
 
+def register_key() -> tuple[str, int]:
+    """The register's setting and revision, for page caches of what is drawn from it."""
+    return _key()
+
+
 @st.cache_data(show_spinner=False)
 def _sites(path: str, revision: int) -> gpd.GeoDataFrame:
     a = admin()
