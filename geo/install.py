@@ -1,7 +1,7 @@
 """Install the third-party data and the evidence dataset from the data source directory, checked first.
 
 Run as ``python -m geo.install``. Boundaries and reference layers are checked
-by :mod:`geo.validate`; every evidence row by :func:`layers.evidence.check_evidence`. The source (``PETA_DATA_SOURCE``, default
+by :mod:`geo.validate`; every evidence row by :func:`evidence.items.check_evidence`. The source (``PETA_DATA_SOURCE``, default
 ``../shared/data``) is validated before anything is copied; files are copied
 into a temporary folder and swapped in only when all of them are there, so a
 failed install leaves an earlier installation untouched.
@@ -21,10 +21,10 @@ from geo import boundaries, config, supply
 from geo.errors import DataError, run_command
 from geo.sources import FILES
 # The evidence is checked against the program catalog it refers to. layers.catalog and
-# layers.evidence import only geo.errors, geo.sources and geo.validate from geo, so this
-# set-up command can use them without a cycle; no other geo module imports layers.
+# evidence.items import only geo.errors, geo.sources and geo.validate from geo, so this
+# set-up command can use them without a cycle; no other geo module imports them.
 from layers.catalog import load_catalog
-from layers.evidence import load_evidence, load_searched
+from evidence.items import load_evidence, load_searched
 
 MANIFEST = "INSTALLED.json"
 

@@ -171,7 +171,7 @@ def planned_desa(evidence: pd.DataFrame, placed: pd.DataFrame, program_id: str) 
 
     Reads the evidence rows of ``program_id`` at ``desa`` precision with status
     ``rencana`` or ``dalam_proses`` and the desa their place names, as
-    :func:`layers.evidence_places.resolve_places` resolved them (``placed``).
+    :func:`evidence.places.resolve_places` resolved them (``placed``).
 
     Returns
     -------

@@ -3,7 +3,7 @@
 Sites are drawn as everywhere (:mod:`layers.render`: a dot for an exact point, a
 dashed outline for a desa or kecamatan). Evidence places are never points: each
 is the outline of the desa or kecamatan whose name the evidence gives
-(:mod:`layers.evidence_places`), solid and lightly filled in the evidence
+(:mod:`evidence.places`), solid and lightly filled in the evidence
 colour so it cannot be mistaken for a promised site. Every text is escaped with
 :func:`texts.safe.html_text`.
 """
@@ -45,7 +45,7 @@ def build_promise_map(
     """The promise page's map.
 
     ``sites`` are the program's :func:`layers.sites.site_frame` rows, ``places``
-    its :data:`layers.evidence_places.PLACED_COLUMNS` rows and ``events`` its
+    its :data:`evidence.places.PLACED_COLUMNS` rows and ``events`` its
     evidence (for the date and claim shown on each place). The view fits the
     drawn sites and places, else the program's region.
     """

@@ -4,9 +4,9 @@ The same flow as a site import (:mod:`register.importer`, whose reading,
 limits and preview this module reuses):
 
 1. :func:`read_evidence_upload` reads an upload whose header is the evidence
-   file's (:data:`layers.evidence.COLUMNS`) into an :class:`~register.importer.ImportPreview`.
+   file's (:data:`evidence.items.COLUMNS`) into an :class:`~register.importer.ImportPreview`.
 2. :func:`check_evidence_rows` lists each row's problems, named by row and
-   ``evidence_id``: :func:`layers.evidence.check_evidence`, an id already in the
+   ``evidence_id``: :func:`evidence.items.check_evidence`, an id already in the
    register or repeated in the file.
 3. The planner drops rows (:func:`register.importer.drop_rows`) and checks again.
 4. :func:`commit_evidence` stores every kept row as one batch or, if any kept
@@ -23,7 +23,7 @@ import pandas as pd
 from geo.errors import DataError
 from geo.validate import MAX_LISTED
 from layers.catalog import Catalog
-from layers.evidence import COLUMNS, EvidenceItem, check_evidence
+from evidence.items import COLUMNS, EvidenceItem, check_evidence
 from register.importer import ImportPreview, _key, _text, is_evidence_table, read_table
 from register.store import SiteStore
 from texts.catalog import message

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from layers.catalog import Catalog
-from layers.evidence import EvidenceItem, load_evidence
+from evidence.items import EvidenceItem, load_evidence
 from layers.seed import seed_sites
 from register.store import SiteStore
 

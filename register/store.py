@@ -28,7 +28,7 @@ The rules every write follows:
   meantime it is refused with :class:`ConflictError` (optimistic versioning).
 * :meth:`SiteStore.undo_last` reverts the latest batch a planner made.
 
-Evidence items (dated, cited events about a program, :class:`layers.evidence.EvidenceItem`)
+Evidence items (dated, cited events about a program, :class:`evidence.items.EvidenceItem`)
 are records of the same kind: added, edited and retired in batches with
 versions and their own history table, undone like sites, seeded without a planner.
 
@@ -69,7 +69,7 @@ from geo.config import METRIC_CRS
 from geo.errors import DataError
 from geo.validate import MAX_LISTED
 from layers.catalog import Catalog
-from layers.evidence import EvidenceItem, check_evidence
+from evidence.items import EvidenceItem, check_evidence
 from layers.model import Precision, ProgramStatus, Site, SiteStatus
 from register.rules import (
     Domain, Problem, clipped, evidence_problems, field_label, program_status_problems, quoted, site_problems, sites_problems,
@@ -825,7 +825,7 @@ class SQLStore(ABC):
     def add_evidence(self, items: Iterable[EvidenceItem], catalog: Catalog, actor: object, note: str = "") -> str:
         """Store new evidence items as one import batch and return its id.
 
-        Every item must pass :func:`layers.evidence.check_evidence` and have an
+        Every item must pass :func:`evidence.items.check_evidence` and have an
         id that is neither in the batch twice nor in the register (retired
         items count); otherwise DataError naming each bad item by its id, and
         nothing is stored.
@@ -910,7 +910,7 @@ class SQLStore(ABC):
         """Change fields of an evidence item saved at ``expected_version``; return the new record.
 
         ``changes`` maps fields of :data:`EVIDENCE_FIELDS` but the id to text;
-        the result must pass :func:`layers.evidence.check_evidence`. The reason
+        the result must pass :func:`evidence.items.check_evidence`. The reason
         (a link or a note) goes into the history. ConflictError if the item has
         another version by now; DataError if the change is bad, changes nothing
         or has no reason; nothing is stored then.
@@ -950,7 +950,7 @@ def evidence_item(record: dict) -> EvidenceItem:
 
 
 def _check_new_evidence(items: list[EvidenceItem], catalog: Catalog) -> None:
-    """DataError naming, by id, every item that fails :func:`layers.evidence.check_evidence` or appears twice."""
+    """DataError naming, by id, every item that fails :func:`evidence.items.check_evidence` or appears twice."""
     problems = [f"{i.evidence_id}: {p.text()}" for i in items for p in check_evidence(i, catalog)]
     ids = [i.evidence_id for i in items]
     problems += [f"{i}: {message('evregister.twice')}" for i in sorted({i for i in ids if ids.count(i) > 1})]

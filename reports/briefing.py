@@ -25,9 +25,9 @@ from layers import targets
 from layers.catalog import Catalog, load_catalog
 from layers.model import Layer, Precision, SiteStatus
 from layers.progress import program_progress, status_counts
-from layers.evidence import COLUMNS as EVIDENCE_COLUMNS, load_searched
-from layers.evidence_places import kecamatan_named, resolve_places
-from layers.program_status import apply_judgement, judge
+from evidence.items import COLUMNS as EVIDENCE_COLUMNS, load_searched
+from evidence.places import kecamatan_named, resolve_places
+from evidence.status import apply_judgement, judge
 from reports.briefing_evidence import area_evidence
 from reports.briefing_supply import supply_table
 from texts.numbers import format_number, format_partial_date
@@ -79,8 +79,8 @@ class BriefingInputs:
     sites: gpd.GeoDataFrame
     progress: pd.DataFrame
     lang: str = "id"
-    evidence: pd.DataFrame | None = None  # the layers.evidence table
-    evidence_places: pd.DataFrame | None = None  # its placed areas (layers.evidence_places.resolve_places)
+    evidence: pd.DataFrame | None = None  # the evidence.items table
+    evidence_places: pd.DataFrame | None = None  # its placed areas (evidence.places.resolve_places)
 
 
 @dataclass(frozen=True)
@@ -308,7 +308,7 @@ def _named_places(catalog: Catalog, progress: pd.DataFrame, region_kecamatan: pd
     """The region's programs whose named places (road corridors) name a kecamatan of the area, with those places verbatim.
 
     A corridor is placed by the kecamatan names it contains
-    (:func:`layers.evidence_places.kecamatan_named`), never by geometry.
+    (:func:`evidence.places.kecamatan_named`), never by geometry.
     """
     wanted, ids = set(area_codes), set(progress["id"])  # progress holds the region's programs only
     rows = [

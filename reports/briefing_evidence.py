@@ -1,9 +1,9 @@
 """A briefing's "Yang terjadi di sini" (what happened here): the area's dated evidence, newest first.
 
 For a kecamatan, the events whose place names that kecamatan or one of its
-desa (:mod:`layers.evidence_places`); for a whole region, every event about its
+desa (:mod:`evidence.places`); for a whole region, every event about its
 programs. Each says whether it counts as delivery of the promise and why not
-(:func:`layers.program_status.event_roles`).
+(:func:`evidence.status.event_roles`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from layers.catalog import Catalog
-from layers.program_status import COUNTED, event_roles
+from evidence.status import COUNTED, event_roles
 from texts.catalog import REPORT_LABELS, translator
 
 EVIDENCE_COLUMNS = ["event_date", "program", "program_name", "status", "counts", "claim", "place", "areas", "publisher", "url", "evidence_id"]
@@ -23,7 +23,7 @@ def area_evidence(
     """The area's events with :data:`EVIDENCE_COLUMNS`, newest first (undated last), worded in ``lang``.
 
     ``area_codes`` are the area's kecamatan codes; ``placed`` is the
-    :func:`layers.evidence_places.resolve_places` table of placed areas.
+    :func:`evidence.places.resolve_places` table of placed areas.
     ``areas`` lists the desa/kecamatan each event names inside the area.
     """
     t, words = translator(lang), REPORT_LABELS["en" if lang == "en" else "id"]

@@ -11,7 +11,7 @@ concept:
 - programs: those with a site in the kecamatan or whose text names it
   (:func:`layers.progress.program_places`);
 - evidence events: distinct evidence rows placed in the kecamatan or one of its
-  desa (:func:`layers.evidence_places.resolve_places`);
+  desa (:func:`evidence.places.resolve_places`);
 - existing facilities: usable positions only (:func:`geo.supply.by_kecamatan`),
   each kind with its own source and year;
 - population: the latest figure per kecamatan with its year
@@ -75,7 +75,7 @@ def kecamatan_comparison(
     catalog : layers.catalog.Catalog
         The program catalog.
     evidence_places : pandas.DataFrame
-        The placed areas of :func:`layers.evidence_places.resolve_places`.
+        The placed areas of :func:`evidence.places.resolve_places`.
     supply : geopandas.GeoDataFrame
         :func:`geo.supply.load_supply`.
     lang : str

@@ -12,7 +12,7 @@ import io
 
 import pytest
 
-from layers.evidence import COLUMNS
+from evidence.items import COLUMNS
 from test_browser import ARTIFACTS, browser, server  # noqa: F401  (fixtures)
 from test_browser_manage import planner_page
 

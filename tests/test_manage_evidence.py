@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from layers.evidence import EvidenceItem
+from evidence.items import EvidenceItem
 from register.open import open_store
 from test_manage import APP, button, log_in, page  # noqa: F401 (page is a fixture)
 

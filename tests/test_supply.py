@@ -17,7 +17,7 @@ from geo import boundaries, config, install, supply, validate
 from geo.coverage import coverage
 from geo.errors import DataError
 from layers import need
-from layers.evidence_places import resolve_places
+from evidence.places import resolve_places
 from layers.proposals import propose_sites
 from tests.test_coverage import cells, point, sites_frame  # noqa: F401 (cells: the fixture)
 

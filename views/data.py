@@ -24,9 +24,9 @@ from register.open import open_store, store_setting
 from reports import briefing_pdf as briefing_pdf_export, briefing_xlsx as briefing_xlsx_export
 from reports.briefing import Briefing, BriefingInputs, coverage_table, kecamatan_briefing
 from layers.progress import program_progress
-from layers.evidence import COLUMNS as EVIDENCE_COLUMNS, load_searched
-from layers.evidence_places import resolve_places
-from layers.program_status import apply_judgement, judge
+from evidence.items import COLUMNS as EVIDENCE_COLUMNS, load_searched
+from evidence.places import resolve_places
+from evidence.status import apply_judgement, judge
 
 
 @st.cache_resource(show_spinner=False)
@@ -226,7 +226,7 @@ def _progress(path: str, revision: int, lang: str) -> pd.DataFrame:
 
 
 def evidence() -> pd.DataFrame:
-    """The evidence events (:data:`layers.evidence.COLUMNS`) the register holds, retired ones left out: the installed
+    """The evidence events (:data:`evidence.items.COLUMNS`) the register holds, retired ones left out: the installed
     file as seeded, with the planners' additions and edits; re-read whenever the register changes."""
     return _evidence(*_key())
 
@@ -237,7 +237,7 @@ def _evidence(path: str, revision: int) -> pd.DataFrame:
 
 
 def searched() -> pd.DataFrame:
-    """What was searched for each program (:func:`layers.evidence.read_searched`)."""
+    """What was searched for each program (:func:`evidence.items.read_searched`)."""
     return _searched(str(config.data_dir()))
 
 
@@ -247,7 +247,7 @@ def _searched(root: str) -> pd.DataFrame:
 
 
 def evidence_places() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The areas the evidence names and the rows not placed (:func:`layers.evidence_places.resolve_places`)."""
+    """The areas the evidence names and the rows not placed (:func:`evidence.places.resolve_places`)."""
     return _evidence_places(*_key())
 
 
@@ -258,7 +258,7 @@ def _evidence_places(path: str, revision: int) -> tuple[pd.DataFrame, pd.DataFra
 
 
 def judgement() -> pd.DataFrame:
-    """Every program's status from its evidence and the planners' records (:func:`layers.program_status.judge`)."""
+    """Every program's status from its evidence and the planners' records (:func:`evidence.status.judge`)."""
     return _judgement(*_key())
 
 

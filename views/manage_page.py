@@ -18,7 +18,7 @@ from streamlit_folium import st_folium
 from geo import sources
 from geo.errors import DataError
 from geo.locate import parse_coordinates
-from layers.evidence import COLUMNS as EVIDENCE_COLUMNS, EvidenceItem, EvidenceStatus, check_evidence
+from evidence.items import COLUMNS as EVIDENCE_COLUMNS, EvidenceItem, EvidenceStatus, check_evidence
 from register import evidence_import, importer
 from register.store import EVIDENCE_ITEM, UNDOABLE
 from layers.model import Precision, ProgramStatus, SiteStatus
@@ -344,7 +344,7 @@ def _site_history(rows: list[dict], t: Callable[[str], str]) -> pd.DataFrame:
         t("col_who"): [r["who"] for r in rows],
         t("col_at"): [_when(r["at"]) for r in rows],
     })  # fmt: skip
-# --- evidence: add, edit, retire, import (the checks are layers.evidence.check_evidence; the store re-checks) ---
+# --- evidence: add, edit, retire, import (the checks are evidence.items.check_evidence; the store re-checks) ---
 
 EVIDENCE_MAX_CHARS = 2000  # per field: far above a paraphrase of at most 25 words or a long source URL
 PLANNER_PREFIX = "ev-p"  # planners' ids never clash with the research file's ev-NNN

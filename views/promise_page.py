@@ -16,8 +16,8 @@ from streamlit_folium import st_folium
 
 from geo import sources
 from geo.boundaries import REGION_NAMES
-from layers.evidence import date_precision
-from layers.program_status import COUNTED, event_roles
+from evidence.items import date_precision
+from evidence.status import COUNTED, event_roles
 from layers.promise_map import build_promise_map
 from reports.briefing import label
 from texts.numbers import format_number, format_partial_date

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import store_state
 from geo.errors import DataError
-from layers.evidence import COLUMNS, EvidenceItem
+from evidence.items import COLUMNS, EvidenceItem
 from register import evidence_import, importer
 from register.seed import ensure_evidence_seeded
 from test_evidence_register import item, store  # noqa: F401 (store is a fixture: an empty register on each backend)

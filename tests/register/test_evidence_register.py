@@ -14,7 +14,7 @@ import pytest
 
 from conftest import store_state
 from geo.errors import DataError
-from layers.evidence import EvidenceItem, load_evidence
+from evidence.items import EvidenceItem, load_evidence
 from register.backup import write_backup
 from register.seed import ensure_evidence_seeded
 from register.store import EVIDENCE_COLUMNS, ConflictError

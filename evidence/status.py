@@ -32,7 +32,7 @@ Then, from the events that count (latest last):
 A planner's recorded status (the register's ``program_statuses``, kept with its
 evidence in the history) overrides the proposal; both are kept, and the reason
 says so. Everything here is pure: it takes the evidence table
-(:data:`layers.evidence.COLUMNS`), the search logs and the records.
+(:data:`evidence.items.COLUMNS`), the search logs and the records.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ import pandas as pd
 
 from geo import config
 from layers.catalog import Catalog
-from layers.evidence import EvidenceStatus, date_precision
+from evidence.items import EvidenceStatus, date_precision
 from layers.model import Program, ProgramStatus
 from texts.catalog import translator
 from texts.numbers import format_number, format_partial_date

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from geo.errors import DataError
-from layers.evidence import COLUMNS, EvidenceItem, check_evidence, date_precision, read_evidence
+from evidence.items import COLUMNS, EvidenceItem, check_evidence, date_precision, read_evidence
 
 GOOD = EvidenceItem(
     evidence_id="ev-900", program_id="tsl-1-1-01", event_date="2025-06-01", status="dalam_proses",
@@ -94,8 +94,8 @@ def test_a_missing_column_is_named(catalog, tmp_path):
 
 import pandas as pd  # noqa: E402
 
-from layers.evidence import load_evidence, load_searched  # noqa: E402
-from layers.program_status import covers_target, event_roles, judge, reason_text  # noqa: E402
+from evidence.items import load_evidence, load_searched  # noqa: E402
+from evidence.status import covers_target, event_roles, judge, reason_text  # noqa: E402
 
 NO_SEARCH = pd.DataFrame({"program_id": [], "rows_found": [], "queries": []})
 
@@ -205,7 +205,7 @@ def test_the_installed_evidence_judged(catalog, data_root):
 # --- evidence places ----------------------------------------------------------------------------
 
 from geo import boundaries  # noqa: E402
-from layers.evidence_places import resolve_places  # noqa: E402
+from evidence.places import resolve_places  # noqa: E402
 
 
 @pytest.fixture(scope="module")

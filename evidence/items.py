@@ -5,7 +5,7 @@ An evidence item is one event reported by one source page (see
 on the tracker's ladder (:class:`EvidenceStatus`), a paraphrase in Indonesian
 and English, the finest place the page names and how precise it is, and the
 page itself. One item's status is never the program's status; that judgement
-is :mod:`layers.program_status`.
+is :mod:`evidence.status`.
 
 :func:`check_evidence` is the one row check, used by the data install and by
 the register when planners add or import items; its problems are message ids
