@@ -89,24 +89,37 @@ def _lines(text: str) -> str:
     return "  \n".join(markdown_text(line) for line in text.splitlines())
 
 
+def _uploaded(t: Callable[[str], str], lang: str, label: str, key: str, preview_key: str, read: Callable[[bytes], object],
+              outcome: str | None = None) -> tuple[object, str] | None:
+    """The preview of the file uploaded under ``key`` and the file's name; the file is read once and kept as ``preview_key``.
+
+    None without a file, or when the file is refused (the refusal is shown once). ``outcome`` names the tab
+    whose last confirmation or refusal shows under the uploader.
+    """
+    upload = st.file_uploader(label, key=key, max_upload_size=MAX_UPLOAD_MB)
+    if outcome:
+        _outcome(outcome)
+    if upload is None:
+        st.session_state.pop(preview_key, None)
+        return None
+    if st.session_state.get(f"{preview_key}_file") != (upload.name, upload.size):
+        st.session_state[f"{preview_key}_file"] = (upload.name, upload.size)
+        try:
+            st.session_state[preview_key] = read(upload.getvalue())
+        except DataError as exc:
+            st.session_state.pop(preview_key, None)
+            st.error(t("import_refused").format(problem=_lines(exc.text(lang))))
+            return None
+    preview = st.session_state.get(preview_key)
+    return None if preview is None else (preview, upload.name)
+
+
 def import_section(t: Callable[[str], str], lang: str, planner) -> None:
     st.caption(t("import_help").format(mb=MAX_UPLOAD_MB))
-    upload = st.file_uploader(t("import_file"), key="import_file", max_upload_size=MAX_UPLOAD_MB)
-    _outcome("import")
-    if upload is None:
-        st.session_state.pop("import_preview", None)
+    uploaded = _uploaded(t, lang, t("import_file"), "import_file", "import_preview", importer.read_upload, outcome="import")
+    if uploaded is None:
         return
-    if st.session_state.get("import_name") != (upload.name, upload.size):
-        st.session_state["import_name"] = (upload.name, upload.size)
-        try:
-            st.session_state["import_preview"] = importer.read_upload(upload.getvalue())
-        except DataError as exc:
-            st.session_state.pop("import_preview", None)
-            st.error(t("import_refused").format(problem=_lines(exc.text(lang))))
-            return
-    preview = st.session_state.get("import_preview")
-    if preview is None:
-        return
+    preview, file_name = uploaded
     store = data.store()
     checked = _checked(preview, store, t, lang)
     for problem in checked.file_problems:
@@ -146,7 +159,7 @@ def import_section(t: Callable[[str], str], lang: str, planner) -> None:
     st.write(t("import_summary").format(kept=kept, total=len(rows), blocking=blocking))
     if st.button(t("import_commit"), type="primary", disabled=blocking > 0 or kept == 0 or bool(checked.file_problems), key="import_commit"):
         _commit("import", lang, lambda: t("import_done").format(
-            n=format_number(kept, lang), batch=importer.commit(checked, store, planner, date.today().isoformat(), note=upload.name)))
+            n=format_number(kept, lang), batch=importer.commit(checked, store, planner, date.today().isoformat(), note=file_name)))
         st.rerun()
 
 
@@ -486,21 +499,11 @@ def _evidence_history(rows: list[dict], t: Callable[[str], str]) -> pd.DataFrame
 
 def _evidence_import(t: Callable[[str], str], lang: str, planner) -> None:
     st.caption(t("evidence_import_help").format(mb=MAX_UPLOAD_MB))
-    upload = st.file_uploader(t("evidence_import_file"), key="evidence_file", max_upload_size=MAX_UPLOAD_MB)
-    if upload is None:
-        st.session_state.pop("evidence_preview", None)
+    read = lambda data: evidence_import.read_evidence_upload(data, lang)  # noqa: E731
+    uploaded = _uploaded(t, lang, t("evidence_import_file"), "evidence_file", "evidence_preview", read)
+    if uploaded is None:
         return
-    if st.session_state.get("evidence_upload") != (upload.name, upload.size):
-        st.session_state["evidence_upload"] = (upload.name, upload.size)
-        try:
-            st.session_state["evidence_preview"] = evidence_import.read_evidence_upload(upload.getvalue(), lang)
-        except DataError as exc:
-            st.session_state.pop("evidence_preview", None)
-            st.error(markdown_text(t("import_refused").format(problem=exc.text(lang))))
-            return
-    preview = st.session_state.get("evidence_preview")
-    if preview is None:
-        return
+    preview, file_name = uploaded
     store, catalog = data.store(), data.catalog()
     checked = evidence_import.check_evidence_rows(preview, catalog, store.evidence(include_retired=True), lang)
     for problem in checked.file_problems:
@@ -527,7 +530,7 @@ def _evidence_import(t: Callable[[str], str], lang: str, planner) -> None:
     if st.button(t("import_commit"), type="primary", disabled=disabled, key="evidence_commit"):
 
         def _store() -> str:
-            batch = evidence_import.commit_evidence(checked, store, catalog, planner, note=upload.name)
+            batch = evidence_import.commit_evidence(checked, store, catalog, planner, note=file_name)
             st.session_state.pop("evidence_preview", None)
             return t("evidence_import_done").format(n=kept, batch=batch)
 
