@@ -12,4 +12,5 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftoppm ]; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null
 fi
 
-exec .venv/bin/python -m pytest "$@"
+# Test modules run on PETA_TEST_WORKERS processes (default 2, the machine's cores); 0 runs them in this process.
+exec .venv/bin/python -m pytest -n "${PETA_TEST_WORKERS:-2}" --dist loadfile "$@"
