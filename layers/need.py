@@ -31,7 +31,9 @@ import shapely
 from geo import config
 from geo.coverage import QUAD_SEGS, check_radius, covered_share
 from geo.errors import DataError
+from layers.model import Program
 from layers.proposals import candidate_sites, propose_sites
+from layers.targets import coverage_sites
 
 # Candidate positions inside an area: fine enough that a kelurahan of 2-3 km² has several.
 SPACING_M = 500.0
@@ -185,3 +187,24 @@ def planned_desa(evidence: pd.DataFrame, placed: pd.DataFrame, program_id: str) 
     hits = placed[placed["evidence_id"].isin(rows["evidence_id"]) & (placed["level"] == "desa")]
     return dict(zip(hits["code"], hits["name"])), list(dict.fromkeys(hits["evidence_id"]))
 
+
+
+def program_need(
+    program: Program, layer_id: str, cells: gpd.GeoDataFrame, sites: pd.DataFrame, supply: gpd.GeoDataFrame,
+    kecamatan: pd.DataFrame, evidence: pd.DataFrame, placed: pd.DataFrame, radius_m: float, model_counts: tuple[int, ...],
+) -> tuple[list[Option], list[str]]:
+    """Promise vs need for ``program`` on its layer, in its region: the options and the evidence ids of its planned sites.
+
+    The fixed facilities are the layer's existing counterparts (``supply``, from
+    :func:`geo.supply.counterpart_sites`) plus its promised sites that cover
+    people (:func:`layers.targets.coverage_sites`); demand is the program
+    region's cells; planned sites come from :func:`planned_desa`.
+    """
+    promised = coverage_sites(sites[sites["layer"] == layer_id])
+    fixed = pd.concat([supply[["id", "geometry"]], promised[["id", "geometry"]]])
+    names = kecamatan.set_index("kode_kec")["kecamatan"]
+    planned, ids = planned_desa(evidence, placed, program.id)
+    options = promise_vs_need(
+        cells[cells["kode_kab"] == program.region], fixed, radius_m, {c: names[c] for c in program.kecamatan}, planned, model_counts
+    )
+    return options, ids

@@ -165,17 +165,11 @@ def promise_need(program_id: str, layer_id: str, radius_m: float, model_counts: 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _promise_need(path: str, revision: int, program_id: str, layer_id: str, radius_m: float, model_counts: tuple[int, ...]):
-    program, a = catalog().program(program_id), admin()
-    cells = demand().cells
-    frame = _sites(path, revision)
-    promised_sites = targets.coverage_sites(frame[frame["layer"] == layer_id])
-    fixed = pd.concat([existing_supply.counterpart_sites(supply(), layer_id)[["id", "geometry"]], promised_sites[["id", "geometry"]]])
-    names = a["kecamatan"].set_index("kode_kec")["kecamatan"]
-    planned, ids = need.planned_desa(evidence(), evidence_places()[0], program_id)
-    options = need.promise_vs_need(
-        cells[cells["kode_kab"] == program.region], fixed, radius_m, {c: names[c] for c in program.kecamatan}, planned, model_counts
-    )
-    return options, ids
+    return need.program_need(
+        catalog().program(program_id), layer_id, demand().cells, _sites(path, revision),
+        existing_supply.counterpart_sites(supply(), layer_id), admin()["kecamatan"], evidence(), evidence_places()[0],
+        radius_m, model_counts,
+    )  # fmt: skip
 
 
 def coverage(layer_id: str, radius_m: float) -> Coverage:
