@@ -32,3 +32,15 @@ def test_near_map_outlines_and_names_the_residents_desa_and_kecamatan(tmp_path, 
     assert "#ad1457" in script  # the desa outline
     [component] = at.get("component_instance")
     assert "Your village" in component.proto.json_args and "Search radius" in component.proto.json_args
+
+
+def test_an_inventory_in_the_radius_lists_the_nearest_50_not_one_expander_per_site(tmp_path, monkeypatch, planner, domain):
+    from register.auth import require_planner
+    from register.store import SQLiteSiteStore
+    from register.synthetic import synthetic_sites
+
+    SQLiteSiteStore(tmp_path / "sites.sqlite", require_planner, domain).add(synthetic_sites(domain, 2_000), planner)
+    at = fresh(tmp_path, monkeypatch, hal="dekat", lat="-6.2745", lon="106.7180", r="10")
+    note = next(c.value for c in at.caption if "terdekat dari" in c.value)
+    assert note.startswith("50 terdekat dari ")
+    assert len([e for e in at.expander if e.label[:1].isdigit()]) == 50  # expanders of exact sites start with their distance

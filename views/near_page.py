@@ -184,13 +184,19 @@ def _details(row: pd.Series, t: Callable[[str], str]) -> None:
     )
 
 
+NEAR_LIST_MAX = 50  # sites listed with their details; the map draws every one
+
+
 def site_list(result, t: Callable[[str], str], lang: str) -> None:
     """Nearby exact sites by distance, then area- and region-level sites apart, each with its precision."""
     layers = data.layers()
     st.markdown(f"#### {t('near_within')} ({len(result.within)})")
     if result.within.empty:
         st.caption(t("near_none_within"))
-    for _, row in result.within.iterrows():
+    # An inventory can put thousands of points in the radius: one expander each would stall the page.
+    if len(result.within) > NEAR_LIST_MAX:
+        st.caption(t("near_first").format(n=format_number(NEAR_LIST_MAX, lang), total=format_number(len(result.within), lang)))
+    for _, row in result.within.head(NEAR_LIST_MAX).iterrows():
         with st.expander(f"{_distance(row['distance_m'], lang)} \u00b7 {markdown_text(row['name'])} \u00b7 {layers[row['layer']].label(lang)}"):
             _details(row, t)
     for title, frame in ((t("near_in_kecamatan"), result.in_area), (t("near_in_region"), result.in_region)):
