@@ -55,13 +55,13 @@ def test_planner_imports_a_csv(server, browser, tmp_path):  # noqa: F811
 
     # Drop the two rows with problems (markup in the name, a point in Jakarta), then commit.
     drop = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Baris yang tidak disimpan")
-    for row in ("3", "4"):  # data rows, as the preview numbers them
+    # Each drop reruns the app: wait for its summary before the next, or a keystroke can land mid-rerun.
+    for row, summary in (("3", "3 dari 4 baris akan disimpan; 1 baris"), ("4", "2 dari 4 baris akan disimpan; 0 baris")):  # preview rows
         drop.click()
         page.keyboard.type(row)
         page.keyboard.press("Enter")
         page.keyboard.press("Escape")
-        page.wait_for_timeout(1500)
-    page.get_by_text("2 dari 4 baris akan disimpan; 0 baris").wait_for(timeout=30_000)
+        page.get_by_text(summary).wait_for(timeout=30_000)
     page.get_by_role("button", name="Simpan semua baris terpilih").click()
     page.get_by_text("2 lokasi tersimpan").wait_for(timeout=30_000)
 
