@@ -56,9 +56,9 @@ def nearby_sites(
     """
     exact = sites[(sites["precision"] == EXACT) & sites.geometry.notna()]
     if found is not None:
-        metres = pd.Series(dict(found), dtype=float)
-        exact = exact[exact["id"].isin(metres.index)]
-        exact = exact.assign(distance_m=exact["id"].map(metres))
+        # A lookup by id (those not found get no distance, so are not within), not Series.isin: on a string column
+        # that builds a value per found id, seconds for an inventory's thousands.
+        exact = exact.assign(distance_m=exact["id"].map(pd.Series(dict(found), dtype=float)))
     else:
         exact = exact.assign(distance_m=distances_m(exact, lat, lon)) if len(exact) else exact.assign(distance_m=[])
     within = exact[exact["distance_m"] <= radius_m].sort_values("distance_m")

@@ -34,10 +34,11 @@ def component_args(fmap: folium.Map) -> dict:
     }
 
 
-def show(args: dict, key: str, height: int) -> None:
-    """Draw a map from :func:`component_args`, the container's width wide."""
-    streamlit_folium._component_func(
-        **args, key=streamlit_folium.generate_js_hash(args["script"], key, False), height=height, width=None, returned_objects=[],
-        default={}, zoom=None, center=None, feature_group=None, return_on_hover=False, layer_control=None, pixelated=False,
-        wrap_longitude=False,
-    )
+def show(args: dict, key: str, height: int, returned_objects: tuple[str, ...] = ()) -> dict:
+    """Draw a map from :func:`component_args`, the container's width wide; return what the browser sent of
+    ``returned_objects`` (as ``st_folium``: e.g. ``last_clicked``, None until the first click)."""
+    return streamlit_folium._component_func(
+        **args, key=streamlit_folium.generate_js_hash(args["script"], key, False), height=height, width=None,
+        returned_objects=list(returned_objects), default=dict.fromkeys(returned_objects), zoom=None, center=None,
+        feature_group=None, return_on_hover=False, layer_control=None, pixelated=False, wrap_longitude=False,
+    )  # fmt: skip

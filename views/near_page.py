@@ -11,20 +11,20 @@ from typing import Callable
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import sources
 from geo.boundaries import REGION_NAMES
 from geo.errors import DataError
 from geo.locate import locate, parse_coordinates, search_desa
 from layers.filters import SiteFilter
-from layers.nearby import nearby_sites, nearby_supply
+from layers.nearby import Nearby, nearby_sites, nearby_supply
 from layers.registry import program_layers
 from layers.render import build_near_map
 from reports.briefing_evidence import area_evidence
+from texts.catalog import translator
 from texts.numbers import format_number
 from texts.safe import markdown_text
-from views import data, supply_view
+from views import data, folium_view, supply_view
 from views.promise_page import evidence_table
 from views.state import Param
 
@@ -102,21 +102,10 @@ def render(t: Callable[[str], str], lang: str) -> None:
     if problem:
         st.error(markdown_text(problem))
     radius_m = float(st.session_state.get("n_r", DEFAULT_RADIUS_KM)) * 1000
-    layers = data.layers()
-    sites = SiteFilter(layers=tuple(st.session_state.get("n_layer", ()))).apply(data.sites())
-    result = None
-    if place is not None:
-        result = nearby_sites(sites, lat, lon, radius_m, place, found=data.sites_within(lon, lat, radius_m))
-        drawn = sites[sites["id"].isin(set(result.within["id"]) | set(result.in_area["id"]))]
-        facilities = nearby_supply(data.supply(), lat, lon, radius_m)
-    else:
-        drawn, facilities = sites.iloc[0:0], None
-    fmap = build_near_map(
-        kecamatan=admin["kecamatan_display"], sites=drawn, layers=layers, t=t, lang=lang,
-        attributions=list(sources.MAP_ATTRIBUTIONS), outlines=admin["outlines"],
-        location=(lat, lon) if place is not None else None, radius_m=radius_m, supply=facilities, place=place,
-    )
-    clicked = st_folium(fmap, key="near_map", height=460, use_container_width=True, returned_objects=["last_clicked"])
+    layer_ids = tuple(st.session_state.get("n_layer", ()))
+    here = (float(lat), float(lon)) if place is not None else None
+    clicked = folium_view.show(_near_map(*data.register_key(), here, radius_m, layer_ids, lang), key="near_map", height=460,
+                               returned_objects=("last_clicked",))
     click = (clicked or {}).get("last_clicked")
     if click and click != st.session_state.get("n_last_click"):
         st.session_state["n_last_click"] = click
@@ -127,10 +116,43 @@ def render(t: Callable[[str], str], lang: str) -> None:
         return
     st.markdown(t("near_place").format(desa=markdown_text(place["desa"]), kec=markdown_text(place["kecamatan"]), region=markdown_text(place["kabupaten_kota"]),
                                       lat=f"{lat:.5f}", lon=f"{lon:.5f}"))
+    result, facilities = _nearby(*data.register_key(), here, radius_m, layer_ids)
     site_list(result, t, lang)
     region_wide_targets(place, t, lang)
     supply_list(facilities, t, lang)
     evidence_here(place, t, lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _nearby(setting: str, revision: int, here: tuple[float, float], radius_m: float, layer_ids: tuple[str, ...]) -> tuple[Nearby, pd.DataFrame]:
+    """The sites and facilities around ``here`` (lat, lon), kept per register revision, place, radius and layers: the
+    map and the lists share them, and an inventory puts thousands in the radius. Shared by every session: read only."""
+    lat, lon = here
+    sites = SiteFilter(layers=layer_ids).apply(data.sites())
+    place = locate(lat, lon, data.admin()["desa"])
+    result = nearby_sites(sites, lat, lon, radius_m, place, found=data.sites_within(lon, lat, radius_m))
+    return result, nearby_supply(data.supply(), lat, lon, radius_m)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _near_map(setting: str, revision: int, here: tuple[float, float] | None, radius_m: float, layer_ids: tuple[str, ...], lang: str) -> dict:
+    """The rendered near map (:func:`views.folium_view.component_args`) around ``here`` (lat, lon; None: no location
+    yet), kept per register revision, place, radius, layers and language: thousands of sites in the radius take
+    seconds to draw."""
+    admin, t = data.admin(), translator(lang)
+    if here is None:
+        drawn, facilities, place = data.sites().iloc[0:0], None, None
+    else:
+        result, facilities = _nearby(setting, revision, here, radius_m, layer_ids)
+        sites = SiteFilter(layers=layer_ids).apply(data.sites())
+        drawn = sites[sites.index.isin(result.within.index.union(result.in_area.index))]  # both keep the site table's labels
+        place = locate(*here, admin["desa"])
+    fmap = build_near_map(
+        kecamatan=admin["kecamatan_display"], sites=drawn, layers=data.layers(), t=t, lang=lang,
+        attributions=list(sources.MAP_ATTRIBUTIONS), outlines=admin["outlines"],
+        location=here, radius_m=radius_m, supply=facilities, place=place,
+    )
+    return folium_view.component_args(fmap)
 
 
 def _sync_picker(place: pd.Series) -> None:
@@ -168,7 +190,7 @@ def _distance(m: float, lang: str) -> str:
     return f"{format_number(m, lang, 0)} m" if m < 1000 else f"{format_number(m / 1000, lang, 1)} km"
 
 
-def _details(row: pd.Series, t: Callable[[str], str]) -> None:
+def _details(row: dict, t: Callable[[str], str]) -> None:
     target = f"{row['target_qty']:g} {row['target_unit']}" if pd.notna(row["target_qty"]) else "\u2014"
     st.markdown(
         "  \n".join(
@@ -196,12 +218,12 @@ def site_list(result, t: Callable[[str], str], lang: str) -> None:
     # An inventory can put thousands of points in the radius: one expander each would stall the page.
     if len(result.within) > NEAR_LIST_MAX:
         st.caption(t("near_first").format(n=format_number(NEAR_LIST_MAX, lang), total=format_number(len(result.within), lang)))
-    for _, row in result.within.head(NEAR_LIST_MAX).iterrows():
+    for row in pd.DataFrame(result.within.head(NEAR_LIST_MAX).drop(columns="geometry")).to_dict("records"):
         with st.expander(f"{_distance(row['distance_m'], lang)} \u00b7 {markdown_text(row['name'])} \u00b7 {layers[row['layer']].label(lang)}"):
             _details(row, t)
     for title, frame in ((t("near_in_kecamatan"), result.in_area), (t("near_in_region"), result.in_region)):
         st.markdown(f"#### {title} ({len(frame)})")
-        for _, row in frame.iterrows():
+        for row in frame.to_dict("records"):
             with st.expander(f"{markdown_text(row['name'])} \u00b7 {layers[row['layer']].label(lang)} \u00b7 {t('precision_' + row['precision'])}"):
                 _details(row, t)
 
