@@ -119,7 +119,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
         st_folium(fmap, key="coverage_map", height=560, use_container_width=True, returned_objects=[])
     if proposal is not None:
         proposal_table(proposal, t, lang)
-    kecamatan_table(result, t)
+    kecamatan_table(result, t, lang)
     if layer_id in need_view.PANELS:
         need_view.panel(layer_id, radius, t, lang, population_note(t, (data.catalog().program(need_view.PANELS[layer_id].program).region,)))
 
@@ -191,25 +191,35 @@ def supply_note(layer_id: str, result, t: Callable[[str], str]) -> None:
     st.caption(markdown_text(t("coverage_supply_note").format(n=result.supply_counted, kinds=names, flagged=flagged)))
 
 
-def kecamatan_table(result, t: Callable[[str], str]) -> None:
+def localized(frame: pd.DataFrame, lang: str, digits: dict[str, int]):
+    """``frame`` with the numbers of the ``digits`` columns shown in the UI language (:func:`texts.numbers.format_number`,
+    that many decimals at most): the cells keep their numbers, so sorting a column stays numeric."""
+    styled = frame.style
+    for column, n in digits.items():
+        styled = styled.format(lambda v, n=n: format_number(v, lang, n), subset=[column], na_rep="\u2014")
+    return styled
+
+
+def kecamatan_table(result, t: Callable[[str], str], lang: str) -> None:
     st.markdown(f"#### {t('coverage_by_kecamatan')}")
     table = result.kecamatan.sort_values("share")
     st.dataframe(
-        pd.DataFrame({
+        localized(pd.DataFrame({
             t("kecamatan"): table["kecamatan"], t("region"): [data.region_name(k) for k in table["kode_kab"]],
             t("population_est"): table["population"].round().astype(int), t("covered_people"): table["covered"].round().astype(int),
             t("uncovered_people"): table["uncovered"].round().astype(int), t("covered_pct"): (100 * table["share"]).round(1),
             t("col_facilities"): table["facilities"], t("col_per_facility"): table["per_facility"].round(),
             t("col_beyond_pct"): (100 * table["beyond"]).round(1),
-        }),
+        }), lang, {t("population_est"): 0, t("covered_people"): 0, t("uncovered_people"): 0, t("covered_pct"): 1,
+                   t("col_facilities"): 0, t("col_per_facility"): 0, t("col_beyond_pct"): 1}),
         hide_index=True, width="stretch",
-    )
+    )  # fmt: skip
     with st.expander(t("coverage_by_desa")):
         desa = result.desa.sort_values("uncovered", ascending=False)
         st.dataframe(
-            pd.DataFrame({
+            localized(pd.DataFrame({
                 t("desa"): desa["desa"], t("kecamatan"): desa["kecamatan"], t("population_est"): desa["population"].round().astype(int),
                 t("uncovered_people"): desa["uncovered"].round().astype(int), t("covered_pct"): (100 * desa["share"]).round(1),
-            }),
+            }), lang, {t("population_est"): 0, t("uncovered_people"): 0, t("covered_pct"): 1}),
             hide_index=True, width="stretch",
-        )
+        )  # fmt: skip
