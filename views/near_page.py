@@ -144,8 +144,7 @@ def _near_map(setting: str, revision: int, here: tuple[float, float] | None, rad
         drawn, facilities, place = data.sites().iloc[0:0], None, None
     else:
         result, facilities = _nearby(setting, revision, here, radius_m, layer_ids)
-        sites = SiteFilter(layers=layer_ids).apply(data.sites())
-        drawn = sites[sites.index.isin(result.within.index.union(result.in_area.index))]  # both keep the site table's labels
+        drawn = data.sites().loc[result.within.index.union(result.in_area.index)]  # both keep the site table's labels
         place = locate(*here, admin["desa"])
     fmap = build_near_map(
         kecamatan=admin["kecamatan_display"], sites=drawn, layers=data.layers(), t=t, lang=lang,
