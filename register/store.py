@@ -1038,16 +1038,17 @@ class SQLiteSiteStore(SQLStore):
         degrees = search_degrees(lat, radius_m)
         with closing(self._connect()) as con:  # the driver's plain tuples: SQLAlchemy's rows cost more than the query
             rows = con.execute(_EXACT_NEAR, (lon - degrees, lon + degrees, lat - degrees, lat + degrees)).fetchall()
-        ids, xs, ys, shapes = (np.array(column, dtype=object) for column in zip(*rows)) if rows else [np.array([], dtype=object)] * 4
-        point = shapes == None  # noqa: E711 (elementwise)
+        point = np.array([wkt_text is None for *_, wkt_text in rows], dtype=bool)
+        xy = np.array([(x, y) for _, x, y, wkt_text in rows if wkt_text is None], dtype=float).reshape(-1, 2)
+        shapes = np.array([wkt_text for *_, wkt_text in rows if wkt_text is not None], dtype=object)
         to_metric = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
         ox, oy = to_metric.transform(lon, lat)
-        x, y = to_metric.transform(xs[point].astype(float), ys[point].astype(float))
+        x, y = to_metric.transform(xy[:, 0], xy[:, 1])
         metres = np.empty(len(rows))
         metres[point] = np.sqrt((x - ox) ** 2 + (y - oy) ** 2)
-        others = gpd.GeoSeries(shapely.from_wkt(shapes[~point]), crs="EPSG:4326").to_crs(METRIC_CRS)
+        others = gpd.GeoSeries(shapely.from_wkt(shapes), crs="EPSG:4326").to_crs(METRIC_CRS)
         metres[~point] = others.distance(shapely.Point(ox, oy)).to_numpy()
-        found = pd.DataFrame({"id": ids, "metres": metres})
+        found = pd.DataFrame({"id": [row[0] for row in rows], "metres": metres})
         found = found[found["metres"] <= radius_m].sort_values(["metres", "id"])
         return list(zip(found["id"].tolist(), found["metres"].tolist()))
 
