@@ -544,6 +544,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "import_drop_problems": "Jangan simpan {n} baris yang masih bermasalah",
         "import_drop_rows_help": "Nomor baris seperti di tabel, dipisah koma; rentang dengan tanda hubung, mis. 5, 9-12.",
         "import_drop_rows_bad": "\u201c{part}\u201d bukan nomor atau rentang baris berkas ini; tidak ada yang diubah.",
+        "field_layer": "Lapisan",
+        "seed_corrected": "dikoreksi mengikuti dokumen (belum pernah diubah perencana)",
+        "seed_left": "Dokumen kini menggambarkan situs isi awal berikut secara lain, tetapi perencana sudah mengubahnya sejak diisi, jadi register menyimpannya seperti yang ditinggalkan perencana:",
+        "seed_left_item": "{name} ({id}): {field} \u201c{stored}\u201d di register, \u201c{documented}\u201d menurut dokumen",
     },
     "en": {
         **VOCABULARY["en"],
@@ -1039,6 +1043,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "import_drop_problems": "Drop the {n} kept rows that still have problems",
         "import_drop_rows_help": "Row numbers as the table shows them, separated by commas; ranges with a hyphen, e.g. 5, 9-12.",
         "import_drop_rows_bad": "\u201c{part}\u201d is not a row number or range of this file; nothing was changed.",
+        "field_layer": "Layer",
+        "seed_corrected": "corrected to the documents (no planner had changed it)",
+        "seed_left": "The documents now describe these seeded sites differently, but a planner has changed them since seeding, so the register keeps them as the planner left them:",
+        "seed_left_item": "{name} ({id}): {field} \u201c{stored}\u201d in the register, \u201c{documented}\u201d in the documents",
     },
 }
 

@@ -23,8 +23,10 @@ from geo.errors import DataError
 from geo.locate import parse_coordinates
 from evidence.items import COLUMNS as EVIDENCE_COLUMNS, EvidenceItem, EvidenceStatus, check_evidence
 from register import evidence_import, importer
+from register.seed import CORRECTION_NOTE, seed_differences
 from register.store import EVIDENCE_ITEM, UNDOABLE
 from layers.model import Precision, ProgramStatus, SiteStatus
+from layers.seed import seed_sites
 from layers.render import IMPORT_DROPPED, IMPORT_OK, IMPORT_PROBLEM, ClusterPoints, build_import_map
 from texts.numbers import format_number
 from texts.safe import csv_bytes, html_text, markdown_text
@@ -343,6 +345,7 @@ def edit_section(t: Callable[[str], str], lang: str, planner) -> None:
     if not sites:
         st.info(t("no_sites"))
         return
+    _seeds_left(sites, t, lang)
     site_id = st.selectbox(t("site"), list(sites), format_func=lambda i: f"{sites[i].name} ({i})", key="edit_site")
     site = sites[site_id]
     # The version the planner loaded is the one a save must match: a newer one means someone else saved first.
@@ -378,7 +381,18 @@ def edit_section(t: Callable[[str], str], lang: str, planner) -> None:
         _commit("edit", lang, lambda: t("retire_done").format(
             name=markdown_text(store.retire(site_id, expected, t("retired_by_planner"), planner).name)))
         st.rerun()
-    st.dataframe(_site_history(store.history(site_id), t), hide_index=True, width="stretch")
+    st.dataframe(_site_history(store.history(site_id), t, lang), hide_index=True, width="stretch")
+
+
+def _seeds_left(sites: dict, t: Callable[[str], str], lang: str) -> None:
+    """Seed sites the documents now describe otherwise but a planner had changed, so the seeding left them as they are."""
+    left = seed_differences(seed_sites(data.catalog(), data.admin()["kecamatan"]), sites.values())
+    if left:
+        items = [t("seed_left_item").format(name=markdown_text(sites[i].name), id=markdown_text(i), field=t(f"field_{field}"),
+                                            stored=markdown_text(_change_value(field, stored, t, lang)),
+                                            documented=markdown_text(_change_value(field, documented, t, lang)))
+                 for i, field, stored, documented in left]  # fmt: skip
+        st.warning(t("seed_left") + "".join(f"\n- {item}" for item in items))
 
 
 def _place_text(site) -> str:
@@ -458,6 +472,9 @@ def _when(at: str) -> str:
 
 
 def _note(note: str | None, t: Callable[[str], str]) -> str:
+    """A note the register writes itself (an undo, a seed correction) in the UI language; a planner's as written."""
+    if note == CORRECTION_NOTE:
+        return t("seed_corrected")
     undo = UNDO_NOTE.match(note or "")
     return t("undo_of").format(batch=undo.group(1)) if undo else note or ""
 
@@ -483,21 +500,23 @@ def _batch_table(batches: list[dict], t: Callable[[str], str]) -> pd.DataFrame:
     })  # fmt: skip
 
 
-def _change_value(field: str, value: str | None, t: Callable[[str], str]) -> str:
+def _change_value(field: str, value: str | None, t: Callable[[str], str], lang: str) -> str:
     """A stored value of a history row as people read it."""
     if value is None:
         return ""
+    if field == "layer":
+        return _labels(pd.Series([value]), lambda i: data.layers()[i].label(lang))[0]
     vocabulary = {"status": "status_", "precision": "precision_", "retired": "retired_", "site": "site_"}
     return t(vocabulary[field] + value) if field in vocabulary else value
 
 
-def _site_history(rows: list[dict], t: Callable[[str], str]) -> pd.DataFrame:
+def _site_history(rows: list[dict], t: Callable[[str], str], lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("col_batch"): [r["batch"] for r in rows],
         t("col_kind"): [t(f"batch_{r['kind']}") for r in rows],
         t("col_field"): [t(f"field_{r['field']}") for r in rows],
-        t("col_old"): [_change_value(r["field"], r["old"], t) for r in rows],
-        t("col_new"): [_change_value(r["field"], r["new"], t) for r in rows],
+        t("col_old"): [_change_value(r["field"], r["old"], t, lang) for r in rows],
+        t("col_new"): [_change_value(r["field"], r["new"], t, lang) for r in rows],
         t("col_evidence"): [_note(r["evidence"], t) for r in rows],
         t("col_who"): [r["who"] for r in rows],
         t("col_at"): [_when(r["at"]) for r in rows],
