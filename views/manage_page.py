@@ -127,6 +127,8 @@ def import_section(t: Callable[[str], str], lang: str, planner) -> None:
     st.caption(t("import_help").format(mb=MAX_UPLOAD_MB))
     uploaded = _uploaded(t, lang, t("import_file"), "import_file", "import_preview", importer.read_upload, outcome="import")
     if uploaded is None:
+        for key in ("import_checked", "import_memo", "import_drop_shown"):  # a whole file's rows: not kept once it is gone
+            st.session_state.pop(key, None)
         return
     preview, file_name = uploaded
     store = data.store()
