@@ -9,8 +9,10 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import PLANNER_PASSWORD
 from geo.config import PROJECT_ROOT
+from register import importer
 from register.store import SQLiteSiteStore
 from register.synthetic import synthetic_csv
+from texts.catalog import translator
 from views import manage_page
 from views.manage_page import PAGE_ROWS
 
@@ -147,3 +149,11 @@ def test_row_ranges_read_and_written():
     for bad in ("0", "3-1", "11", "1-11", "a"):
         with pytest.raises(ValueError, match=bad):
             manage_page._parse_ranges(bad, set(range(1, 11)))
+
+
+def test_the_problem_download_lists_every_row_with_a_problem_in_safe_cells(domain):
+    data = 'nama;program;lintang;bujur\n=HYPERLINK("http://evil.example");tsl-4-7-05;-6,2000;106,8450\nPosko Uji Serua;tsl-4-7-05;-6,3180;106,6930\n'
+    rows = importer.check_rows(importer.read_upload(data.encode()), domain, []).rows
+    lines = manage_page.problem_csv(rows[rows["problems"].map(bool)], translator("en"), "en").decode("utf-8-sig").splitlines()
+    assert lines[0] == '"Row","Name","Problems"' and len(lines) == 2
+    assert lines[1].startswith('1,"\'=HYPERLINK(""http://evil.example"")","row 1: -6.20000, 106.84500 lies outside')
