@@ -642,21 +642,32 @@ class SQLStore(ABC):
     def correct_seeds(self, sites: Iterable[Site], fields: tuple[str, ...], reason: str) -> tuple[list[str], list[str]]:
         """Give stored sites the ``fields`` of ``sites`` where only the seeding ever changed them; return (corrected ids, left ids).
 
-        ``fields`` are text columns of the site table (no geometry). For a seed site the documents now describe differently (a catalog
-        correction) in a register seeded before. Like :meth:`seed` it needs no
-        planner, so it never touches a planner's work: a site whose history
-        holds any batch other than a seed (an edit, a retirement, an undo) is
-        left as it is and its id returned as left. A correction is one seed
-        batch noted ``reason``, with a history row per changed field (the old
-        value kept there) and a new version, so an edit begun before it conflicts.
+        For a seed site the documents now describe differently (a catalog
+        correction) in a register seeded before; ``fields`` are text columns of
+        the site table. Like :meth:`seed` it needs no planner, so it never
+        touches a planner's work: a site whose history holds any batch other
+        than a seed (an edit, a retirement, an undo) is left as it is and its id
+        returned as left. A correction is one seed batch noted ``reason``, with a
+        history row per changed field (the old value kept there) and a new
+        version, so an edit begun before it conflicts. The write lock is taken
+        only when something differs (every app server does this on start).
         """
         sites = list(sites)
         _refuse_sites(sites, self._rules())
-        table, b, c = self.schema.sites, self.schema.batches, self.schema.changes
-        with self._transaction() as conn:
+        table = self.schema.sites
+
+        def differences(conn: Connection) -> tuple[dict[str, Site], dict[str, list[str]]]:
+            """The stored sites, and per id the fields that differ."""
             stored = {s.id: s for s in self._sites_of(conn.execute(select(table).where(table.c.id.in_([s.id for s in sites]))).all())}
             differ = {s.id: [f for f in fields if getattr(s, f) != getattr(stored[s.id], f)] for s in sites if s.id in stored}
-            differ = {site_id: changed for site_id, changed in differ.items() if changed}
+            return stored, {site_id: changed for site_id, changed in differ.items() if changed}
+
+        with self.engine.connect() as conn:
+            if not differences(conn)[1]:
+                return [], []
+        b, c = self.schema.batches, self.schema.changes
+        with self._transaction() as conn:
+            stored, differ = differences(conn)  # again under the lock: a planner may have saved in between
             touched = conn.execute(
                 select(c.c.site_id).distinct().join(b, b.c.id == c.c.batch).where(c.c.site_id.in_(list(differ)), b.c.kind != SEED)
             ).scalars()
