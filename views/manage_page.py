@@ -240,8 +240,7 @@ def _import_table(rows: gpd.GeoDataFrame, has_problem: np.ndarray, t: Callable[[
         hide_index=True, width="stretch",
     )  # fmt: skip
     if has_problem.any():
-        problems = rows[has_problem]
-        st.download_button(t("import_problems_csv"), lambda: problem_csv(problems, t, lang), "masalah-impor.csv", "text/csv",
+        st.download_button(t("import_problems_csv"), lambda: problem_csv(rows[has_problem], t, lang), "masalah-impor.csv", "text/csv",
                            key="import_problems_csv", on_click="ignore")  # fmt: skip
 
 
