@@ -784,12 +784,15 @@ def _fingerprint(rows: gpd.GeoDataFrame) -> str:
 # --- fixes the planner may accept ----------------------------------------------------------------
 
 
-def _looks_swapped(geom) -> bool:
-    """True when the geometry lies outside the Tangerang box but would lie inside it with x and y exchanged."""
+def _looks_swapped(geom):
+    """True when the geometry lies outside the Tangerang box but would lie inside it with x and y exchanged.
+
+    Also for an array of geometries at once (a boolean array).
+    """
     x0, y0, x1, y1 = REGION_BOUNDS
-    minx, miny, maxx, maxy = geom.bounds
-    inside = x0 <= minx and maxx <= x1 and y0 <= miny and maxy <= y1
-    return not inside and x0 <= miny and maxy <= x1 and y0 <= minx and maxx <= y1
+    minx, miny, maxx, maxy = np.moveaxis(shapely.bounds(geom), -1, 0)
+    inside = (x0 <= minx) & (maxx <= x1) & (y0 <= miny) & (maxy <= y1)
+    return ~inside & (x0 <= miny) & (maxy <= x1) & (y0 <= minx) & (maxx <= y1)
 
 
 def _swap(geom):
@@ -805,19 +808,19 @@ def _make_valid(geom):
     return shapely.make_valid(geom)
 
 
-# Fix name -> (which geometries it applies to, what it does).
+# Fix name -> (which geometries it applies to: one or an array of them, what it does).
 FIXES = {
     "tukar_koordinat": (_looks_swapped, _swap),
-    "perbaiki_geometri": (lambda geom: not geom.is_valid, _make_valid),
+    "perbaiki_geometri": (lambda geom: ~shapely.is_valid(geom), _make_valid),
 }
 
 
 def fix_candidates(preview: ImportPreview) -> dict[str, list[int]]:
     """For each fix in ``FIXES``, the row numbers it would change (empty lists left out)."""
-    candidates = {
-        name: [row for row, geom in zip(preview.rows["row"], preview.rows.geometry) if _present(geom) and applies(geom)]
-        for name, (applies, _) in FIXES.items()
-    }
+    geometries = np.asarray(preview.rows.geometry.values, dtype=object)
+    present = np.flatnonzero(~shapely.is_missing(geometries) & ~shapely.is_empty(geometries))
+    rows = preview.rows["row"].to_numpy()[present]
+    candidates = {name: rows[applies(geometries[present])].tolist() for name, (applies, _) in FIXES.items()}
     return {name: rows for name, rows in candidates.items() if rows}
 
 

@@ -171,6 +171,12 @@ class SiteStore(Protocol):
     def seed(self, sites: Iterable[Site]) -> int:
         """Add the given sites whose ids are absent, as user ``seed``; return how many were added."""
 
+    def correct_seeds(self, sites: Iterable[Site], fields: tuple[str, ...], reason: str) -> tuple[list[str], list[str]]:
+        """Give stored sites the ``fields`` of ``sites`` where only the seeding ever changed them; return (corrected ids, left ids).
+
+        A site whose history holds anything but seed batches is left as it is and its id returned as left.
+        """
+
     def revision(self) -> int:
         """A number that grows with every write (the latest batch id; 0 for an empty register)."""
 
@@ -633,6 +639,51 @@ class SQLStore(ABC):
             if new:  # no empty batch on every start
                 self._insert_sites(conn, new, SEED, SEED_USER, "")
         return len(new)
+
+    def correct_seeds(self, sites: Iterable[Site], fields: tuple[str, ...], reason: str) -> tuple[list[str], list[str]]:
+        """Give stored sites the ``fields`` of ``sites`` where only the seeding ever changed them; return (corrected ids, left ids).
+
+        For a seed site the documents now describe differently (a catalog
+        correction) in a register seeded before; ``fields`` are text columns of
+        the site table. Like :meth:`seed` it needs no planner, so it never
+        touches a planner's work: a site whose history holds any batch other
+        than a seed (an edit, a retirement, an undo) is left as it is and its id
+        returned as left. A correction is one seed batch noted ``reason``, with a
+        history row per changed field (the old value kept there) and a new
+        version, so an edit begun before it conflicts. The write lock is taken
+        only when something differs (every app server does this on start).
+        """
+        sites = list(sites)
+        _refuse_sites(sites, self._rules())
+        table = self.schema.sites
+
+        def differences(conn: Connection) -> tuple[dict[str, Site], dict[str, list[str]]]:
+            """The stored sites, and per id the fields that differ."""
+            stored = {s.id: s for s in self._sites_of(conn.execute(select(table).where(table.c.id.in_([s.id for s in sites]))).all())}
+            differ = {s.id: [f for f in fields if getattr(s, f) != getattr(stored[s.id], f)] for s in sites if s.id in stored}
+            return stored, {site_id: changed for site_id, changed in differ.items() if changed}
+
+        with self.engine.connect() as conn:
+            if not differences(conn)[1]:
+                return [], []
+        b, c = self.schema.batches, self.schema.changes
+        with self._transaction() as conn:
+            stored, differ = differences(conn)  # again under the lock: a planner may have saved in between
+            touched = conn.execute(
+                select(c.c.site_id).distinct().join(b, b.c.id == c.c.batch).where(c.c.site_id.in_(list(differ)), b.c.kind != SEED)
+            ).scalars()
+            left = sorted(touched)
+            fix = [s for s in sites if s.id in differ and s.id not in left]
+            if fix:
+                batch = self._new_batch(conn, SEED, SEED_USER, reason)
+                today = datetime.datetime.now(WIB).date().isoformat()
+                for site in fix:
+                    old = stored[site.id]
+                    values = {f: _fields(site)[f] for f in differ[site.id]}
+                    conn.execute(update(table).where(table.c.id == old.id).values(values | {"version": old.version + 1, "updated": today}))
+                self._record(conn, batch, [(s.id, f, _text(f, getattr(stored[s.id], f)), _text(f, getattr(s, f)), reason)
+                                           for s in fix for f in differ[s.id]])  # fmt: skip
+        return [s.id for s in fix], left
 
     def _conflict(self, conn: Connection, site_id: str) -> ConflictError:
         """The refusal of a change based on an old version: who saved the current one, when, and its number."""

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.config import PROJECT_ROOT
 from register import auth
 from register.open import open_store
+from register.store import SQLiteSiteStore
+from layers.seed import seed_sites
 from conftest import PLANNER_PASSWORD
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -179,3 +183,27 @@ def test_a_planner_unlocks_a_colleague_slowed_by_failed_logins(page):
     page.text_input(key="unlock_user").input("siapa")
     button(page, "Buka kunci").click().run()
     assert [e.value for e in page.sidebar.error] == ["Tidak ada akun perencana siapa\\."]
+
+
+def test_an_old_register_is_corrected_on_opening_and_a_seed_a_planner_changed_is_shown(tmp_path, monkeypatch, planner, domain, catalog, kecamatan):
+    """Seeded by an older catalog: the corridors on layer simpang (then edited by a planner), SMP Setu under an old name."""
+    corridors = "kab-14-01-3603"
+    program = dataclasses.replace(domain.programs["kab-14-01"], layer="simpang")
+    old = SQLiteSiteStore(tmp_path / "sites.sqlite", auth.require_planner, dataclasses.replace(domain, programs={**domain.programs, "kab-14-01": program}))
+    then = {corridors: {"layer": "simpang"}, SMP_SETU: {"name": "SMP Negeri lama"}}
+    old.seed([dataclasses.replace(s, **then.get(s.id, {})) for s in seed_sites(catalog, kecamatan)])
+    old.update(corridors, {"status": "dalam_pembangunan"}, 1, "https://example.org/berita-simpang", planner)
+    monkeypatch.setenv("PETA_STORE", str(tmp_path / "sites.sqlite"))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["hal"] = "kelola"
+    log_in(at.run())
+
+    [note] = [w.value.replace("\\", "") for w in at.tabs[1].warning]  # Markdown escapes keep the data literal
+    assert note.startswith("Dokumen kini menggambarkan situs isi awal berikut secara lain")
+    assert note.endswith(f"({corridors}): Lapisan \u201cSimpang, perlintasan, U-turn & fly over\u201d di register, "
+                         "\u201cJalan, pedestrian, ducting & drainase\u201d menurut dokumen")
+    at.selectbox(key="edit_site").set_value(SMP_SETU).run()
+    changes = at.tabs[1].dataframe[0].value
+    assert list(changes["Isian"]) == ["Ada di register", "Nama"] and list(changes["Sebelumnya"])[1] == "SMP Negeri lama"
+    assert list(changes["Bukti/catatan"])[1] == "dikoreksi mengikuti dokumen (belum pernah diubah perencana)"
+    assert list(changes["Oleh"]) == ["seed", "seed"]

@@ -281,7 +281,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "tracker_hidden_region_wide": "{n} program berlaku untuk seluruh kota/kabupaten dan tidak tampil di sini: program itu tidak menyebut kecamatan dan belum punya lokasi, jadi saringan kecamatan tidak dapat memilihnya. Kosongkan saringan kecamatan untuk melihatnya.",
         # --- scaleregister ---
         "import_checking": "Memeriksa baris: {done} dari {total}",
-        "import_map_sample": "Peta menampilkan {n} dari {total} baris (baris bermasalah lebih dulu); tabel di bawah memuat semuanya.",
         # --- scalemap ---
         "table_first_rows": "Menampilkan {n} lokasi pertama dari {total}; unduhan CSV dan GeoJSON memuat semuanya.",
         # --- compare ---
@@ -533,6 +532,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "briefing_share": "Tautan halaman ini membuka ringkasan ini langsung: salin dari bilah alamat untuk dibagikan.",
         "briefing_coverage_none": "Belum ada analisis cakupan untuk wilayah ini: cakupan hanya dihitung dari lokasi bertitik pasti, dan belum ada yang menjangkau wilayah ini.",
         "briefing_coverage_help": "Penduduk dalam radius layanan bawaan lapisan dari lokasi bertitik pasti (lihat halaman Cakupan).",
+        # --- mend ---
+        "import_map_clustered": "{n} baris digabung menjadi kelompok di peta; perbesar peta atau klik sebuah kelompok untuk melihat titiknya.",
+        "import_show": "Tampilkan",
+        "import_show_problems": "Baris bermasalah ({n})",
+        "import_show_all": "Semua baris ({n})",
+        "import_page": "Halaman (dari {pages})",
+        "import_page_rows": "Menampilkan {first}\u2013{last} dari {total}.",
+        "import_problems_csv": "Unduh daftar lengkap masalah (CSV)",
+        "import_rows_more": "{rows} dan {n} lainnya",
+        "import_drop_problems": "Jangan simpan {n} baris yang masih bermasalah",
+        "import_drop_rows_help": "Nomor baris seperti di tabel, dipisah koma; rentang dengan tanda hubung, mis. 5, 9-12.",
+        "import_drop_rows_bad": "\u201c{part}\u201d bukan nomor atau rentang baris berkas ini; tidak ada yang diubah.",
+        "field_layer": "Lapisan",
+        "seed_corrected": "dikoreksi mengikuti dokumen (belum pernah diubah perencana)",
+        "seed_left": "Dokumen kini menggambarkan situs isi awal berikut secara lain, tetapi perencana sudah mengubahnya sejak diisi, jadi register menyimpannya seperti yang ditinggalkan perencana:",
+        "seed_left_item": "{name} ({id}): {field} \u201c{stored}\u201d di register, \u201c{documented}\u201d menurut dokumen",
     },
     "en": {
         **VOCABULARY["en"],
@@ -765,7 +780,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "tracker_hidden_region_wide": "{n} programs apply to the whole city/regency and are not shown here: they name no district and have no site yet, so a district filter cannot select them. Clear the district filter to see them.",
         # --- scaleregister ---
         "import_checking": "Checking rows: {done} of {total}",
-        "import_map_sample": "The map shows {n} of {total} rows (rows with problems first); the table below lists them all.",
         # --- scalemap ---
         "table_first_rows": "Showing the first {n} of {total} sites; the CSV and GeoJSON downloads hold them all.",
         # --- compare ---
@@ -1017,6 +1031,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "briefing_share": "This page's link opens this briefing directly: copy it from the address bar to share it.",
         "briefing_coverage_none": "No coverage analysis for this area yet: coverage counts only sites with an exact point, and none reaches this area.",
         "briefing_coverage_help": "People within the layer's default service radius of a site with an exact point (see the Coverage page).",
+        # --- mend ---
+        "import_map_clustered": "{n} rows are grouped into clusters on the map; zoom in or click a cluster to see its points.",
+        "import_show": "Show",
+        "import_show_problems": "Rows with problems ({n})",
+        "import_show_all": "All rows ({n})",
+        "import_page": "Page (of {pages})",
+        "import_page_rows": "Showing {first}\u2013{last} of {total}.",
+        "import_problems_csv": "Download the full list of problems (CSV)",
+        "import_rows_more": "{rows} and {n} more",
+        "import_drop_problems": "Drop the {n} kept rows that still have problems",
+        "import_drop_rows_help": "Row numbers as the table shows them, separated by commas; ranges with a hyphen, e.g. 5, 9-12.",
+        "import_drop_rows_bad": "\u201c{part}\u201d is not a row number or range of this file; nothing was changed.",
+        "field_layer": "Layer",
+        "seed_corrected": "corrected to the documents (no planner had changed it)",
+        "seed_left": "The documents now describe these seeded sites differently, but a planner has changed them since seeding, so the register keeps them as the planner left them:",
+        "seed_left_item": "{name} ({id}): {field} \u201c{stored}\u201d in the register, \u201c{documented}\u201d in the documents",
     },
 }
 

@@ -10,6 +10,9 @@ import re
 from datetime import date, datetime
 from typing import Callable
 
+import folium
+import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 from shapely.geometry import Point
@@ -20,16 +23,22 @@ from geo.errors import DataError
 from geo.locate import parse_coordinates
 from evidence.items import COLUMNS as EVIDENCE_COLUMNS, EvidenceItem, EvidenceStatus, check_evidence
 from register import evidence_import, importer
+from register.seed import CORRECTION_NOTE, seed_differences
 from register.store import EVIDENCE_ITEM, UNDOABLE
 from layers.model import Precision, ProgramStatus, SiteStatus
-from layers.render import build_import_map
+from layers.seed import seed_sites
+from layers.render import IMPORT_DROPPED, IMPORT_OK, IMPORT_PROBLEM, ClusterPoints, build_import_map
 from texts.numbers import format_number
-from texts.safe import markdown_text
+from texts.safe import csv_bytes, html_text, markdown_text
 from views import data, login
 from views.state import Param
 
 MAX_UPLOAD_MB = importer.MAX_BYTES // (1024 * 1024)
-IMPORT_MAP_ROWS = 2000  # rows the import preview map draws
+IMPORT_MAP_ROWS = 2000  # rows the import preview map draws one by one; more are clustered
+PAGE_ROWS = 500  # rows of the import table sent at a time
+DROP_CHOICES = 500  # rows the drop list offers; past that they are typed as ranges
+LISTED_ROWS = 20  # row numbers a fix button names
+RANGE = re.compile(r"(\d+)(?:[-\u2013](\d+))?")  # "12" or "12-40" (also with an en dash)
 # The note and evidence the register writes for an undo (register.store.SQLStore.undo_last), shown in the UI language.
 UNDO_NOTE = re.compile(r"^undo of batch (\d+)$")
 
@@ -118,6 +127,8 @@ def import_section(t: Callable[[str], str], lang: str, planner) -> None:
     st.caption(t("import_help").format(mb=MAX_UPLOAD_MB))
     uploaded = _uploaded(t, lang, t("import_file"), "import_file", "import_preview", importer.read_upload, outcome="import")
     if uploaded is None:
+        for key in ("import_checked", "import_memo", "import_drop_shown"):  # a whole file's rows: not kept once it is gone
+            st.session_state.pop(key, None)
         return
     preview, file_name = uploaded
     store = data.store()
@@ -125,42 +136,179 @@ def import_section(t: Callable[[str], str], lang: str, planner) -> None:
     for problem in checked.file_problems:
         st.error(_lines(problem.text(lang)))
     rows = checked.rows
-    shown = rows.assign(problems=[[p.text(lang) for p in problems] for problems in rows["problems"]])
-    mapped = shown
-    if len(shown) > IMPORT_MAP_ROWS:  # a map of a whole inventory would not load: rows with problems first
-        st.caption(t("import_map_sample").format(n=format_number(IMPORT_MAP_ROWS, lang), total=format_number(len(shown), lang)))
-        mapped = shown.sort_values("problems", key=lambda p: p.map(len) == 0, kind="stable").head(IMPORT_MAP_ROWS)
-    fmap = build_import_map(rows=mapped, kecamatan=data.admin()["kecamatan_display"], t=t, attributions=list(sources.MAP_ATTRIBUTIONS))
+    has_problem = rows["problems"].map(bool).to_numpy()
+    fmap, clustered = _remembered(checked, ("map", lang), lambda: _import_map(rows, has_problem, t, lang))
+    if clustered:
+        st.caption(t("import_map_clustered").format(n=format_number(clustered, lang)))
     st_folium(fmap, key="import_map", height=420, use_container_width=True, returned_objects=[])
+    _import_table(rows, has_problem, t, lang)
+    fixes = _remembered(checked, ("fixes",), lambda: importer.fix_candidates(checked))
+    for fix, candidates in fixes.items():
+        if st.button(t(f"fix_{fix}").format(rows=_row_list(candidates, t, lang)), key=f"fix_{fix}"):
+            st.session_state["import_preview"] = importer.apply_fix(preview, fix, candidates)
+            st.rerun()
+    kept = rows["keep"].to_numpy(dtype=bool)
+    blocking = int((kept & has_problem).sum())
+    _drop_rows(preview, rows, has_problem, blocking, t, lang)
+    st.write(t("import_summary").format(kept=format_number(int(kept.sum()), lang), total=format_number(len(rows), lang),
+                                        blocking=format_number(blocking, lang)))  # fmt: skip
+    if st.button(t("import_commit"), type="primary", disabled=blocking > 0 or not kept.any() or bool(checked.file_problems), key="import_commit"):
+        _commit("import", lang, lambda: t("import_done").format(
+            n=format_number(int(kept.sum()), lang), batch=importer.commit(checked, store, planner, date.today().isoformat(), note=file_name)))
+        st.rerun()
+
+
+def _remembered(checked: importer.ImportPreview, what: tuple, build: Callable[[], object]) -> object:
+    """``build()`` once per checked preview: the map and the fixes of a 100,000-row file take seconds to make."""
+    memo = st.session_state.get("import_memo")
+    if memo is None or memo[0] is not checked:
+        memo = st.session_state["import_memo"] = (checked, {})
+    if what not in memo[1]:
+        memo[1][what] = build()
+    return memo[1][what]
+
+
+def _problem_texts(problems: pd.Series, lang: str) -> list[list[str]]:
+    """Each row's problems in the UI language: made only for the rows shown (a text takes some 0.2 ms)."""
+    return [[p.text(lang) for p in row] for row in problems]
+
+
+def _joined(problems: pd.Series, lang: str) -> list[str]:
+    return ["; ".join(texts) for texts in _problem_texts(problems, lang)]
+
+
+def _row_list(rows: list[int], t: Callable[[str], str], lang: str) -> str:
+    """Row numbers as a button names them: the first :data:`LISTED_ROWS`, then how many more."""
+    listed = ", ".join(map(str, rows[:LISTED_ROWS]))
+    return listed if len(rows) <= LISTED_ROWS else t("import_rows_more").format(rows=listed, n=format_number(len(rows) - LISTED_ROWS, lang))
+
+
+def _import_map(rows: gpd.GeoDataFrame, has_problem: np.ndarray, t: Callable[[str], str], lang: str) -> tuple[folium.Map, int]:
+    """The preview map, and how many of its rows are clustered.
+
+    A file of at most :data:`IMPORT_MAP_ROWS` drawable rows is drawn a dot per row. In a bigger one the rows
+    that need no attention are clustered (:class:`layers.render.ClusterPoints`, in the colour of their state);
+    rows with problems and dropped rows stay dots with their problems as long as there are at most
+    :data:`IMPORT_MAP_ROWS` of them, else they are clustered too (their problems are in the table and its download).
+    """
+    drawn = ~(rows.geometry.isna() | rows.geometry.is_empty).to_numpy()
+    kept = rows["keep"].to_numpy(dtype=bool)
+    attention = drawn & (has_problem | ~kept)
+    single = drawn if drawn.sum() <= IMPORT_MAP_ROWS else attention if attention.sum() <= IMPORT_MAP_ROWS else np.zeros(len(rows), bool)
+    shown = rows[single]
+    fmap = build_import_map(rows=shown.assign(problems=_problem_texts(shown["problems"], lang)), kecamatan=data.admin()["kecamatan_display"],
+                            t=t, attributions=list(sources.MAP_ATTRIBUTIONS))  # fmt: skip
+    rest = drawn & ~single
+    if rest.any():
+        precision = {p.value: t(f"precision_{p.value}") for p in Precision}
+        columns = {"nama": lambda f: f["name"], "presisi": lambda f: f["precision"].map(precision), "baris": lambda f: f["row"].astype(str)}
+        aliases = [html_text(t(k)) for k in ("name", "precision", "import_row")]
+        for color, part in ((IMPORT_OK, rest & kept & ~has_problem), (IMPORT_PROBLEM, rest & kept & has_problem), (IMPORT_DROPPED, rest & ~kept)):
+            if part.any():
+                folium.FeatureGroup().add_child(ClusterPoints(rows[part], columns, aliases, color)).add_to(fmap)
+        minx, miny, maxx, maxy = rows[drawn].total_bounds
+        fmap.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=14)
+    return fmap, int(rest.sum())
+
+
+def _import_table(rows: gpd.GeoDataFrame, has_problem: np.ndarray, t: Callable[[str], str], lang: str) -> None:
+    """The rows as a table, a page at a time; a big file's opens on its rows with problems, all of them downloadable."""
+    listed = rows
+    if len(rows) > PAGE_ROWS and has_problem.any():
+        view = st.radio(t("import_show"), ["problems", "all"], horizontal=True, key="import_show",
+                        format_func=lambda v: t(f"import_show_{v}").format(n=format_number(int(has_problem.sum()) if v == "problems" else len(rows), lang)))  # fmt: skip
+        listed = rows[has_problem] if view == "problems" else rows
+    pages = -(-len(listed) // PAGE_ROWS)
+    if pages > 1:
+        key = f"import_page_{len(listed)}"  # a new page count starts again at page 1
+        page = st.number_input(t("import_page").format(pages=format_number(pages, lang)), min_value=1, max_value=pages, step=1, key=key)
+        first, total = (page - 1) * PAGE_ROWS, len(listed)
+        listed = listed.iloc[first : first + PAGE_ROWS]
+        st.caption(t("import_page_rows").format(first=format_number(first + 1, lang), last=format_number(first + len(listed), lang),
+                                                total=format_number(total, lang)))  # fmt: skip
     # Problem texts quote the file: shown in a data grid, which renders them as plain text.
     st.dataframe(
         pd.DataFrame({
-            t("import_row"): rows["row"], t("import_keep"): rows["keep"], t("name"): rows["name"],
-            t("program"): _labels(rows["program"], lambda p: data.catalog().program(p).name),
-            t("layer"): _labels(rows["layer"], lambda i: data.layers()[i].label(lang)),
-            t("precision"): _labels(rows["precision"], lambda p: t(f"precision_{Precision(p).value}")),
-            t("import_problems"): ["; ".join(p) for p in shown["problems"]],
+            t("import_row"): listed["row"], t("import_keep"): listed["keep"], t("name"): listed["name"],
+            t("program"): _labels(listed["program"], lambda p: data.catalog().program(p).name),
+            t("layer"): _labels(listed["layer"], lambda i: data.layers()[i].label(lang)),
+            t("precision"): _labels(listed["precision"], lambda p: t(f"precision_{Precision(p).value}")),
+            t("import_problems"): _joined(listed["problems"], lang),
         }),
         # Program names are long: narrow columns (full text on hover) keep the problems in view.
         column_config={t("program"): st.column_config.TextColumn(width="medium"), t("layer"): st.column_config.TextColumn(width="small")},
         hide_index=True, width="stretch",
-    )
-    for fix, candidates in importer.fix_candidates(checked).items():
-        if st.button(t(f"fix_{fix}").format(rows=", ".join(map(str, candidates))), key=f"fix_{fix}"):
-            st.session_state["import_preview"] = importer.apply_fix(preview, fix, candidates)
-            st.rerun()
-    dropped = st.multiselect(t("import_drop"), list(rows["row"]), default=list(rows.loc[~rows["keep"], "row"]), key="import_drop",
-                             placeholder=t("none"))
-    if sorted(dropped) != sorted(rows.loc[~rows["keep"], "row"]):
-        st.session_state["import_preview"] = importer.drop_rows(preview, dropped)
-        st.rerun()
-    kept = int(rows["keep"].sum())
-    blocking = int(sum(1 for keep, problems in zip(rows["keep"], rows["problems"]) if keep and problems))
-    st.write(t("import_summary").format(kept=kept, total=len(rows), blocking=blocking))
-    if st.button(t("import_commit"), type="primary", disabled=blocking > 0 or kept == 0 or bool(checked.file_problems), key="import_commit"):
-        _commit("import", lang, lambda: t("import_done").format(
-            n=format_number(kept, lang), batch=importer.commit(checked, store, planner, date.today().isoformat(), note=file_name)))
-        st.rerun()
+    )  # fmt: skip
+    if has_problem.any():
+        st.download_button(t("import_problems_csv"), lambda: problem_csv(rows[has_problem], t, lang), "masalah-impor.csv", "text/csv",
+                           key="import_problems_csv", on_click="ignore")  # fmt: skip
+
+
+def problem_csv(rows: gpd.GeoDataFrame, t: Callable[[str], str], lang: str) -> bytes:
+    """Every row with a problem as CSV (row, name, problems; :func:`texts.safe.csv_bytes`), made when it is downloaded."""
+    return csv_bytes(pd.DataFrame({t("import_row"): rows["row"], t("name"): rows["name"], t("import_problems"): _joined(rows["problems"], lang)}))
+
+
+def _drop_rows(preview: importer.ImportPreview, rows: gpd.GeoDataFrame, has_problem: np.ndarray, blocking: int,
+               t: Callable[[str], str], lang: str) -> None:  # fmt: skip
+    """Choose the rows not to store: every kept row with a problem at once, or rows by number.
+
+    A small file offers every row; a big one only its rows with problems and those dropped already, and past
+    :data:`DROP_CHOICES` of those the rows are typed as numbers and ranges ("5, 9-12").
+    """
+    dropped = rows.loc[~rows["keep"].astype(bool), "row"].tolist()
+    if blocking and st.button(t("import_drop_problems").format(n=format_number(blocking, lang)), key="import_drop_problems"):
+        _set_dropped(preview, sorted(set(dropped) | set(rows.loc[has_problem, "row"])))
+    options = rows["row"].tolist() if len(rows) <= DROP_CHOICES else sorted(set(rows.loc[has_problem, "row"]) | set(dropped))
+    typed = len(options) > DROP_CHOICES
+    key = "import_drop_rows" if typed else "import_drop"
+    if st.session_state.get("import_drop_shown") != (key, dropped):  # the preview changed (a new file, a fix, the button above)
+        st.session_state[key] = _ranges(dropped) if typed else dropped
+        st.session_state["import_drop_shown"] = (key, dropped)
+    if not typed:
+        chosen = sorted(st.multiselect(t("import_drop"), options, key=key, placeholder=t("none")))
+    else:
+        text = st.text_input(t("import_drop"), key=key, help=t("import_drop_rows_help"))
+        try:
+            chosen = _parse_ranges(text, set(rows["row"]))
+        except ValueError as exc:
+            st.error(t("import_drop_rows_bad").format(part=markdown_text(str(exc))))
+            return
+    if chosen != dropped:
+        _set_dropped(preview, chosen)
+
+
+def _set_dropped(preview: importer.ImportPreview, rows: list[int]) -> None:
+    st.session_state["import_preview"] = importer.drop_rows(preview, rows)
+    st.rerun()
+
+
+def _ranges(rows: list[int]) -> str:
+    """Sorted row numbers as ranges: [1, 2, 3, 7] -> "1-3, 7"."""
+    parts, start = [], None
+    for i, row in enumerate(rows):
+        if start is None:
+            start = row
+        if i + 1 == len(rows) or rows[i + 1] != row + 1:
+            parts.append(str(start) if start == row else f"{start}-{row}")
+            start = None
+    return ", ".join(parts)
+
+
+def _parse_ranges(text: str, known: set[int]) -> list[int]:
+    """Row numbers from "5, 9-12" (commas, semicolons or spaces between parts); ValueError naming a part that is not one."""
+    chosen: set[int] = set()
+    for part in re.split(r"[,;\s]+", text.strip()):
+        if not part:
+            continue
+        bounds = RANGE.fullmatch(part)
+        if bounds is None:
+            raise ValueError(part)
+        first, last = int(bounds.group(1)), int(bounds.group(2) or bounds.group(1))
+        if first > last or first not in known or last not in known:
+            raise ValueError(part)
+        chosen.update(range(first, last + 1))
+    return sorted(chosen)
 
 
 def _checked(preview: importer.ImportPreview, store, t: Callable[[str], str], lang: str) -> importer.ImportPreview:
@@ -198,6 +346,7 @@ def edit_section(t: Callable[[str], str], lang: str, planner) -> None:
     if not sites:
         st.info(t("no_sites"))
         return
+    _seeds_left(sites, t, lang)
     site_id = st.selectbox(t("site"), list(sites), format_func=lambda i: f"{sites[i].name} ({i})", key="edit_site")
     site = sites[site_id]
     # The version the planner loaded is the one a save must match: a newer one means someone else saved first.
@@ -233,7 +382,18 @@ def edit_section(t: Callable[[str], str], lang: str, planner) -> None:
         _commit("edit", lang, lambda: t("retire_done").format(
             name=markdown_text(store.retire(site_id, expected, t("retired_by_planner"), planner).name)))
         st.rerun()
-    st.dataframe(_site_history(store.history(site_id), t), hide_index=True, width="stretch")
+    st.dataframe(_site_history(store.history(site_id), t, lang), hide_index=True, width="stretch")
+
+
+def _seeds_left(sites: dict, t: Callable[[str], str], lang: str) -> None:
+    """Seed sites the documents now describe otherwise but a planner had changed, so the seeding left them as they are."""
+    left = seed_differences(seed_sites(data.catalog(), data.admin()["kecamatan"]), sites.values())
+    if left:
+        items = [t("seed_left_item").format(name=markdown_text(sites[i].name), id=markdown_text(i), field=t(f"field_{field}"),
+                                            stored=markdown_text(_change_value(field, stored, t, lang)),
+                                            documented=markdown_text(_change_value(field, documented, t, lang)))
+                 for i, field, stored, documented in left]  # fmt: skip
+        st.warning(t("seed_left") + "".join(f"\n- {item}" for item in items))
 
 
 def _place_text(site) -> str:
@@ -313,6 +473,9 @@ def _when(at: str) -> str:
 
 
 def _note(note: str | None, t: Callable[[str], str]) -> str:
+    """A note the register writes itself (an undo, a seed correction) in the UI language; a planner's as written."""
+    if note == CORRECTION_NOTE:
+        return t("seed_corrected")
     undo = UNDO_NOTE.match(note or "")
     return t("undo_of").format(batch=undo.group(1)) if undo else note or ""
 
@@ -338,21 +501,23 @@ def _batch_table(batches: list[dict], t: Callable[[str], str]) -> pd.DataFrame:
     })  # fmt: skip
 
 
-def _change_value(field: str, value: str | None, t: Callable[[str], str]) -> str:
+def _change_value(field: str, value: str | None, t: Callable[[str], str], lang: str) -> str:
     """A stored value of a history row as people read it."""
     if value is None:
         return ""
+    if field == "layer":
+        return _labels(pd.Series([value]), lambda i: data.layers()[i].label(lang))[0]
     vocabulary = {"status": "status_", "precision": "precision_", "retired": "retired_", "site": "site_"}
     return t(vocabulary[field] + value) if field in vocabulary else value
 
 
-def _site_history(rows: list[dict], t: Callable[[str], str]) -> pd.DataFrame:
+def _site_history(rows: list[dict], t: Callable[[str], str], lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("col_batch"): [r["batch"] for r in rows],
         t("col_kind"): [t(f"batch_{r['kind']}") for r in rows],
         t("col_field"): [t(f"field_{r['field']}") for r in rows],
-        t("col_old"): [_change_value(r["field"], r["old"], t) for r in rows],
-        t("col_new"): [_change_value(r["field"], r["new"], t) for r in rows],
+        t("col_old"): [_change_value(r["field"], r["old"], t, lang) for r in rows],
+        t("col_new"): [_change_value(r["field"], r["new"], t, lang) for r in rows],
         t("col_evidence"): [_note(r["evidence"], t) for r in rows],
         t("col_who"): [r["who"] for r in rows],
         t("col_at"): [_when(r["at"]) for r in rows],

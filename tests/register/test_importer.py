@@ -458,6 +458,7 @@ def test_swap_is_offered_and_applied_only_when_accepted(check, domain):
 
 def test_make_valid_fix_repairs_a_self_intersecting_polygon(check, domain):
     preview = check((CORPUS / "bad_self_intersecting.geojson").read_bytes())
+    assert importer.fix_candidates(preview) == {"perbaiki_geometri": [1]}
     fixed = importer.check_rows(importer.apply_fix(preview, "perbaiki_geometri", [1]), domain, [])
     assert problems(fixed) == []
     (site,) = importer.to_sites(fixed, TODAY)
