@@ -282,6 +282,8 @@ STRINGS: dict[str, dict[str, str]] = {
         # --- scaleregister ---
         "import_checking": "Memeriksa baris: {done} dari {total}",
         "import_map_sample": "Peta menampilkan {n} dari {total} baris (baris bermasalah lebih dulu); tabel di bawah memuat semuanya.",
+        # --- points ---
+        "map_cluster_more": "dan {n} lokasi lainnya di titik ini",
         # --- scalemap ---
         "table_first_rows": "Menampilkan {n} lokasi pertama dari {total}; unduhan CSV dan GeoJSON memuat semuanya.",
         # --- compare ---
@@ -766,6 +768,8 @@ STRINGS: dict[str, dict[str, str]] = {
         # --- scaleregister ---
         "import_checking": "Checking rows: {done} of {total}",
         "import_map_sample": "The map shows {n} of {total} rows (rows with problems first); the table below lists them all.",
+        # --- points ---
+        "map_cluster_more": "and {n} more sites at this spot",
         # --- scalemap ---
         "table_first_rows": "Showing the first {n} of {total} sites; the CSV and GeoJSON downloads hold them all.",
         # --- compare ---
