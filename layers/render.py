@@ -416,16 +416,14 @@ CLUSTER_POINTS_JS = """
           top = isFinite(map.getMaxZoom()) ? map.getMaxZoom() : top;
           index = new Supercluster({radius: 80, extent: 256, maxZoom: STREET - 1}).load(features);
         }
-        // Thousands of circles at street zoom: one canvas draws them far faster than an SVG element each.
-        this._canvas = L.canvas({padding: 0.2});
         this._drawn = L.featureGroup().on('click', this._click, this).on('mouseover', this._hover, this).addTo(map);
         this._draw();
       },
-      onRemove: function (map) { map.removeLayer(this._drawn); map.removeLayer(this._canvas); this._drawn = null; },
+      onRemove: function (map) { map.removeLayer(this._drawn); this._drawn = null; },
       getEvents: function () { return {moveend: this._draw}; },
       _draw: function () {
         var b = this._map.getBounds().pad(0.2), box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
-        var zoom = this._map.getZoom(), drawn = this._drawn, dots = L.extend({renderer: this._canvas}, style);
+        var zoom = this._map.getZoom(), drawn = this._drawn;
         // Below street zoom clusters gather the sites within 80 px (as Leaflet.markercluster does). From there on (where the index holds single sites)
         // only the sites in view drawn over each other are gathered, so street lights 30 m apart stand alone and a
         // cluster at the top zoom is sites at one spot.
@@ -435,7 +433,7 @@ CLUSTER_POINTS_JS = """
         found.forEach(function (f) {
           var at = [f.geometry.coordinates[1], f.geometry.coordinates[0]], p = f.properties, m;
           if (p.cluster) { m = L.marker(at, {icon: disc(p.point_count)}); m.index = local; m.cluster = p.cluster_id; m.count = p.point_count; }
-          else { m = L.circleMarker([lat[p], lng[p]], dots); m.site = p; }
+          else { m = L.circleMarker([lat[p], lng[p]], style); m.site = p; }
           drawn.addLayer(m);
         });
       },
