@@ -424,9 +424,9 @@ CLUSTER_POINTS_JS = """
       _draw: function () {
         var b = this._map.getBounds().pad(0.2), box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
         var zoom = this._map.getZoom(), drawn = this._drawn;
-        // Below street zoom clusters gather the sites within 80 px (as Leaflet.markercluster does). From there on (where the index holds single sites)
-        // only the sites in view drawn over each other are gathered, so street lights 30 m apart stand alone and a
-        // cluster at the top zoom is sites at one spot.
+        // Below street zoom clusters gather the sites within 80 px (as Leaflet.markercluster does). From street zoom
+        // on, where the index holds single sites, only the sites in view drawn over each other are gathered: street
+        // lights 30 m apart stand alone, and a cluster at the top zoom is sites at one spot.
         var found = index.getClusters(box, zoom), local = index;
         if (zoom >= STREET) { local = new Supercluster({radius: 10, extent: 256, minZoom: STREET, maxZoom: top}).load(found); found = local.getClusters(box, zoom); }
         drawn.clearLayers();
@@ -492,9 +492,7 @@ class ClusterPoints(JSCSSMixin, MacroElement):
 
 def _in_order(values: object, order: np.ndarray) -> object:
     """A column (or a scalar standing for every row) in the row order ``order``: cheaper than reordering the frame."""
-    if np.ndim(values) == 0:
-        return values
-    return (values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)).iloc[order]
+    return values if np.ndim(values) == 0 else pd.Series(values).iloc[order]
 
 
 def point_table(points: gpd.GeoDataFrame, columns: Columns, aliases: list[str]) -> str:
