@@ -32,6 +32,7 @@ from geo.config import METRIC_CRS, PROGRAM_REGIONS
 from geo.display import GRID_DEGREES
 from layers import assets
 from layers.model import Layer, Precision, SiteStatus
+from texts.catalog import translator
 from texts.numbers import format_number
 from texts.safe import html_text, script_json
 
@@ -274,7 +275,7 @@ def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object
         ).add_to(group)
     points = sites[sites["precision"] == Precision.EXACT.value]
     if len(points) > CLUSTER_FROM:
-        group.add_child(ClusterPoints(points, columns, _popup_aliases(t), layer.color, lang, t("map_cluster_more")))
+        group.add_child(ClusterPoints(points, columns, _popup_aliases(t), layer.color, lang))
     elif len(points):
         folium.GeoJson(
             _props(points, columns).__geo_interface__,
@@ -476,12 +477,12 @@ class ClusterPoints(JSCSSMixin, MacroElement):
         ' "{{ this.table }}", {{ this.scale }}, {{ this.lang }}, {{ this.more }}, {{ this.precision_field }});{% endmacro %}'
     )
 
-    def __init__(self, points: gpd.GeoDataFrame, columns: Columns, aliases: list[str], color: str, lang: str, more: str):
-        """``more`` is the text after a cluster's listed sites, with ``{n}`` for how many are not listed."""
+    def __init__(self, points: gpd.GeoDataFrame, columns: Columns, aliases: list[str], color: str, lang: str = "id"):
+        """``columns`` start with the name and hold ``presisi`` (the tooltip's two); ``lang`` is the UI language."""
         super().__init__()
         self._name = "ClusterPoints"
         self.scale = POINT_SCALE
-        self.color, self.lang, self.more = script_json(color), script_json(lang), script_json(more)
+        self.color, self.lang, self.more = script_json(color), script_json(lang), script_json(translator(lang)("map_cluster_more"))
         self.precision_field = list(columns).index("presisi")
         self.table = point_table(points, columns, aliases)
 
