@@ -32,6 +32,7 @@ COPIES = (
     ("@fortawesome/fontawesome-free/webfonts", "fontawesome/webfonts"),
     ("leaflet.locatecontrol/dist", "locatecontrol"),
     ("leaflet.markercluster/dist", "markercluster"),
+    ("supercluster/dist", "supercluster"),
 )
 
 JS = (("leaflet", f"{VENDOR_URL}/leaflet/leaflet.js"),)
@@ -42,6 +43,7 @@ CSS = (
 ICON_IMAGE_PATH = f"{VENDOR_URL}/leaflet/images/"
 LOCATE_JS = (("locate_js", f"{VENDOR_URL}/locatecontrol/L.Control.Locate.min.js"),)
 LOCATE_CSS = (("locate_css", f"{VENDOR_URL}/locatecontrol/L.Control.Locate.min.css"),)
+SUPERCLUSTER_JS = (("supercluster_js", f"{VENDOR_URL}/supercluster/supercluster.min.js"),)
 CLUSTER_JS = (("markercluster_js", f"{VENDOR_URL}/markercluster/leaflet.markercluster.js"),)
 CLUSTER_CSS = (
     ("markercluster_css", f"{VENDOR_URL}/markercluster/MarkerCluster.css"),

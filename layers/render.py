@@ -32,6 +32,7 @@ from geo.config import METRIC_CRS, PROGRAM_REGIONS
 from geo.display import GRID_DEGREES
 from layers import assets
 from layers.model import Layer, Precision, SiteStatus
+from texts.catalog import translator
 from texts.numbers import format_number
 from texts.safe import html_text, script_json
 
@@ -47,11 +48,10 @@ CENTER = (-6.22, 106.55)
 # Supply kinds switched on when the existing facilities are shown; the others wait in the layer control.
 SUPPLY_SHOWN = ("smp_negeri", "puskesmas", "krl")
 # Above this many exact points a layer goes to the browser as one compressed table, clustered there
-# (Leaflet.markercluster), instead of one GeoJSON feature with nine popup fields per site.
+# (supercluster, :class:`ClusterPoints`), instead of one GeoJSON feature with nine popup fields per site.
 CLUSTER_FROM = 300
 POINT_SCALE = 100_000  # coordinates travel as integers of 1e-5 degree (about 1 m)
 MAP_CSS = """<style>.leaflet-control-attribution{font:10px/1.3 sans-serif}
-.pjt-cluster div{color:#fff;font-weight:bold;box-shadow:0 0 0 2px #222;text-shadow:0 0 2px #000}
 .leaflet-popup-content{font:13px/1.35 sans-serif}
 .leaflet-popup-content th{padding-right:8px;text-align:left;vertical-align:top}</style>"""
 
@@ -275,7 +275,7 @@ def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object
         ).add_to(group)
     points = sites[sites["precision"] == Precision.EXACT.value]
     if len(points) > CLUSTER_FROM:
-        group.add_child(ClusterPoints(points, columns, _popup_aliases(t), layer.color))
+        group.add_child(ClusterPoints(points, columns, _popup_aliases(t), layer.color, lang))
     elif len(points):
         folium.GeoJson(
             _props(points, columns).__geo_interface__,
@@ -369,59 +369,148 @@ class _PointRows(MacroElement):
         self.rows, self.style = rows, style
 
 
-class ClusterPoints(JSCSSMixin, MacroElement):
-    """One layer's exact points drawn in the browser from one compressed table and clustered (Leaflet.markercluster).
+# Draws one layer's exact points from the table of :func:`point_table` (see :class:`ClusterPoints`).
+CLUSTER_POINTS_JS = """
+(function (group, color, b64, scale, lang, more, precisionField) {
+  var text = atob(b64), bytes = new Uint8Array(text.length);
+  for (var j = 0; j < text.length; j++) { bytes[j] = text.charCodeAt(j); }  // ten times faster than Uint8Array.from
+  new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).json().then(function (d) {
+    var n = d.y.length, lat = new Float64Array(n), lng = new Float64Array(n), features = new Array(n), x = 0;
+    for (var i = 0; i < n; i++) {
+      x += d.x[i]; lng[i] = x / scale; lat[i] = d.y[i] / scale;
+      features[i] = {geometry: {coordinates: [lng[i], lat[i]]}, properties: i};
+    }
+    var count = new Intl.NumberFormat(lang), index = null, top = 18, LIST = 8, STREET = 17;
+    var style = {radius: 7, weight: 2, color: '#222', fill: true, fillColor: color, fillOpacity: 0.95};
+    // The table's values are escaped HTML already (texts.safe.html_text); a column sent without codes is one value per site.
+    function cell(f, i) { var k = d.k[f]; return d.v[f][k ? k[i] : i]; }
+    function openSite(map, i) {
+      var rows = '';
+      for (var f = 0; f < d.a.length; f++) { rows += '<tr><th>' + d.a[f] + '</th><td>' + cell(f, i) + '</td></tr>'; }
+      L.popup().setLatLng([lat[i], lng[i]]).setContent('<table>' + rows + '</table>').openOn(map);
+    }
+    // A cluster no zoom can split (sites at one spot): its first sites, each opening its own popup, and how many more.
+    function openList(map, marker) {
+      var leaves = marker.index.getLeaves(marker.cluster, LIST), box = document.createElement('div'), list = box.appendChild(document.createElement('ul'));
+      list.className = 'pjt-spot';
+      leaves.forEach(function (leaf) {
+        var a = list.appendChild(document.createElement('li')).appendChild(document.createElement('a'));
+        a.href = '#'; a.innerHTML = cell(0, leaf.properties); a.dataset.site = leaf.properties;
+      });
+      if (marker.count > leaves.length) { box.appendChild(document.createElement('div')).textContent = more.replace('{n}', count.format(marker.count - leaves.length)); }
+      L.DomEvent.on(list, 'click', function (e) {
+        var a = e.target.closest('a'); L.DomEvent.preventDefault(e); if (a) { openSite(map, +a.dataset.site); }
+      });
+      L.popup().setLatLng(marker.getLatLng()).setContent(box).openOn(map);
+    }
+    function disc(n) {
+      var div = document.createElement('div'), text = count.format(n), size = Math.max(30, 7 * text.length + 10);
+      div.style.background = color; div.style.width = div.style.height = div.style.lineHeight = size + 'px';
+      div.textContent = text;
+      return L.divIcon({html: div, className: 'marker-cluster pjt-cluster', iconSize: [size + 10, size + 10]});
+    }
+    // Only what the view shows becomes Leaflet layers, redrawn after each move or zoom; removing the layer
+    // (the layer control) removes them and the listener.
+    var Points = L.Layer.extend({
+      onAdd: function (map) {
+        if (!index) {
+          top = isFinite(map.getMaxZoom()) ? map.getMaxZoom() : top;
+          index = new Supercluster({radius: 80, extent: 256, maxZoom: STREET - 1}).load(features);
+        }
+        this._drawn = L.featureGroup().on('click', this._click, this).on('mouseover', this._hover, this).addTo(map);
+        this._draw();
+      },
+      onRemove: function (map) { map.removeLayer(this._drawn); this._drawn = null; },
+      getEvents: function () { return {moveend: this._draw}; },
+      _draw: function () {
+        var b = this._map.getBounds().pad(0.2), box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+        var zoom = this._map.getZoom(), drawn = this._drawn;
+        // Below street zoom clusters gather the sites within 80 px (as Leaflet.markercluster does). From street zoom
+        // on, where the index holds single sites, only the sites in view drawn over each other are gathered: street
+        // lights 30 m apart stand alone, and a cluster at the top zoom is sites at one spot.
+        var found = index.getClusters(box, zoom), local = index;
+        if (zoom >= STREET) { local = new Supercluster({radius: 10, extent: 256, minZoom: STREET, maxZoom: top}).load(found); found = local.getClusters(box, zoom); }
+        drawn.clearLayers();
+        found.forEach(function (f) {
+          var at = [f.geometry.coordinates[1], f.geometry.coordinates[0]], p = f.properties, m;
+          if (p.cluster) { m = L.marker(at, {icon: disc(p.point_count)}); m.index = local; m.cluster = p.cluster_id; m.count = p.point_count; }
+          else { m = L.circleMarker([lat[p], lng[p]], style); m.site = p; }
+          drawn.addLayer(m);
+        });
+      },
+      _click: function (e) {
+        var m = e.propagatedFrom, map = this._map;
+        if (m.site !== undefined) { openSite(map, m.site); return; }
+        var zoom = m.index.getClusterExpansionZoom(m.cluster);
+        if (zoom <= map.getMaxZoom()) { map.setView(m.getLatLng(), zoom); } else { openList(map, m); }
+      },
+      _hover: function (e) {
+        var m = e.propagatedFrom;
+        if (m.site === undefined || m.getTooltip()) { return; }
+        m.bindTooltip('<b>' + cell(0, m.site) + '</b> ' + cell(precisionField, m.site)).openTooltip();
+      }
+    });
+    group.addLayer(new Points());
+  });
+})
+"""
+CLUSTER_CSS = """<style>.pjt-cluster div{margin:5px;border-radius:50%;text-align:center;font:bold 12px sans-serif;color:#fff;
+box-shadow:0 0 0 2px #222;text-shadow:0 0 2px #000}
+.pjt-spot{margin:0;padding-left:18px}</style>"""
 
-    The table is gzip-compressed JSON in base64 (no character Jinja or a script tag could read as markup):
-    ``x`` longitudes in 1e-5 degree, sorted and sent as differences; ``y`` latitudes; per popup field ``k`` the
-    codes and ``v`` the distinct values, escaped once in Python; ``a`` the escaped field labels. A site's popup
-    (and tooltip: name and precision) is built from these when it is clicked, for that site only, and inserted as
-    the escaped HTML it already is. Each site is a filled circle in the layer's colour, as a GeoJSON point layer
-    draws it; clusters are discs in that colour with their count. The markers are clustered in one pass as the layer
-    joins the map (markercluster's chunked loading took some 30 s for 100,000 on the shared 2-core machine).
+
+class ClusterPoints(JSCSSMixin, MacroElement):
+    """One layer's exact points drawn in the browser from one compressed table, clustered there by supercluster.
+
+    The table (:func:`point_table`) travels as gzip-compressed JSON in base64 (no character Jinja or a script tag
+    could read as markup). The browser indexes the sites once (a KD-tree per zoom, no object per site) and makes
+    Leaflet layers only of the clusters and sites in view: a cluster is a disc in the layer's colour with its count
+    in the UI language's digits, and zooms to where it splits when clicked (a cluster no zoom splits lists its first
+    sites); a site is a filled circle in the layer's colour, as a GeoJSON point layer draws it. A site's popup (and
+    tooltip: name and precision) is built from the table when it is clicked, for that site only, and inserted as the
+    escaped HTML it already is.
     """
 
-    default_js = list(assets.CLUSTER_JS)
-    default_css = list(assets.CLUSTER_CSS)
+    default_js = list(assets.SUPERCLUSTER_JS)
     _template = Template(
-        "{% macro script(this, kwargs) %}(function (group, color, b64) {"
-        " var bytes = Uint8Array.from(atob(b64), function (c) { return c.charCodeAt(0); });"
-        " new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).json().then(function (d) {"
-        "  var cluster = L.markerClusterGroup({showCoverageOnHover: false, iconCreateFunction: function (c) {"
-        "   return L.divIcon({html: '<div style=\"background:' + color + '\"><span>' + c.getChildCount() + '</span></div>',"
-        "    className: 'marker-cluster pjt-cluster', iconSize: [40, 40]}); }});"
-        "  var style = {radius: 7, weight: 2, color: '#222', fill: true, fillColor: color, fillOpacity: 0.95};"
-        "  var markers = new Array(d.y.length), x = 0;"
-        "  for (var i = 0; i < d.y.length; i++) { x += d.x[i];"
-        "   markers[i] = L.circleMarker([d.y[i] / {{ this.scale }}, x / {{ this.scale }}], style); markers[i].site = i; }"
-        "  function cell(f, i) { return d.v[f][d.k[f][i]]; }"
-        "  cluster.on('click', function (e) { var rows = '';"
-        "   for (var f = 0; f < d.a.length; f++) { rows += '<tr><th>' + d.a[f] + '</th><td>' + cell(f, e.layer.site) + '</td></tr>'; }"
-        "   L.popup().setLatLng(e.layer.getLatLng()).setContent('<table>' + rows + '</table>').openOn(cluster._map); });"
-        "  cluster.on('mouseover', function (e) { if (e.layer.site === undefined || e.layer.getTooltip()) { return; }"
-        "   e.layer.bindTooltip('<b>' + cell(0, e.layer.site) + '</b> ' + cell({{ this.precision_field }}, e.layer.site)).openTooltip(); });"
-        "  cluster.addLayers(markers); group.addLayer(cluster); });"
-        " })({{ this._parent.get_name() }}, {{ this.color }}, \"{{ this.table }}\");{% endmacro %}"
+        "{% macro script(this, kwargs) %}" + CLUSTER_POINTS_JS + "({{ this._parent.get_name() }}, {{ this.color }},"
+        ' "{{ this.table }}", {{ this.scale }}, {{ this.lang }}, {{ this.more }}, {{ this.precision_field }});{% endmacro %}'
     )
 
-    def __init__(self, points: gpd.GeoDataFrame, columns: Columns, aliases: list[str], color: str):
+    def __init__(self, points: gpd.GeoDataFrame, columns: Columns, aliases: list[str], color: str, lang: str = "id"):
+        """``columns`` start with the name and hold ``presisi`` (the tooltip's two); ``lang`` is the UI language."""
         super().__init__()
         self._name = "ClusterPoints"
         self.scale = POINT_SCALE
-        self.color = script_json(color)
+        self.color, self.lang, self.more = script_json(color), script_json(lang), script_json(translator(lang)("map_cluster_more"))
         self.precision_field = list(columns).index("presisi")
         self.table = point_table(points, columns, aliases)
 
+    def render(self, **kwargs):
+        self.get_root().header.add_child(Element(CLUSTER_CSS), name="pjt_cluster_css")
+        super().render(**kwargs)
+
+
+def _in_order(values: object, order: np.ndarray) -> object:
+    """A column (or a scalar standing for every row) in the row order ``order``: cheaper than reordering the frame."""
+    return values if np.ndim(values) == 0 else pd.Series(values).iloc[order]
+
 
 def point_table(points: gpd.GeoDataFrame, columns: Columns, aliases: list[str]) -> str:
-    """The compressed table :class:`ClusterPoints` draws (column operations only)."""
+    """The compressed table :class:`ClusterPoints` draws (column operations only).
+
+    ``x`` longitudes in 1e-5 degree, sorted and sent as differences; ``y`` latitudes; per popup field ``k`` the
+    codes into ``v``, its distinct values escaped once (``k`` is null when every site has its own value: ``v``
+    then holds one value per site, saving a code per site); ``a`` the escaped field labels.
+    """
     x = np.round(points.geometry.x.to_numpy() * POINT_SCALE).astype(np.int64)
-    y = np.round(points.geometry.y.to_numpy() * POINT_SCALE).astype(np.int64)
     order = np.argsort(x, kind="stable")
-    coded = [_dictionary(fn(points), len(points)) for fn in columns.values()]
+    x, y = x[order], np.round(points.geometry.y.to_numpy()[order] * POINT_SCALE).astype(np.int64)
+    coded = [_dictionary(_in_order(fn(points), order), len(order)) for fn in columns.values()]
     table = {
-        "x": np.diff(x[order], prepend=0).tolist(), "y": y[order].tolist(),
-        "k": [codes[order].tolist() for codes, _ in coded], "v": [texts for _, texts in coded], "a": aliases,
+        "x": np.diff(x, prepend=0).tolist(), "y": y.tolist(),
+        "k": [None if np.array_equal(codes, np.arange(len(codes))) else codes.tolist() for codes, _ in coded],
+        "v": [texts for _, texts in coded], "a": aliases,
     }
     raw = json.dumps(table, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return base64.b64encode(gzip.compress(raw, compresslevel=1, mtime=0)).decode("ascii")

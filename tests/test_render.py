@@ -16,7 +16,7 @@ from layers.render import build_map, class_breaks, class_labels, fill_for, PALET
 from layers.sites import site_frame
 from layers.summary import kecamatan_metrics
 from texts.catalog import translator
-from texts.safe import html_text
+from texts.safe import html_text, script_json
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -170,19 +170,28 @@ def _decode(table: str) -> dict:
     return json.loads(gzip.decompress(base64.b64decode(table)))
 
 
+def _cell(table: dict, field: int, site: int) -> str:
+    codes = table["k"][field]
+    return table["v"][field][site if codes is None else codes[site]]
+
+
 def test_many_points_travel_as_one_compressed_table_with_escaped_popups(monkeypatch, catalog, layers, kecamatan, desa, display, data_root):
     from layers import render as render_module
 
     monkeypatch.setattr(render_module, "CLUSTER_FROM", 2)
-    sites = [_posko(i, f"Posko {i}") for i in range(3)] + [_posko(3, XSS, source="A & B")]
+    sites = [_posko(3, XSS, source="A & B")] + [_posko(i, f"Posko {i}") for i in range(3)]  # not in longitude order
     html = render(sites, catalog, layers, kecamatan, desa, display, data_root)
-    assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in html and "L.markerClusterGroup" in html
+    assert "/app/static/vendor/supercluster/supercluster.min.js" in html and "new Supercluster(" in html
+    assert "leaflet.markercluster.js" not in html and "L.markerClusterGroup" not in html  # no Leaflet object per site any more
     assert "<img src=x" not in html and "Posko 1" not in html  # no per-site GeoJSON: the sites are in the table
-    [table] = re.findall(r'\}\)\(\w+, "#[0-9a-fA-F]{6}", "([A-Za-z0-9+/=]+)"\);', html)
+    [(table, lang, more)] = re.findall(r'\}\)\s*\(\w+, "#[0-9a-fA-F]{6}", "([A-Za-z0-9+/=]+)", 100000, "(\w+)", ("[^"]*"), 5\);', html)
+    assert lang == "id" and more == script_json(translator("id")("map_cluster_more"))  # cluster counts in the UI language
     d = _decode(table)
     assert d["a"][0] == "Lokasi" and len(d["y"]) == 4
     lons = [x / 1e5 for x in itertools.accumulate(d["x"])]  # longitudes travel sorted, as differences
     assert lons == [106.7, 106.701, 106.702, 106.703] and {y / 1e5 for y in d["y"]} == {-6.27}
-    site = dict(zip(d["a"], (values[codes[3]] for codes, values in zip(d["k"], d["v"]))))
+    assert d["k"][0] is None and d["v"][0][:3] == ["Posko 0", "Posko 1", "Posko 2"]  # one name per site: no codes
+    assert d["k"][1] == [0, 0, 0, 0]  # the layer, the same for every site: one value and its codes
+    site = dict(zip(d["a"], (_cell(d, f, 3) for f in range(len(d["a"])))))
     assert site["Lokasi"] == "&lt;img src=x onerror=alert(1)&gt;" and site["Sumber"] == "A &amp; B"
     assert site["Presisi lokasi"] == "Titik pasti"

@@ -279,6 +279,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "tracker_count_programs": "{n} program",
         "tracker_program_help": "Nama janji; kegiatan (\u21b3) tercantum di bawah program unggulannya. Klik sebuah baris untuk rinciannya dan tautan ke halaman janjinya.",
         "tracker_hidden_region_wide": "{n} program berlaku untuk seluruh kota/kabupaten dan tidak tampil di sini: program itu tidak menyebut kecamatan dan belum punya lokasi, jadi saringan kecamatan tidak dapat memilihnya. Kosongkan saringan kecamatan untuk melihatnya.",
+        # --- points ---
+        "map_cluster_more": "dan {n} lokasi lainnya di titik ini",
         # --- scaleregister ---
         "import_checking": "Memeriksa baris: {done} dari {total}",
         # --- scalemap ---
@@ -778,6 +780,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "tracker_count_programs": "{n} programs",
         "tracker_program_help": "The promise; activities (\u21b3) are listed under their flagship program. Click a row for its details and a link to its promise page.",
         "tracker_hidden_region_wide": "{n} programs apply to the whole city/regency and are not shown here: they name no district and have no site yet, so a district filter cannot select them. Clear the district filter to see them.",
+        # --- points ---
+        "map_cluster_more": "and {n} more sites at this spot",
         # --- scaleregister ---
         "import_checking": "Checking rows: {done} of {total}",
         # --- scalemap ---
