@@ -27,7 +27,6 @@ _WORD_JOINER = "\u2060"
 _REWRITTEN = re.compile(r"(?<=:)(?=\S)|(?i:(?<=www))(?=\.)|(?<=@)(?=\S)")  # "http://", ":smile:", "www.", "a@b.org"
 _ARROW = re.compile(r"(?<![^\s\ufeff])(<->|->|<-|--|>=|<=|~=)(?![^\s\ufeff])")  # JavaScript's \s also matches U+FEFF
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 _SCRIPT_UNSAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&{}"})
 # OWASP CSV injection: a cell starting with "=", "+", "-", "@", tab or carriage return is read as a formula by
 # spreadsheet programs; so is one after leading blanks (a spreadsheet may trim them) or in full width (some locales).
@@ -44,7 +43,7 @@ def html_text(value: object) -> str:
     Braces become character references too: folium renders the map's HTML as a Jinja template once more, where
     "{{ 7*7 }}" would run (and read "49").
     """
-    return MISSING if is_missing(value) else html.escape(str(value), quote=True).translate(_BRACES)
+    return MISSING if is_missing(value) else html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def script_json(value: object) -> str:

@@ -205,7 +205,7 @@ def _import_map(rows: gpd.GeoDataFrame, has_problem: np.ndarray, t: Callable[[st
         aliases = [html_text(t(k)) for k in ("name", "precision", "import_row")]
         for color, part in ((IMPORT_OK, rest & kept & ~has_problem), (IMPORT_PROBLEM, rest & kept & has_problem), (IMPORT_DROPPED, rest & ~kept)):
             if part.any():
-                folium.FeatureGroup().add_child(ClusterPoints(rows[part], columns, aliases, color)).add_to(fmap)
+                folium.FeatureGroup().add_child(ClusterPoints(rows[part], columns, aliases, color, lang)).add_to(fmap)
         minx, miny, maxx, maxy = rows[drawn].total_bounds
         fmap.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=14)
     return fmap, int(rest.sum())
