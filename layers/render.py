@@ -775,13 +775,15 @@ LABELS_JS = (
     " var labels = rows.map(function (r) { var el = document.createElement('span'); el.textContent = r[2];"
     "  return {kind: r[3], tip: L.tooltip({permanent: true, direction: 'center', interactive: false, pane: 'pjtLabels',"
     "  className: 'pjt-label pjt-label-' + r[3]}).setLatLng([r[0], r[1]]).setContent(el).addTo(map)}; });"
+    # Shows, centres, measures and hides in separate passes: interleaved, every label forced a layout of the page.
     " function place() { var z = map.getZoom(), taken = [];"
-    "  labels.forEach(function (l) { var el = l.tip.getElement(); if (!el) return; var r = range[l.kind] || [0, 19];"
-    "   el.style.display = z >= r[0] && z <= r[1] ? '' : 'none'; if (el.style.display) return;"
-    "   l.tip.update();"  # centre it on its width now that it is shown (a hidden label measures 0 wide)
-    "   var b = el.getBoundingClientRect();"
+    "  var shown = labels.filter(function (l) { var el = l.tip.getElement(); if (!el) return false; var r = range[l.kind] || [0, 19];"
+    "   el.style.display = z >= r[0] && z <= r[1] ? '' : 'none'; return !el.style.display; });"
+    "  shown.forEach(function (l) { l.tip.update(); });"  # centre each on its width now that it is shown (a hidden label measures 0 wide)
+    "  var boxes = shown.map(function (l) { return l.tip.getElement().getBoundingClientRect(); });"
+    "  shown.forEach(function (l, i) { var b = boxes[i];"
     "   var hit = taken.some(function (o) { return b.left < o.right && b.right > o.left && b.top < o.bottom && b.bottom > o.top; });"
-    "   if (hit) el.style.display = 'none'; else taken.push(b); }); }"
+    "   if (hit) l.tip.getElement().style.display = 'none'; else taken.push(b); }); }"
     " map.on('zoomend', function () { setTimeout(place, 0); }); map.whenReady(function () { setTimeout(place, 0); });"
     "}"
 )
