@@ -143,7 +143,7 @@ def _point_layer(setting: str, revision: int, selection: SiteFilter, lang: str) 
     return lambda points, layer: _fresh(_points_element(setting, revision, rows, layer.id, lang, points))
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=16)  # about 1.3 MB each at 100,000 points
 def _points_element(setting: str, revision: int, rows: SiteFilter, layer_id: str, lang: str, _points) -> MacroElement:
     """The kept element; ``_points`` (not hashed) are the layer's exact points that ``rows`` keeps."""
     return cluster_points(_points, data.layers()[layer_id], translator(lang), lang)
