@@ -542,7 +542,7 @@ def build_map(
 
 def _site_lists(sites: pd.DataFrame, layers: dict[str, Layer], lang: str) -> dict[str, str]:
     """Per kecamatan code, an escaped '<br>'-joined list of 'layer: n' lines, the largest count first."""
-    counts = sites.groupby("kode_kec")["layer"].value_counts()  # one pass (a sub-frame per kecamatan took 0.2 s at 100,000)
+    counts = sites.groupby("kode_kec")["layer"].value_counts()  # one pass, not a sub-frame per kecamatan (slow at 100,000 sites)
     lines: dict[str, list[str]] = {}
     for (code, lid), n in counts.items():
         lines.setdefault(code, []).append(f"{html_text(layers[lid].label(lang))}: {n}")

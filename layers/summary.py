@@ -18,7 +18,7 @@ def kecamatan_metrics(sites: pd.DataFrame, kecamatan: pd.DataFrame, population: 
     ``per_10k`` (sites per 10,000 residents). Region-level sites belong to no
     kecamatan and cancelled sites count for nothing (:mod:`layers.targets`).
     """
-    # Only the columns counted are filtered (every column of 100,000 sites took a tenth of a second).
+    # Only the columns counted are filtered: taking every column of 100,000 rows was most of the cost.
     inside = sites.loc[active_mask(sites), ["kode_kec", "program"]].dropna(subset=["kode_kec"])
     grouped = inside.groupby("kode_kec").agg(sites=("program", "size"), programs=("program", "nunique"))
     out = kecamatan[["kode_kec"]].merge(grouped, on="kode_kec", how="left").fillna({"sites": 0, "programs": 0})
