@@ -6,15 +6,17 @@ from __future__ import annotations
 import json
 import re
 
+import folium
 import pandas as pd
 import pytest
+from folium.plugins import MarkerCluster
 from streamlit.testing.v1 import AppTest
 
 from geo.config import PROJECT_ROOT
 from register.auth import require_planner
 from register.store import SQLiteSiteStore
 from register.synthetic import synthetic_sites
-from views import data, map_page
+from views import data, folium_view, map_page
 
 APP = str(PROJECT_ROOT / "app.py")
 PAGES = ("peta", "dekat", "cakupan", "janji", "ringkasan", "banding", "kelola")
@@ -79,3 +81,16 @@ def test_a_layers_point_element_is_built_once_across_filter_changes_that_keep_it
     # A kecamatan filter keeps fewer of them (still enough to cluster): that layer's element is built anew.
     at.multiselect(key="f_kec").set_value(["3674010", "3674020", "3674030", "3674040"]).run()
     assert not at.exception and len(built) == 2 and built[1][0] == "pju" and built[1][1] < 1000
+
+
+def test_a_kept_element_draws_alike_on_two_maps_and_stays_as_kept():
+    kept = MarkerCluster(name="kept")
+    folium.Marker((-6.2, 106.6)).add_to(kept)
+    before = (kept.get_name(), [child.get_name() for child in kept._children.values()])
+    scripts = []
+    for _ in range(2):
+        m = folium.Map(location=(-6.2, 106.6))
+        m.add_child(map_page._fresh(kept))
+        scripts.append(folium_view.component_args(m)["script"])
+    assert scripts[0] == scripts[1] and "L.markerClusterGroup" in scripts[0] and "L.marker" in scripts[0]
+    assert kept._parent is None and (kept.get_name(), [child.get_name() for child in kept._children.values()]) == before

@@ -150,11 +150,13 @@ def _points_element(setting: str, revision: int, rows: SiteFilter, layer_id: str
 
 
 def _fresh(element: MacroElement) -> MacroElement:
-    """A copy of a kept element with no parent, for one map: rendering a map renames its elements, and each map sets
-    its elements' parent."""
+    """A copy of a kept element and its children with no parent, for one map: rendering a map renames its elements,
+    and each map sets its elements' parent. The big values (the point table) are shared, not copied."""
     clone = object.__new__(type(element))
     clone.__dict__.update(element.__dict__)
     clone._parent, clone._children = None, OrderedDict()
+    for name, child in element._children.items():
+        clone.add_child(_fresh(child), name=name)
     return clone
 
 
