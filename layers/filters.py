@@ -42,8 +42,10 @@ class SiteFilter:
         return keep
 
     def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The rows that pass."""
-        return frame[self.mask(frame)]
+        """The rows that pass (a new frame; copied on write, as pandas does)."""
+        keep = self.mask(frame)
+        # When every row passes, a shallow copy: taking all rows copied every column (100,000 sites on each rerun).
+        return frame.copy(deep=False) if keep.all() else frame[keep]
 
 
 def misi_key(frame: pd.DataFrame) -> pd.Series:

@@ -255,7 +255,18 @@ def _area_style(color: str, dash: str) -> dict:
     return {"color": color, "weight": 1.2 if light else 2.5, "opacity": 0.6 if light else 1, "dashArray": dash, "fill": False}
 
 
-def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object], steps: pd.Series, t: Translate, lang: str):
+def cluster_points(points: gpd.GeoDataFrame, layer: Layer, t: Translate, lang: str) -> MacroElement:
+    """A layer's exact points as one element drawn and clustered in the browser (:class:`ClusterPoints`)."""
+    return ClusterPoints(points, site_columns(layer, t, lang), _popup_aliases(t), layer.color, lang)
+
+
+# Makes the element of a layer's exact points (above CLUSTER_FROM) from (points, layer); the map page passes one that
+# keeps each layer's element across filter changes that leave that layer's points as they were.
+PointLayer = Callable[[gpd.GeoDataFrame, Layer], MacroElement]
+
+
+def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object], steps: pd.Series, t: Translate, lang: str,
+                point_layer: PointLayer | None = None):
     count = len(sites)
     group = folium.FeatureGroup(name=f'<i class="fa-solid fa-{html_text(layer.icon)}" style="color:{html_text(layer.color)}"></i> {html_text(layer.label(lang))} ({count})')
     columns = site_columns(layer, t, lang)
@@ -275,7 +286,7 @@ def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object
         ).add_to(group)
     points = sites[sites["precision"] == Precision.EXACT.value]
     if len(points) > CLUSTER_FROM:
-        group.add_child(ClusterPoints(points, columns, _popup_aliases(t), layer.color, lang))
+        group.add_child(point_layer(points, layer) if point_layer else cluster_points(points, layer, t, lang))
     elif len(points):
         folium.GeoJson(
             _props(points, columns).__geo_interface__,
@@ -554,7 +565,7 @@ def base_map(attributions: list[str]) -> folium.Map:
     return m
 
 
-def _site_layers(m, sites, layers, outlines, t: Translate, lang: str) -> list[Layer]:
+def _site_layers(m, sites, layers, outlines, t: Translate, lang: str, point_layer: PointLayer | None = None) -> list[Layer]:
     """One toggleable group per layer with drawable sites; returns those layers."""
     drawn = sites[sites["precision"] != Precision.REGION.value]
     drawn_ids = set(drawn["layer"].unique())
@@ -562,7 +573,7 @@ def _site_layers(m, sites, layers, outlines, t: Translate, lang: str) -> list[La
     areas = drawn[drawn["precision"].isin([Precision.DESA.value, Precision.KECAMATAN.value])]
     steps = _area_steps(areas, [layer.id for layer in present]) if len(areas) else pd.Series(dtype=int)
     for layer in present:
-        _site_layer(m, drawn[drawn["layer"] == layer.id], layer, outlines, steps, t, lang)
+        _site_layer(m, drawn[drawn["layer"] == layer.id], layer, outlines, steps, t, lang, point_layer)
     return present
 
 
@@ -583,6 +594,8 @@ def build_map(
     focus: gpd.GeoDataFrame | None = None,
     supply: gpd.GeoDataFrame | None = None,
     desa_names: gpd.GeoDataFrame | None = None,
+    labels: list[list] | None = None,
+    point_layer: PointLayer | None = None,
 ) -> folium.Map:
     """The dashboard map.
 
@@ -592,24 +605,24 @@ def build_map(
     fits ``focus`` (default: both program regions). ``supply`` (existing
     facilities, :func:`geo.supply.load_supply`) adds one layer per kind.
     Kecamatan and region names are always on the map; ``desa_names`` (desa
-    boundaries) adds their names, shown when zoomed in.
+    boundaries) adds their names, shown when zoomed in. ``labels`` are :func:`area_label_rows` of ``kecamatan``
+    if already made; ``point_layer`` makes the element of a layer's many exact points (default
+    :func:`cluster_points`).
     """
     m = base_map(attributions)
     site_lists = _site_lists(sites, layers, lang)
     breaks, exact, classes = _boundaries(m, kecamatan, metrics, metric, t, lang, site_lists)
     if desa is not None:
         _admin_lines(m, desa, t, "desa", 0.6)
-    present = _site_layers(m, sites, layers, outlines or {}, t, lang)
+    present = _site_layers(m, sites, layers, outlines or {}, t, lang, point_layer)
     for lid, frame in (references or {}).items():
         _reference_layer(m, frame, layers[lid], t, lang)
     supply_rows = supply_layers(m, supply, t, show=SUPPLY_SHOWN) if supply is not None else None
     region_count = int((sites["precision"] == Precision.REGION.value).sum())
     _legend(m, breaks, exact, classes, metric, present, region_count, t, lang, pop_note, supply_rows)
     folium.LayerControl(collapsed=True).add_to(m)
-    program = kecamatan["kode_kab"].isin(PROGRAM_REGIONS)
-    # Program kecamatan first, so a region caption or a context name gives way to them where names would overlap.
-    map_labels(m, label_rows(kecamatan[program], "kecamatan", "kecamatan") + region_label_rows(kecamatan)
-               + label_rows(kecamatan[~program], "kecamatan", "kecamatan") + (label_rows(desa_names, "desa", "desa") if desa_names is not None else []))
+    labels = area_label_rows(kecamatan) if labels is None else labels
+    map_labels(m, labels + (label_rows(desa_names, "desa", "desa") if desa_names is not None else []))
     if focus is None or focus.empty:
         focus = kecamatan[kecamatan["kode_kab"].isin(PROGRAM_REGIONS)]
     fit_clear_of_legend(m, focus.total_bounds)
@@ -617,13 +630,12 @@ def build_map(
 
 
 def _site_lists(sites: pd.DataFrame, layers: dict[str, Layer], lang: str) -> dict[str, str]:
-    """Per kecamatan code, an escaped '<br>'-joined list of 'layer: n' lines."""
-    located = sites.dropna(subset=["kode_kec"])
-    out = {}
-    for code, group in located.groupby("kode_kec"):
-        counts = group["layer"].value_counts()
-        out[code] = "<br>".join(f"{html_text(layers[lid].label(lang))}: {n}" for lid, n in counts.items())
-    return out
+    """Per kecamatan code, an escaped '<br>'-joined list of 'layer: n' lines, the largest count first."""
+    counts = sites.groupby("kode_kec")["layer"].value_counts()  # one pass, not a sub-frame per kecamatan (slow at 100,000 sites)
+    lines: dict[str, list[str]] = {}
+    for (code, lid), n in counts.items():
+        lines.setdefault(code, []).append(f"{html_text(layers[lid].label(lang))}: {n}")
+    return {code: "<br>".join(rows) for code, rows in lines.items()}
 
 
 def build_near_map(
@@ -852,13 +864,15 @@ LABELS_JS = (
     " var labels = rows.map(function (r) { var el = document.createElement('span'); el.textContent = r[2];"
     "  return {kind: r[3], tip: L.tooltip({permanent: true, direction: 'center', interactive: false, pane: 'pjtLabels',"
     "  className: 'pjt-label pjt-label-' + r[3]}).setLatLng([r[0], r[1]]).setContent(el).addTo(map)}; });"
+    # Shows, centres, measures and hides in separate passes: interleaved, every label forced a layout of the page.
     " function place() { var z = map.getZoom(), taken = [];"
-    "  labels.forEach(function (l) { var el = l.tip.getElement(); if (!el) return; var r = range[l.kind] || [0, 19];"
-    "   el.style.display = z >= r[0] && z <= r[1] ? '' : 'none'; if (el.style.display) return;"
-    "   l.tip.update();"  # centre it on its width now that it is shown (a hidden label measures 0 wide)
-    "   var b = el.getBoundingClientRect();"
+    "  var shown = labels.filter(function (l) { var el = l.tip.getElement(); if (!el) return false; var r = range[l.kind] || [0, 19];"
+    "   el.style.display = z >= r[0] && z <= r[1] ? '' : 'none'; return !el.style.display; });"
+    "  shown.forEach(function (l) { l.tip.update(); });"  # centre each on its width now that it is shown (a hidden label measures 0 wide)
+    "  var boxes = shown.map(function (l) { return l.tip.getElement().getBoundingClientRect(); });"
+    "  shown.forEach(function (l, i) { var b = boxes[i];"
     "   var hit = taken.some(function (o) { return b.left < o.right && b.right > o.left && b.top < o.bottom && b.bottom > o.top; });"
-    "   if (hit) el.style.display = 'none'; else taken.push(b); }); }"
+    "   if (hit) l.tip.getElement().style.display = 'none'; else taken.push(b); }); }"
     " map.on('zoomend', function () { setTimeout(place, 0); }); map.whenReady(function () { setTimeout(place, 0); });"
     "}"
 )
@@ -868,6 +882,14 @@ def label_rows(frame: gpd.GeoDataFrame, column: str, kind: str) -> list[list]:
     """``[lat, lon, name, kind]`` per area, at a point inside it (rounded to about 1 m)."""
     points = frame.geometry.representative_point()
     return [[round(p.y, 5), round(p.x, 5), str(name), kind] for p, name in zip(points, frame[column])]
+
+
+def area_label_rows(kecamatan: gpd.GeoDataFrame) -> list[list]:
+    """The kecamatan and region names of the dashboard map: the program kecamatan first, so a region caption or a
+    context name gives way to them where names would overlap."""
+    program = kecamatan["kode_kab"].isin(PROGRAM_REGIONS)
+    return (label_rows(kecamatan[program], "kecamatan", "kecamatan") + region_label_rows(kecamatan)
+            + label_rows(kecamatan[~program], "kecamatan", "kecamatan"))
 
 
 def region_label_rows(kecamatan: gpd.GeoDataFrame) -> list[list]:

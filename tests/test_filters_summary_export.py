@@ -26,7 +26,12 @@ def frame(catalog, kecamatan, desa):
 
 
 def test_empty_filter_keeps_everything(frame):
-    assert len(SiteFilter().apply(frame)) == len(frame)
+    everything = SiteFilter().apply(frame)
+    pd.testing.assert_frame_equal(everything, frame)
+    # A frame of its own: changing it leaves the filtered one as it was.
+    before = frame.copy(deep=True)
+    everything["name"] = "diubah"
+    pd.testing.assert_frame_equal(frame, before)
 
 
 def test_each_filter_narrows(frame):

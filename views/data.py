@@ -104,10 +104,20 @@ def register_key() -> tuple[str, int]:
     return _key()
 
 
-@st.cache_data(show_spinner=False)
-def _sites(path: str, revision: int) -> gpd.GeoDataFrame:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _shared_sites(path: str, revision: int) -> gpd.GeoDataFrame:
+    """The one site table per register revision, shared by every session: never handed out itself (see :func:`_sites`).
+
+    A resource, not ``st.cache_data``, which would unpickle a copy on every call (0.5 s at 100,000 sites).
+    """
     a = admin()
     return site_frame(_store(path).sites(), catalog(), a["kecamatan"], a["desa"])
+
+
+def _sites(path: str, revision: int) -> gpd.GeoDataFrame:
+    # A shallow copy: with pandas' copy-on-write whatever a page or a library function changes in it is copied
+    # first, so the shared table stays as read.
+    return _shared_sites(path, revision).copy(deep=False)
 
 
 def sites() -> gpd.GeoDataFrame:

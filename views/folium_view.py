@@ -16,7 +16,8 @@ from folium.elements import JSCSSMixin
 
 def component_args(fmap: folium.Map) -> dict:
     """What the st_folium component needs to draw ``fmap`` (rendered here, once)."""
-    fmap.get_root().render()
+    # One render fills the figure's header and html (st_folium renders the whole figure, then the map again: the
+    # same output, at twice the cost, since every rendered element is compiled as a Jinja template).
     fmap.render()
     # Read before the script: generating the script renames the map's elements.
     html, header = streamlit_folium._get_html(fmap), streamlit_folium._get_header(fmap)

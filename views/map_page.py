@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import replace
 from typing import Callable
 
 import pandas as pd
 import streamlit as st
+from branca.element import MacroElement
 
 from geo import config, sources
 from geo.boundaries import REGION_NAMES
@@ -13,7 +16,7 @@ from reports import export
 from layers.filters import SiteFilter
 from layers.model import Precision, SiteStatus
 from layers.registry import program_layers
-from layers.render import build_map
+from layers.render import PointLayer, area_label_rows, build_map, cluster_points
 from layers.sites import skipped_sites
 from layers.summary import METRICS, kecamatan_metrics
 from texts.catalog import translator
@@ -79,7 +82,7 @@ def render(t: Callable[[str], str], lang: str) -> None:
     selection, metric, show_desa, show_ref = sidebar_filters(t, lang)
     # Off by default: the schools alone are some 2,000 points, kept out of the default view's payload.
     show_supply = st.sidebar.checkbox(t("show_supply"), key="f_supply")
-    all_sites = data.sites()  # a copy per call (st.cache_data): read once per run, 0.5 s at 100,000 sites
+    all_sites = data.sites()
     sites = selection.apply(all_sites)
     st.caption(t("map_help"))
     folium_view.show(_map(*data.register_key(), selection, metric, show_desa, show_ref, show_supply, lang), key="map", height=MAP_HEIGHT)
@@ -121,8 +124,40 @@ def _map(setting: str, revision: int, selection: SiteFilter, metric: str, show_d
         supply=data.supply() if show_supply else None,
         # Desa names when the desa are drawn or a kecamatan is chosen (the map is zoomed in then).
         desa_names=admin["desa_display"][admin["desa_display"]["kode_kec"].isin(focus["kode_kec"])] if show_desa or selection.kecamatan else None,
+        labels=_labels(str(config.data_dir())),
+        point_layer=_point_layer(setting, revision, selection, lang),
     )
     return folium_view.component_args(fmap)
+
+
+@st.cache_resource(show_spinner=False)
+def _labels(root: str) -> list[list]:
+    """The kecamatan and region names (:func:`layers.render.area_label_rows`): the same on every map."""
+    return area_label_rows(data.admin()["kecamatan_display"])
+
+
+def _point_layer(setting: str, revision: int, selection: SiteFilter, lang: str) -> PointLayer:
+    """Each layer's element of many exact points, kept across filter changes that leave its points as they were: which
+    layers are drawn does not change a layer's own points (building one takes a second at 100,000 points)."""
+    rows = replace(selection, layers=())
+    return lambda points, layer: _fresh(_points_element(setting, revision, rows, layer.id, lang, points))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)  # about 1.3 MB each at 100,000 points
+def _points_element(setting: str, revision: int, rows: SiteFilter, layer_id: str, lang: str, _points) -> MacroElement:
+    """The kept element; ``_points`` (not hashed) are the layer's exact points that ``rows`` keeps."""
+    return cluster_points(_points, data.layers()[layer_id], translator(lang), lang)
+
+
+def _fresh(element: MacroElement) -> MacroElement:
+    """A copy of a kept element and its children with no parent, for one map: rendering a map renames its elements,
+    and each map sets its elements' parent. The big values (the point table) are shared, not copied."""
+    clone = object.__new__(type(element))
+    clone.__dict__.update(element.__dict__)
+    clone._parent, clone._children = None, OrderedDict()
+    for name, child in element._children.items():
+        clone.add_child(_fresh(child), name=name)
+    return clone
 
 
 def site_table(sites: pd.DataFrame, skipped: tuple[str, ...], t: Callable[[str], str], lang: str) -> None:
