@@ -17,15 +17,18 @@ import math
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 import pandas as pd
 from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
 from fpdf.fonts import FontFace
 from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from PIL import Image
 
 from geo.config import METRIC_CRS
 from reports.briefing import LEVEL_KECAMATAN, MAP_MARGIN, Briefing, label, open_targets, region_programs_note, sites_here
@@ -62,6 +65,19 @@ def briefing_map_png(
     briefing: Briefing, width_mm: float = PAGE_WIDTH_MM, height_mm: float = MAP_HEIGHT_MM, dpi: int = MAP_DPI
 ) -> bytes:
     """The area, its neighbours and its sites as a PNG, drawn without any base map."""
+    buffer = io.BytesIO()
+    _map_figure(briefing, width_mm, height_mm, dpi).savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def _map_pixels(briefing: Briefing) -> Image.Image:
+    """The map of :func:`briefing_map_png` as pixels: the PDF takes them as they are (a PNG it would only decode again)."""
+    canvas = FigureCanvasAgg(_map_figure(briefing, PAGE_WIDTH_MM, MAP_HEIGHT_MM, MAP_DPI))
+    canvas.draw()
+    return Image.fromarray(np.asarray(canvas.buffer_rgba()))
+
+
+def _map_figure(briefing: Briefing, width_mm: float, height_mm: float, dpi: int) -> Figure:
     lang = briefing.lang
     units = briefing.map_units.to_crs(METRIC_CRS)
     sites = briefing.sites.to_crs(METRIC_CRS)
@@ -92,9 +108,7 @@ def briefing_map_png(
     _scale_bar(ax)
     _north_arrow(ax, lang)
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, frameon=False, fontsize=7, handlelength=2.5)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
+    return figure
 
 
 def _draw_points(ax, sites, handles: list, lang: str) -> None:
@@ -239,7 +253,7 @@ def briefing_pdf(briefing: Briefing) -> bytes:
     pdf.ln(2)
     _facts(pdf, briefing)
     pdf.ln(2)
-    pdf.image(io.BytesIO(briefing_map_png(briefing)), w=PAGE_WIDTH_MM, h=MAP_HEIGHT_MM)
+    pdf.image(_map_pixels(briefing), w=PAGE_WIDTH_MM, h=MAP_HEIGHT_MM)
     note = label("map_note", lang)
     if len(briefing.region_sites):
         note += " " + label("map_unplaced", lang, n=len(briefing.region_sites))
