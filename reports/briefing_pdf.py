@@ -327,7 +327,7 @@ def _section(pdf: _Pdf, title: str, note: str = "") -> None:
 
 
 def _heading_height(ruler: FPDF, title: str, note: str) -> float:
-    """How far :func:`_heading` moves down the page, measured on ``ruler`` (a dry run still sets the font)."""
+    """How far :func:`_heading` moves down the page, measured on ``ruler``: setting its font writes to the page."""
     height = 4 + _paragraph_height(ruler, title, size=11, style="B", height=6) + 1
     return height + (_paragraph_height(ruler, note, size=8, style="I", height=4) if note else 0)
 
