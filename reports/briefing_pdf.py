@@ -10,18 +10,25 @@ text, typographic quotes and dashes render on a machine without system fonts.
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
 import math
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 import pandas as pd
+from fontTools import ttLib
 from fpdf import FPDF
+from fpdf.enums import MethodReturnValue
 from fpdf.fonts import FontFace
 from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from PIL import Image
 
 from geo.config import METRIC_CRS
 from reports.briefing import LEVEL_KECAMATAN, MAP_MARGIN, Briefing, label, open_targets, region_programs_note, sites_here
@@ -35,6 +42,7 @@ from texts.numbers import format_number, format_partial_date
 
 FONT = "DejaVu"
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 
 PAGE_WIDTH_MM = 180  # A4 (210 mm) less 15 mm margins
 MAP_HEIGHT_MM = 130
@@ -57,6 +65,19 @@ def briefing_map_png(
     briefing: Briefing, width_mm: float = PAGE_WIDTH_MM, height_mm: float = MAP_HEIGHT_MM, dpi: int = MAP_DPI
 ) -> bytes:
     """The area, its neighbours and its sites as a PNG, drawn without any base map."""
+    buffer = io.BytesIO()
+    _map_figure(briefing, width_mm, height_mm, dpi).savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def _map_pixels(briefing: Briefing) -> Image.Image:
+    """The map of :func:`briefing_map_png` as pixels: the PDF takes them as they are (a PNG it would only decode again)."""
+    canvas = FigureCanvasAgg(_map_figure(briefing, PAGE_WIDTH_MM, MAP_HEIGHT_MM, MAP_DPI))
+    canvas.draw()
+    return Image.fromarray(np.asarray(canvas.buffer_rgba()))
+
+
+def _map_figure(briefing: Briefing, width_mm: float, height_mm: float, dpi: int) -> Figure:
     lang = briefing.lang
     units = briefing.map_units.to_crs(METRIC_CRS)
     sites = briefing.sites.to_crs(METRIC_CRS)
@@ -87,9 +108,7 @@ def briefing_map_png(
     _scale_bar(ax)
     _north_arrow(ax, lang)
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, frameon=False, fontsize=7, handlelength=2.5)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
+    return figure
 
 
 def _draw_points(ax, sites, handles: list, lang: str) -> None:
@@ -180,17 +199,34 @@ def _north_arrow(ax, lang: str) -> None:
     )
 
 
-class _Pdf(FPDF):
-    """A4 portrait with the DejaVu fonts and a footer naming the briefing and the page."""
+@functools.cache
+def _parsed_fonts() -> dict:
+    """The DejaVu fonts as fpdf2 parses them (their glyph widths take a good part of a second), once per process."""
+    parser = FPDF()
+    for style, file in FONT_FILES.items():
+        parser.add_font(FONT, style, FONT_DIR / file)
+    return parser.fonts
 
-    def __init__(self, footer: str, lang: str):
+
+class _Pdf(FPDF):
+    """A4 portrait with the DejaVu fonts and a footer naming the briefing and the page.
+
+    ``ruler`` is a scratch document with the same page and fonts, never output:
+    :func:`_section` and :func:`_closing` try their layout on it, which is far
+    cheaper than fpdf2's ``offset_rendering`` (a deep copy of the document each time).
+    """
+
+    def __init__(self, footer: str, lang: str, ruler: FPDF | None = None):
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.footer_text, self.lang = footer, lang
+        self.ruler = ruler or self
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(True, margin=18)
-        self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
-        self.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
-        self.add_font(FONT, "I", FONT_DIR / "DejaVuSans-Oblique.ttf")
+        for key, parsed in _parsed_fonts().items():
+            # The copy shares the parsed widths; output subsets the font file in place, so each document reads its own.
+            font = copy.deepcopy(parsed)
+            font.ttfont = ttLib.TTFont(font.ttffile, recalcTimestamp=False, lazy=True)
+            self.fonts[key] = font
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -204,7 +240,9 @@ def briefing_pdf(briefing: Briefing) -> bytes:
     lang = briefing.lang
     heading = f"{label(f'level_{briefing.level}', lang)} {briefing.name}" if briefing.level == LEVEL_KECAMATAN else briefing.name
     generated = format_partial_date(briefing.generated, lang)
-    pdf = _Pdf(f"{label('report_title', lang)}: {heading} \u00b7 {label('generated', lang)} {generated}", lang)
+    footer = f"{label('report_title', lang)}: {heading} \u00b7 {label('generated', lang)} {generated}"
+    pdf = _Pdf(footer, lang, ruler=_Pdf(footer, lang))
+    pdf.ruler.add_page()
     pdf.set_title(f"{label('report_title', lang)}: {heading}")
     pdf.add_page()
     _paragraph(pdf, label("report_title", lang).upper())
@@ -215,7 +253,7 @@ def briefing_pdf(briefing: Briefing) -> bytes:
     pdf.ln(2)
     _facts(pdf, briefing)
     pdf.ln(2)
-    pdf.image(io.BytesIO(briefing_map_png(briefing)), w=PAGE_WIDTH_MM, h=MAP_HEIGHT_MM)
+    pdf.image(_map_pixels(briefing), w=PAGE_WIDTH_MM, h=MAP_HEIGHT_MM)
     note = label("map_note", lang)
     if len(briefing.region_sites):
         note += " " + label("map_unplaced", lang, n=len(briefing.region_sites))
@@ -236,12 +274,15 @@ def briefing_pdf(briefing: Briefing) -> bytes:
     return bytes(pdf.output())
 
 
-def _closing(pdf: FPDF, briefing: Briefing) -> None:
+def _closing(pdf: _Pdf, briefing: Briefing) -> None:
     """The status summary and the sources, kept together so that no last page carries only a few lines of sources."""
-    with pdf.offset_rendering() as trial:
-        _status_summary(trial, briefing)
-        _sources(trial, briefing)
-    if trial.page_break_triggered:
+    trial = pdf.ruler
+    trial.add_page()
+    trial.set_y(pdf.get_y())
+    page = trial.page
+    _status_summary(trial, briefing)
+    _sources(trial, briefing)
+    if trial.page > page or trial.get_y() > trial.page_break_trigger:
         pdf.add_page()
     _status_summary(pdf, briefing)
     _sources(pdf, briefing)
@@ -273,18 +314,28 @@ def _paragraph(pdf: FPDF, text: str, size: float = 9, style: str = "", height: f
     pdf.multi_cell(0, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
-# Room a section heading needs below it for the start of its content (a table's header and first row).
+# Room a section needs below its top: with less left on the page, the section starts a new one.
 KEEP_WITH_HEADING_MM = 30
 
 
-def _section(pdf: FPDF, title: str, note: str = "") -> None:
-    """A section heading and optional note, moved to a new page rather than left at the bottom without their content."""
-    start = pdf.get_y()
-    with pdf.offset_rendering() as trial:
-        _heading(trial, title, note)
-    if trial.page_break_triggered or pdf.will_page_break(trial.get_y() - start + KEEP_WITH_HEADING_MM):
+def _section(pdf: _Pdf, title: str, note: str = "") -> None:
+    """A section heading and optional note, on a new page when they do not fit or less than
+    :data:`KEEP_WITH_HEADING_MM` is left."""
+    if pdf.will_page_break(max(_heading_height(pdf.ruler, title, note), KEEP_WITH_HEADING_MM)):
         pdf.add_page()
     _heading(pdf, title, note)
+
+
+def _heading_height(ruler: FPDF, title: str, note: str) -> float:
+    """How far :func:`_heading` moves down the page, measured on ``ruler``: setting its font writes to the page."""
+    height = 4 + _paragraph_height(ruler, title, size=11, style="B", height=6) + 1
+    return height + (_paragraph_height(ruler, note, size=8, style="I", height=4) if note else 0)
+
+
+def _paragraph_height(ruler: FPDF, text: str, size: float, style: str, height: float) -> float:
+    ruler.set_font(FONT, style, size)
+    ruler.set_x(ruler.l_margin)
+    return ruler.multi_cell(0, height, text, align="L", dry_run=True, output=MethodReturnValue.HEIGHT)
 
 
 def _heading(pdf: FPDF, title: str, note: str) -> None:

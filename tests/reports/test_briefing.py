@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from geo import boundaries, config
 from geo.errors import DataError
 from geo.sources import BRIEFING_CREDITS, credits
+from geo.supply import load_supply
 from reports.briefing import LEVEL_KECAMATAN, LEVEL_REGION, kecamatan_briefing, load_briefing_inputs
 from reports.briefing_pdf import briefing_map_png, briefing_pdf
 from reports.briefing_xlsx import briefing_xlsx
@@ -238,6 +239,16 @@ def test_one_command_writes_all_36_pdfs(tmp_path, store):
     assert re.match(r"36 briefing PDFs written to .* in [0-9.]+ s", result.stdout)
     assert all(f.read_bytes().startswith(b"%PDF") for f in files)
     assert "Kecamatan Teluknaga" in pdf_text((out / "3603200-teluknaga.pdf").read_bytes())
+    # Written by two worker processes, each file is the one a single briefing gives (apart from its creation time).
+    inputs, facilities = load_briefing_inputs(store), load_supply()
+    for code, name in ((PAMULANG, "pamulang"), ("3603200", "teluknaga")):
+        single = briefing_pdf(kecamatan_briefing(code, inputs, supply=facilities))
+        assert undated((out / f"{code}-{name}.pdf").read_bytes()) == undated(single), code
+
+
+def undated(pdf: bytes) -> bytes:
+    """A PDF without its creation time and the file identifier fpdf2 derives from it."""
+    return re.sub(rb"/ID \[<[0-9A-F]+><[0-9A-F]+>\]", b"", re.sub(rb"/CreationDate \(D:[0-9Z+']+\)", b"", pdf))
 
 
 def test_coverage_table_from_the_coverage_analysis(inputs):
@@ -284,8 +295,6 @@ def last_page_content_mm(data: bytes) -> float:
 
 @pytest.mark.parametrize("code", [PAMULANG, CURUG])
 def test_indonesian_pdf_is_indonesian_without_repository_paths_or_a_near_empty_page(store, code):
-    from geo.supply import load_supply
-
     briefing = kecamatan_briefing(code, load_briefing_inputs(store), today=TODAY, supply=load_supply())
     data = briefing_pdf(briefing)
     text = pdf_text(data)
