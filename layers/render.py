@@ -16,6 +16,7 @@ import base64
 import gzip
 import json
 import math
+from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlencode
 
@@ -23,7 +24,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
@@ -255,13 +256,29 @@ def _area_style(color: str, dash: str) -> dict:
     return {"color": color, "weight": 1.2 if light else 2.5, "opacity": 0.6 if light else 1, "dashArray": dash, "fill": False}
 
 
-def cluster_points(points: gpd.GeoDataFrame, layer: Layer, t: Translate, lang: str) -> MacroElement:
-    """A layer's exact points as one element drawn and clustered in the browser (:class:`ClusterPoints`)."""
-    return ClusterPoints(points, site_columns(layer, t, lang), _popup_aliases(t), layer.color, lang)
+def exact_points(sites: pd.DataFrame, layer_id: str) -> pd.DataFrame:
+    """A layer's sites at exact points: what its map layer draws as points (clustered above :data:`CLUSTER_FROM`)."""
+    return sites[(sites["layer"] == layer_id) & (sites["precision"] == Precision.EXACT.value)]
+
+
+def layer_point_table(points: gpd.GeoDataFrame, layer: Layer, t: Translate, lang: str) -> PointTable:
+    """The table of a layer's exact points, with their popup fields (:func:`point_table`)."""
+    return point_table(points, site_columns(layer, t, lang), _popup_aliases(t))
+
+
+def cluster_points(points: gpd.GeoDataFrame, layer: Layer, t: Translate, lang: str, table: PointTable | None = None) -> MacroElement:
+    """A layer's exact points as one element drawn and clustered in the browser (:class:`ClusterPoints`).
+
+    ``table``, if given, is a table of at least these points (the map page keeps one of all the layer's points across
+    filter changes): only ``points`` of it are drawn.
+    """
+    if table is None:
+        return ClusterPoints(layer_point_table(points, layer, t, lang), layer.color, lang)
+    return ClusterPoints(table, layer.color, lang, shown=points.index)
 
 
 # Makes the element of a layer's exact points (above CLUSTER_FROM) from (points, layer); the map page passes one that
-# keeps each layer's element across filter changes that leave that layer's points as they were.
+# draws them from a table of all the layer's points, kept across filter changes.
 PointLayer = Callable[[gpd.GeoDataFrame, Layer], MacroElement]
 
 
@@ -284,7 +301,7 @@ def _site_layer(m, sites: pd.DataFrame, layer: Layer, outlines: dict[str, object
             tooltip=folium.GeoJsonTooltip(fields=["nama", "presisi"], aliases=_popup_aliases(t)[:1] + [html_text(t("precision"))]),
             popup=folium.GeoJsonPopup(fields=fields, aliases=_popup_aliases(t)),
         ).add_to(group)
-    points = sites[sites["precision"] == Precision.EXACT.value]
+    points = exact_points(sites, layer.id)
     if len(points) > CLUSTER_FROM:
         group.add_child(point_layer(points, layer) if point_layer else cluster_points(points, layer, t, lang))
     elif len(points):
@@ -382,14 +399,15 @@ class _PointRows(MacroElement):
 
 # Draws one layer's exact points from the table of :func:`point_table` (see :class:`ClusterPoints`).
 CLUSTER_POINTS_JS = """
-(function (group, color, b64, scale, lang, more, precisionField) {
-  var text = atob(b64), bytes = new Uint8Array(text.length);
+(function (group, color, b64, scale, lang, more, precisionField, shown) {
+  var text = atob(b64), bytes = new Uint8Array(text.length), bits = shown === null ? null : atob(shown);
   for (var j = 0; j < text.length; j++) { bytes[j] = text.charCodeAt(j); }  // ten times faster than Uint8Array.from
   new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).json().then(function (d) {
-    var n = d.y.length, lat = new Float64Array(n), lng = new Float64Array(n), features = new Array(n), x = 0;
+    var n = d.y.length, lat = new Float64Array(n), lng = new Float64Array(n), features = [], x = 0;
     for (var i = 0; i < n; i++) {
       x += d.x[i]; lng[i] = x / scale; lat[i] = d.y[i] / scale;
-      features[i] = {geometry: {coordinates: [lng[i], lat[i]]}, properties: i};
+      // Only the sites the filters keep: bit i (most significant first) of the mask, when there is one.
+      if (bits === null || (bits.charCodeAt(i >> 3) >> (7 - (i & 7))) & 1) { features.push({geometry: {coordinates: [lng[i], lat[i]]}, properties: i}); }
     }
     var count = new Intl.NumberFormat(lang), index = null, top = 18, LIST = 8, STREET = 17;
     var style = {radius: 7, weight: 2, color: '#222', fill: true, fillColor: color, fillOpacity: 0.95};
@@ -479,27 +497,53 @@ class ClusterPoints(JSCSSMixin, MacroElement):
     in the UI language's digits, and zooms to where it splits when clicked (a cluster no zoom splits lists its first
     sites); a site is a filled circle in the layer's colour, as a GeoJSON point layer draws it. A site's popup (and
     tooltip: name and precision) is built from the table when it is clicked, for that site only, and inserted as the
-    escaped HTML it already is.
+    escaped HTML it already is. ``shown`` (row labels), if given, are the table's sites to draw, sent as a bit mask.
     """
 
     default_js = list(assets.SUPERCLUSTER_JS)
     _template = Template(
         "{% macro script(this, kwargs) %}" + CLUSTER_POINTS_JS + "({{ this._parent.get_name() }}, {{ this.color }},"
-        ' "{{ this.table }}", {{ this.scale }}, {{ this.lang }}, {{ this.more }}, {{ this.precision_field }});{% endmacro %}'
+        ' "{{ this.table }}", {{ this.scale }}, {{ this.lang }}, {{ this.more }}, {{ this.precision_field }}, {{ this.shown }});{% endmacro %}'
     )
 
-    def __init__(self, points: gpd.GeoDataFrame, columns: Columns, aliases: list[str], color: str, lang: str = "id"):
-        """``columns`` start with the name and hold ``presisi`` (the tooltip's two); ``lang`` is the UI language."""
+    def __init__(self, table: PointTable, color: str, lang: str = "id", shown: pd.Index | None = None):
         super().__init__()
         self._name = "ClusterPoints"
         self.scale = POINT_SCALE
         self.color, self.lang, self.more = script_json(color), script_json(lang), script_json(translator(lang)("map_cluster_more"))
-        self.precision_field = list(columns).index("presisi")
-        self.table = point_table(points, columns, aliases)
+        self.table, self.precision_field = table.text, table.precision_field
+        kept = None if shown is None else np.isin(table.index, shown.to_numpy())
+        self.shown = "null" if kept is None or kept.all() else script_json(base64.b64encode(np.packbits(kept).tobytes()).decode("ascii"))
 
     def render(self, **kwargs):
-        self.get_root().header.add_child(Element(CLUSTER_CSS), name="pjt_cluster_css")
-        super().render(**kwargs)
+        # MacroElement.render would compile the script (a megabyte of table at 100,000 points) as a Jinja template
+        # once more, a quarter of a second each time; the script is final once made, so it goes in as it is.
+        figure = self.get_root()
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        figure.header.add_child(Element(CLUSTER_CSS), name="pjt_cluster_css")
+        figure.script.add_child(_Verbatim(self._template.module.script(self, kwargs)), name=self.get_name())
+
+
+class _Verbatim(Element):
+    """Text put into the page as it is (an :class:`Element` made from a string is a Jinja template)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class PointTable:
+    """:func:`point_table`'s result: ``text`` the compressed table, ``index`` the sites' row labels in its order,
+    ``precision_field`` the position of the precision among its fields (the tooltip's second line)."""
+
+    text: str
+    index: np.ndarray
+    precision_field: int
 
 
 def _in_order(values: object, order: np.ndarray) -> object:
@@ -507,7 +551,7 @@ def _in_order(values: object, order: np.ndarray) -> object:
     return values if np.ndim(values) == 0 else pd.Series(values).iloc[order]
 
 
-def point_table(points: gpd.GeoDataFrame, columns: Columns, aliases: list[str]) -> str:
+def point_table(points: gpd.GeoDataFrame, columns: Columns, aliases: list[str]) -> PointTable:
     """The compressed table :class:`ClusterPoints` draws (column operations only).
 
     ``x`` longitudes in 1e-5 degree, sorted and sent as differences; ``y`` latitudes; per popup field ``k`` the
@@ -524,7 +568,8 @@ def point_table(points: gpd.GeoDataFrame, columns: Columns, aliases: list[str]) 
         "v": [texts for _, texts in coded], "a": aliases,
     }
     raw = json.dumps(table, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return base64.b64encode(gzip.compress(raw, compresslevel=1, mtime=0)).decode("ascii")
+    text = base64.b64encode(gzip.compress(raw, compresslevel=1, mtime=0)).decode("ascii")
+    return PointTable(text, points.index.to_numpy()[order], list(columns).index("presisi"))
 
 
 def supply_layers(m, supply: gpd.GeoDataFrame, t: Translate, show: tuple[str, ...] = ()) -> list[str]:

@@ -1,22 +1,22 @@
 """The map page at inventory scale (AppTest): the site table is shared read-only between sessions and pages, and a
-layer's many points are built once across filter changes that leave them as they were."""
+layer's table of many points is built once; filter changes send which of its points they keep."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 
-import folium
+import numpy as np
 import pandas as pd
 import pytest
-from folium.plugins import MarkerCluster
 from streamlit.testing.v1 import AppTest
 
 from geo.config import PROJECT_ROOT
 from register.auth import require_planner
 from register.store import SQLiteSiteStore
 from register.synthetic import synthetic_sites
-from views import data, folium_view, map_page
+from views import data, map_page
 
 APP = str(PROJECT_ROOT / "app.py")
 PAGES = ("peta", "dekat", "cakupan", "janji", "ringkasan", "banding", "kelola")
@@ -60,37 +60,29 @@ def inventory(tmp_path, planner, domain):
     return path
 
 
-def test_a_layers_point_element_is_built_once_across_filter_changes_that_keep_its_points(tmp_path, monkeypatch, inventory):
+def test_a_layers_point_table_is_built_once_and_filters_send_which_of_its_points_they_keep(tmp_path, monkeypatch, inventory):
     built = []
 
     def counted(points, layer, t, lang):
         built.append((layer.id, len(points)))
         return real(points, layer, t, lang)
 
-    real = map_page.cluster_points
-    monkeypatch.setattr(map_page, "cluster_points", counted)
+    real = map_page.layer_point_table
+    monkeypatch.setattr(map_page, "layer_point_table", counted)
     at = started(tmp_path, monkeypatch, inventory)
-    table = re.compile(r'"([A-Za-z0-9+/]{2000,}=*)"')
-    first = table.findall(map_script(at))
-    assert built == [("pju", 1000)] and len(first) == 1
-    # Which layers are drawn and the choropleth's figure leave the street lights' points as they were.
+    table = re.compile(r'"([A-Za-z0-9+/]{2000,}=*)", 100000, "id", "[^"]*", 5, (null|"[A-Za-z0-9+/=]+")\)')
+    [(first, mask)] = table.findall(map_script(at))
+    assert built == [("pju", 1000)] and mask == "null"  # every point shown: no mask
+    # Which layers are drawn, the choropleth's figure and a kecamatan filter reuse the table; the kecamatan filter
+    # sends a mask of the points it keeps (one bit per point, in the table's order).
     at.multiselect(key="f_layer").set_value(["pju", "spku"]).run()
     at.selectbox(key="f_metric").set_value("per_10k").run()
-    assert not at.exception and built == [("pju", 1000)]
-    assert table.findall(map_script(at)) == first and "per 10.000" in map_script(at)
-    # A kecamatan filter keeps fewer of them (still enough to cluster): that layer's element is built anew.
-    at.multiselect(key="f_kec").set_value(["3674010", "3674020", "3674030", "3674040"]).run()
-    assert not at.exception and len(built) == 2 and built[1][0] == "pju" and built[1][1] < 1000
-
-
-def test_a_kept_element_draws_alike_on_two_maps_and_stays_as_kept():
-    kept = MarkerCluster(name="kept")
-    folium.Marker((-6.2, 106.6)).add_to(kept)
-    before = (kept.get_name(), [child.get_name() for child in kept._children.values()])
-    scripts = []
-    for _ in range(2):
-        m = folium.Map(location=(-6.2, 106.6))
-        m.add_child(map_page._fresh(kept))
-        scripts.append(folium_view.component_args(m)["script"])
-    assert scripts[0] == scripts[1] and "L.markerClusterGroup" in scripts[0] and "L.marker" in scripts[0]
-    assert kept._parent is None and (kept.get_name(), [child.get_name() for child in kept._children.values()]) == before
+    assert not at.exception and table.findall(map_script(at)) == [(first, "null")] and "per 10.000" in map_script(at)
+    chosen = ["3674010", "3674020", "3674030", "3674040"]
+    at.multiselect(key="f_kec").set_value(chosen).run()
+    [(again, mask)] = table.findall(map_script(at))
+    assert not at.exception and built == [("pju", 1000)] and again == first
+    kept = np.unpackbits(np.frombuffer(base64.b64decode(json.loads(mask)), dtype=np.uint8))[:1000].astype(bool)
+    sites = data.sites()
+    order = map_page._layer_table(*data.register_key(), "pju", "id").index
+    assert kept.tolist() == sites.loc[order, "kode_kec"].isin(chosen).tolist() and 300 < kept.sum() < 1000

@@ -184,7 +184,7 @@ def test_many_points_travel_as_one_compressed_table_with_escaped_popups(monkeypa
     assert "/app/static/vendor/supercluster/supercluster.min.js" in html and "new Supercluster(" in html
     assert "leaflet.markercluster.js" not in html and "L.markerClusterGroup" not in html  # no Leaflet object per site any more
     assert "<img src=x" not in html and "Posko 1" not in html  # no per-site GeoJSON: the sites are in the table
-    [(table, lang, more)] = re.findall(r'\}\)\s*\(\w+, "#[0-9a-fA-F]{6}", "([A-Za-z0-9+/=]+)", 100000, "(\w+)", ("[^"]*"), 5\);', html)
+    [(table, lang, more)] = re.findall(r'\}\)\s*\(\w+, "#[0-9a-fA-F]{6}", "([A-Za-z0-9+/=]+)", 100000, "(\w+)", ("[^"]*"), 5, null\);', html)
     assert lang == "id" and more == script_json(translator("id")("map_cluster_more"))  # cluster counts in the UI language
     d = _decode(table)
     assert d["a"][0] == "Lokasi" and len(d["y"]) == 4

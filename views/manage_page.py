@@ -27,7 +27,7 @@ from register.seed import CORRECTION_NOTE, seed_differences
 from register.store import EVIDENCE_ITEM, UNDOABLE
 from layers.model import Precision, ProgramStatus, SiteStatus
 from layers.seed import seed_sites
-from layers.render import IMPORT_DROPPED, IMPORT_OK, IMPORT_PROBLEM, ClusterPoints, build_import_map
+from layers.render import IMPORT_DROPPED, IMPORT_OK, IMPORT_PROBLEM, ClusterPoints, build_import_map, point_table
 from texts.numbers import format_number
 from texts.safe import csv_bytes, html_text, markdown_text
 from views import data, login
@@ -205,7 +205,7 @@ def _import_map(rows: gpd.GeoDataFrame, has_problem: np.ndarray, t: Callable[[st
         aliases = [html_text(t(k)) for k in ("name", "precision", "import_row")]
         for color, part in ((IMPORT_OK, rest & kept & ~has_problem), (IMPORT_PROBLEM, rest & kept & has_problem), (IMPORT_DROPPED, rest & ~kept)):
             if part.any():
-                folium.FeatureGroup().add_child(ClusterPoints(rows[part], columns, aliases, color, lang)).add_to(fmap)
+                folium.FeatureGroup().add_child(ClusterPoints(point_table(rows[part], columns, aliases), color, lang)).add_to(fmap)
         minx, miny, maxx, maxy = rows[drawn].total_bounds
         fmap.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=14)
     return fmap, int(rest.sum())

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from dataclasses import replace
 from typing import Callable
 
 import pandas as pd
 import streamlit as st
-from branca.element import MacroElement
 
 from geo import config, sources
 from geo.boundaries import REGION_NAMES
@@ -16,7 +13,7 @@ from reports import export
 from layers.filters import SiteFilter
 from layers.model import Precision, SiteStatus
 from layers.registry import program_layers
-from layers.render import PointLayer, area_label_rows, build_map, cluster_points
+from layers.render import PointLayer, PointTable, area_label_rows, build_map, cluster_points, exact_points, layer_point_table
 from layers.sites import skipped_sites
 from layers.summary import METRICS, kecamatan_metrics
 from texts.catalog import translator
@@ -125,7 +122,7 @@ def _map(setting: str, revision: int, selection: SiteFilter, metric: str, show_d
         # Desa names when the desa are drawn or a kecamatan is chosen (the map is zoomed in then).
         desa_names=admin["desa_display"][admin["desa_display"]["kode_kec"].isin(focus["kode_kec"])] if show_desa or selection.kecamatan else None,
         labels=_labels(str(config.data_dir())),
-        point_layer=_point_layer(setting, revision, selection, lang),
+        point_layer=_point_layer(setting, revision, lang),
     )
     return folium_view.component_args(fmap)
 
@@ -136,28 +133,17 @@ def _labels(root: str) -> list[list]:
     return area_label_rows(data.admin()["kecamatan_display"])
 
 
-def _point_layer(setting: str, revision: int, selection: SiteFilter, lang: str) -> PointLayer:
-    """Each layer's element of many exact points, kept across filter changes that leave its points as they were: which
-    layers are drawn does not change a layer's own points (building one takes a second at 100,000 points)."""
-    rows = replace(selection, layers=())
-    return lambda points, layer: _fresh(_points_element(setting, revision, rows, layer.id, lang, points))
+def _point_layer(setting: str, revision: int, lang: str) -> PointLayer:
+    """Draws each layer's many exact points from a table of all of them, kept per register revision and language: a
+    filter change sends which of them it keeps instead of building a table (a second at 100,000 points)."""
+    t = translator(lang)
+    return lambda points, layer: cluster_points(points, layer, t, lang, _layer_table(setting, revision, layer.id, lang))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)  # about 1.3 MB each at 100,000 points
-def _points_element(setting: str, revision: int, rows: SiteFilter, layer_id: str, lang: str, _points) -> MacroElement:
-    """The kept element; ``_points`` (not hashed) are the layer's exact points that ``rows`` keeps."""
-    return cluster_points(_points, data.layers()[layer_id], translator(lang), lang)
-
-
-def _fresh(element: MacroElement) -> MacroElement:
-    """A copy of a kept element and its children with no parent, for one map: rendering a map renames its elements,
-    and each map sets its elements' parent. The big values (the point table) are shared, not copied."""
-    clone = object.__new__(type(element))
-    clone.__dict__.update(element.__dict__)
-    clone._parent, clone._children = None, OrderedDict()
-    for name, child in element._children.items():
-        clone.add_child(_fresh(child), name=name)
-    return clone
+@st.cache_resource(show_spinner=False, max_entries=16)  # about 1 MB each at 100,000 points
+def _layer_table(setting: str, revision: int, layer_id: str, lang: str) -> PointTable:
+    layer = data.layers()[layer_id]
+    return layer_point_table(exact_points(data.sites(), layer_id), layer, translator(lang), lang)
 
 
 def site_table(sites: pd.DataFrame, skipped: tuple[str, ...], t: Callable[[str], str], lang: str) -> None:
