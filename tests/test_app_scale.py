@@ -73,6 +73,8 @@ def test_a_layers_point_table_is_built_once_and_filters_send_which_of_its_points
     table = re.compile(r'"([A-Za-z0-9+/]{2000,}=*)", 100000, "id", "[^"]*", 5, (null|"[A-Za-z0-9+/=]+")\)')
     [(first, mask)] = table.findall(map_script(at))
     assert built == [("pju", 1000)] and mask == "null"  # every point shown: no mask
+    # Counts in the UI language's digits (this was "1048 lokasi tersaring").
+    assert re.search(r"\b1\.0\d\d lokasi tersaring: 1\.0\d\d titik pasti", " ".join(m.value for m in at.markdown))
     # Which layers are drawn, the choropleth's figure and a kecamatan filter reuse the table; the kecamatan filter
     # sends a mask of the points it keeps (one bit per point, in the table's order).
     at.multiselect(key="f_layer").set_value(["pju", "spku"]).run()

@@ -108,3 +108,19 @@ def test_100k_points_paint_clustered_and_a_clicked_site_shows_its_escaped_popup(
     page.wait_for_timeout(500)
     assert dialogs == []
     page.close()
+
+
+def test_a_kecamatan_filter_draws_only_its_points_from_the_layers_table(big_server, browser):
+    # The page sends the layer's table of all 100,003 points and a mask of the ones the filter keeps.
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{big_server}/?kec=3674040")
+    frame = page.frame_locator(MAP_FRAME)
+    clusters = frame.locator(".marker-cluster")
+    clusters.first.wait_for(timeout=240_000)
+    label = frame.locator(".leaflet-control-layers-overlays label", has_text="Penerangan").inner_text()
+    kept = int(label.rsplit("(", 1)[1].rstrip(") \n"))
+    assert 300 < kept < 100_003
+    page.wait_for_timeout(1000)
+    assert sum(int(c.replace(".", "")) for c in clusters.all_inner_texts()) + frame.locator("path.leaflet-interactive[d*='a7,7']").count() == kept
+    page.screenshot(path=str(ARTIFACTS / "map-100k-kecamatan.png"))
+    page.close()

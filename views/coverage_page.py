@@ -95,10 +95,10 @@ def render(t: Callable[[str], str], lang: str) -> None:
     a.metric(t("population_est"), format_number(result.population, lang, 0))
     b.metric(f"{t('covered_people')} ({format_share(result.share, lang)})", format_number(result.covered, lang, 0))
     c.metric(t("uncovered_people"), format_number(result.uncovered, lang, 0))
-    d.metric(t("sites_counted"), result.sites_counted)
-    supply_note(layer_id, result, t)
+    d.metric(t("sites_counted"), format_number(result.sites_counted, lang))
+    supply_note(layer_id, result, t, lang)
     if len(result.left_out):
-        st.warning(t("left_out_note").format(n=int(result.left_out["sites"].sum())))
+        st.warning(t("left_out_note").format(n=format_number(int(result.left_out["sites"].sum()), lang)))
         st.dataframe(
             pd.DataFrame({t("precision"): [t(f"precision_{p}") for p in result.left_out["precision"]],
                           t("sites_count_col"): result.left_out["sites"], t("reason"): [t(f"left_out_{p}") for p in result.left_out["precision"]]}),
@@ -160,7 +160,7 @@ def proposal_controls(t: Callable[[str], str], lang: str, layer_id: str, radius:
 
 def proposal_table(proposal, t: Callable[[str], str], lang: str) -> None:
     st.success(t("proposal_summary").format(
-        label=proposal.label, n=len(proposal.sites), before=format_number(proposal.covered_before, lang, 0),
+        label=proposal.label, n=format_number(len(proposal.sites), lang), before=format_number(proposal.covered_before, lang, 0),
         after=format_number(proposal.covered_after, lang, 0), share=format_share(proposal.covered_after / proposal.population, lang),
     ))
     if not proposal.optimal:
@@ -179,7 +179,7 @@ def proposal_table(proposal, t: Callable[[str], str], lang: str) -> None:
     right.download_button(t("download_geojson"), model.to_geojson(proposal), "usulan-lokasi.geojson", "application/geo+json", key="c_dl_geojson")
 
 
-def supply_note(layer_id: str, result, t: Callable[[str], str]) -> None:
+def supply_note(layer_id: str, result, t: Callable[[str], str], lang: str) -> None:
     """Which existing facilities the coverage counts besides the promised sites, and how many positions were not used."""
     kinds = existing_supply.COUNTERPARTS.get(layer_id, ())
     if not kinds:
@@ -188,7 +188,7 @@ def supply_note(layer_id: str, result, t: Callable[[str], str]) -> None:
     frame = data.supply()
     flagged = int((existing_supply.flagged(frame)["kind"].isin(kinds)).sum())
     names = "; ".join(existing_supply.kind_label(k, t) for k in kinds)
-    st.caption(markdown_text(t("coverage_supply_note").format(n=result.supply_counted, kinds=names, flagged=flagged)))
+    st.caption(markdown_text(t("coverage_supply_note").format(n=format_number(result.supply_counted, lang), kinds=names, flagged=format_number(flagged, lang))))
 
 
 def localized(frame: pd.DataFrame, lang: str, digits: dict[str, int]):

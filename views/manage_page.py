@@ -697,7 +697,7 @@ def _evidence_import(t: Callable[[str], str], lang: str, planner) -> None:
         def _store() -> str:
             batch = evidence_import.commit_evidence(checked, store, catalog, planner, note=file_name)
             st.session_state.pop("evidence_preview", None)
-            return t("evidence_import_done").format(n=kept, batch=batch)
+            return t("evidence_import_done").format(n=format_number(kept, lang), batch=batch)
 
         _commit("evidence", lang, _store)
         st.rerun()

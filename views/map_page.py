@@ -154,11 +154,11 @@ def site_table(sites: pd.DataFrame, skipped: tuple[str, ...], t: Callable[[str],
     counts = sites["precision"].value_counts()
     st.write(
         t("sites_count").format(
-            n=len(sites),
-            exact=counts.get(Precision.EXACT.value, 0),
-            desa=counts.get(Precision.DESA.value, 0),
-            kec=counts.get(Precision.KECAMATAN.value, 0),
-            region=counts.get(Precision.REGION.value, 0),
+            n=format_number(len(sites), lang),
+            exact=format_number(counts.get(Precision.EXACT.value, 0), lang),
+            desa=format_number(counts.get(Precision.DESA.value, 0), lang),
+            kec=format_number(counts.get(Precision.KECAMATAN.value, 0), lang),
+            region=format_number(counts.get(Precision.REGION.value, 0), lang),
         )
     )
     if sites.empty:
