@@ -152,13 +152,14 @@ def map_page(path: Path) -> dict:
 
 
 def pages(path: Path) -> dict:
-    """Near-me (3 km rerun), coverage (first view of the street-light layer) and the tracker (first view)."""
+    """Near-me (a radius not asked before, 2.5 km, and the 3 km view again), coverage (first view of the street-light
+    layer) and the tracker (first view)."""
     near = app_test(path, hal="dekat", lat="-6.2745", lon="106.718", r="3")
     run(near)
     near.slider(key="n_r").set_value(2.5)
-    run(near)
+    new = run(near)
     near.slider(key="n_r").set_value(3.0)
-    return {"near": run(near), "coverage": run(app_test(path, hal="cakupan", lap="pju")), "tracker": run(app_test(path, hal="janji"))}
+    return {"near_new": new, "near": run(near), "coverage": run(app_test(path, hal="cakupan", lap="pju")), "tracker": run(app_test(path, hal="janji"))}
 
 
 def briefings(path: Path, batch: bool) -> dict:
@@ -325,7 +326,8 @@ def main() -> None:
                          f"{secs(app_s)} = {app_s / floor_s:.1f}x floor ({secs(fast_s)} = {fast_s / floor_s:.1f}x)",
                          f"<= 1.5x floor: {verdict(app_s <= 1.5 * floor_s)}" if big else ""))
             p = pages(path)
-            rows.append((f"{label}: near-me rerun, 3 km", secs(p["near"]), f"<= 0.3 s: {verdict(p['near'] <= 0.3)}" if big else ""))
+            rows.append((f"{label}: near-me rerun, a new radius (2.5 km) / a view seen before (3 km)", f"{secs(p['near_new'])} / {secs(p['near'])}",
+                         f"<= 0.3 s: {verdict(p['near_new'] <= 0.3)} (new), {verdict(p['near'] <= 0.3)} (seen)" if big else ""))
             rows.append((f"{label}: coverage page, first view of the layer / tracker, first view", f"{secs(p['coverage'])} / {secs(p['tracker'])}", ""))
             b = briefings(path, batch=not big)
             if "pdfs36" in b:
