@@ -314,14 +314,14 @@ def _paragraph(pdf: FPDF, text: str, size: float = 9, style: str = "", height: f
     pdf.multi_cell(0, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
-# Room a section needs below its top: with less left on the page, the section starts a new one.
+# Room for a section's first content below its heading: with less left on the page, the section starts a new one.
 KEEP_WITH_HEADING_MM = 30
 
 
 def _section(pdf: _Pdf, title: str, note: str = "") -> None:
-    """A section heading and optional note, on a new page when they do not fit or less than
-    :data:`KEEP_WITH_HEADING_MM` is left."""
-    if pdf.will_page_break(max(_heading_height(pdf.ruler, title, note), KEEP_WITH_HEADING_MM)):
+    """A section heading and optional note, on a new page unless :data:`KEEP_WITH_HEADING_MM` of the section's
+    content fits below them (a heading is never left at the foot of a page)."""
+    if pdf.will_page_break(_heading_height(pdf.ruler, title, note) + KEEP_WITH_HEADING_MM):
         pdf.add_page()
     _heading(pdf, title, note)
 

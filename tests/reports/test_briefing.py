@@ -305,3 +305,17 @@ def test_indonesian_pdf_is_indonesian_without_repository_paths_or_a_near_empty_p
         assert "Jalan Raya Curug \u2013 Legok" in text and "Berlaku untuk seluruh Kabupaten Tangerang" in text
     pages = len(PdfReader(io.BytesIO(data)).pages)
     assert pages > 1 and last_page_content_mm(data) > 40, "the last page holds only a few lines"
+
+
+def test_a_section_heading_starts_a_new_page_unless_room_for_some_content_follows():
+    # A heading and its note were left at the foot of a page with their table on the next (3603010's facilities):
+    # the room asked for was the heading's or 30 mm, whichever was more, not the heading's plus 30 mm.
+    from reports.briefing_pdf import KEEP_WITH_HEADING_MM, _heading_height, _Pdf, _section
+
+    for room_below_heading, pages in ((KEEP_WITH_HEADING_MM - 10, 2), (KEEP_WITH_HEADING_MM + 5, 1)):
+        pdf = _Pdf("uji", "id")
+        pdf.add_page()
+        heading = _heading_height(pdf.ruler, "Fasilitas yang sudah ada", "Catatan di bawah judul.")
+        pdf.set_y(pdf.h - pdf.b_margin - heading - room_below_heading)
+        _section(pdf, "Fasilitas yang sudah ada", "Catatan di bawah judul.")
+        assert pdf.page == pages, room_below_heading
