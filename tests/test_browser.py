@@ -106,7 +106,8 @@ def test_model_proposals_are_drawn_and_labelled(server, browser):
     page.get_by_text("Usulan model (MCLP): 12 lokasi").wait_for(timeout=90_000)
     frame = page.frame_locator(MAP_FRAME).last  # the map redrawn with the proposals
     proposals = frame.locator("path[stroke='#6a1b9a']")  # proposal markers and their dashed radius circles
-    proposals.first.wait_for(timeout=60_000)
+    # Any one drawn: Leaflet leaves a path outside the current view empty and hidden ("M0 0") until the view moves.
+    frame.locator("path[stroke='#6a1b9a'] >> visible=true").first.wait_for(timeout=60_000)
     assert proposals.count() == 2 * 12
     assert "Usulan model (MCLP)" in frame.locator(".pjt-legend").inner_text()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
