@@ -161,16 +161,33 @@ XSS = "<img src=x onerror=alert(1)>"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
-def pytest_collection_modifyitems(config, items):
-    """Browser tests first and in one xdist group, every other module a group of its own.
+BROWSER_MODULES = "test_browser"  # how the file of every browser test's name starts: xdist sees only test ids
 
-    With ``--dist loadgroup`` (scripts/test.sh) the browser tests then share one worker, its chromium and its app
-    server, and start first, since together they take longest; the other worker runs the remaining modules whole.
+
+def pytest_collection_modifyitems(items):
+    """Browser tests first: together they take longest, so with two workers they should start at once."""
+    misplaced = [i.nodeid for i in items if i.get_closest_marker("browser") and not i.path.name.startswith(BROWSER_MODULES)]
+    if misplaced:
+        raise pytest.UsageError(f"browser tests belong in tests/{BROWSER_MODULES}*.py (see pytest_xdist_make_scheduler): {misplaced}")
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)  # stable: each module keeps its order
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup`` (scripts/test.sh): the browser tests as one unit, so they share one worker, its chromium
+    and its app server, while the other worker runs the remaining modules, each whole.
+
+    A scheduler of our own, because xdist 3.8 marks its groups in a test id that pytest 9 no longer reads.
     """
-    items.sort(key=lambda item: item.get_closest_marker("browser") is None)  # stable: each module's order is kept
-    for item in items:
-        group = "browser" if item.get_closest_marker("browser") else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return BROWSER_MODULES if Path(module).name.startswith(BROWSER_MODULES) else module
+
+    return BrowserTogether(config, log)
 
 
 def free_port() -> int:
@@ -180,7 +197,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(script: Path, env: dict[str, str], log_path: Path, timeout: float = 90):
+def streamlit_server(script: Path, env: dict[str, str], log_path: Path, timeout: float = 180):
     """``streamlit run script`` on a free port with ``env`` added; yields its URL once it answers within ``timeout`` s."""
     port = free_port()
     with open(log_path, "w") as log:
@@ -206,7 +223,7 @@ def streamlit_server(script: Path, env: dict[str, str], log_path: Path, timeout:
             proc.wait(timeout=20)
 
 
-def start_server(store_path, tmp_path_factory, timeout: float = 90):
+def start_server(store_path, tmp_path_factory, timeout: float = 180):
     """``streamlit run app.py`` with the register at ``store_path``; yields its URL (for fixtures)."""
     with streamlit_server(PROJECT_ROOT / "app.py", {"PETA_STORE": str(store_path)}, tmp_path_factory.mktemp("log") / "streamlit.log", timeout) as url:
         yield url
