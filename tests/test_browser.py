@@ -1,101 +1,19 @@
 """What only a browser shows: the map renders offline in Debian's chromium, and escaped text stays text.
 
-Starts `streamlit run app.py` on a free port with a temporary site register that
-holds one exact-point site whose name is an XSS payload, drives /usr/bin/chromium
-with Playwright and saves screenshots under tests/artifacts/.
+Runs against the shared `streamlit run app.py` (the ``server`` fixture of conftest.py: a temporary site register that
+holds two exact-point sites, one of them named with an XSS payload), drives /usr/bin/chromium with Playwright and
+saves screenshots under tests/artifacts/.
 """
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-from shapely.geometry import Point
 
-from geo.config import PROJECT_ROOT
-from layers.model import Precision, Site
-from register.auth import require_planner
-from register.store import SQLiteSiteStore
+from conftest import ARTIFACTS, MAP_FRAME, XSS, start_server, streamlit_server  # noqa: F401  (for the other browser modules)
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
-XSS = "<img src=x onerror=alert(1)>"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def streamlit_server(script: Path, env: dict[str, str], log_path: Path, timeout: float = 90):
-    """``streamlit run script`` on a free port with ``env`` added; yields its URL once it answers within ``timeout`` s."""
-    port = free_port()
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless", "true"],
-            cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            proc.kill()
-            pytest.fail(f"streamlit did not start within {timeout:.0f} s")
-        try:
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, planner, domain):
-    store_path = tmp_path_factory.mktemp("store") / "sites.sqlite"
-    SQLiteSiteStore(store_path, require_planner, domain).add(
-        [
-            Site(id="xss", program="tsl-4-7-05", layer="posko_bencana", name=XSS, precision=Precision.EXACT,
-                 geometry=Point(106.7180, -6.2745), source="uji peramban", updated="2026-11-23"),
-            Site(id="near", program="tsl-4-7-05", layer="posko_bencana", name="Posko Uji Jurangmangu",
-                 precision=Precision.EXACT, geometry=Point(106.7180, -6.2945), source="uji peramban", updated="2026-11-23"),
-        ],
-        planner,
-    )
-    yield from start_server(store_path, tmp_path_factory)
-
-
-def start_server(store_path, tmp_path_factory, timeout: float = 90):
-    """``streamlit run app.py`` with the register at ``store_path``; yields its URL (for module fixtures)."""
-    with streamlit_server(PROJECT_ROOT / "app.py", {"PETA_STORE": str(store_path)}, tmp_path_factory.mktemp("log") / "streamlit.log", timeout) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: scripts/test.sh installs it"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def open_map(browser, url, viewport=(1400, 1000)):
@@ -188,7 +106,8 @@ def test_model_proposals_are_drawn_and_labelled(server, browser):
     page.get_by_text("Usulan model (MCLP): 12 lokasi").wait_for(timeout=90_000)
     frame = page.frame_locator(MAP_FRAME).last  # the map redrawn with the proposals
     proposals = frame.locator("path[stroke='#6a1b9a']")  # proposal markers and their dashed radius circles
-    proposals.first.wait_for(timeout=60_000)
+    # Any one drawn: Leaflet leaves a path outside the current view empty and hidden ("M0 0") until the view moves.
+    frame.locator("path[stroke='#6a1b9a'] >> visible=true").first.wait_for(timeout=60_000)
     assert proposals.count() == 2 * 12
     assert "Usulan model (MCLP)" in frame.locator(".pjt-legend").inner_text()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

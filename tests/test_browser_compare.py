@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from texts.safe import cell_text
-from tests.test_browser import ARTIFACTS, browser, server  # noqa: F401 (fixtures)
+from conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

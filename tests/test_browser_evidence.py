@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_browser import ARTIFACTS, MAP_FRAME, browser, server  # noqa: F401  (shared fixtures)
+from conftest import ARTIFACTS, MAP_FRAME
 from layers.promise_map import EVIDENCE_COLOR
 
 pytestmark = pytest.mark.browser

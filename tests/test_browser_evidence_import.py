@@ -1,8 +1,8 @@
 """A planner in chromium imports an evidence CSV: the preview names the bad row by its evidence_id, nothing runs from
 the file, and the kept rows are stored as one batch.
 
-Runs against its own `streamlit run` (the module-scoped ``server`` fixture of test_browser: a fresh register, seeded
-with the installed evidence on start).
+Runs against its own `streamlit run` (the module-scoped ``server`` fixture of test_browser_manage: a fresh register,
+seeded with the installed evidence on start).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import io
 import pytest
 
 from evidence.items import COLUMNS
-from test_browser import ARTIFACTS, browser, server  # noqa: F401  (fixtures)
-from test_browser_manage import planner_page
+from conftest import ARTIFACTS
+from test_browser_manage import planner_page, server  # noqa: F401  (server: a module-scoped app on a new register)
 
 pytestmark = pytest.mark.browser
 

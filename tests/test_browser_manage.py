@@ -1,17 +1,23 @@
 """A planner in chromium: log in, upload a CSV, see the preview and problems, commit, see the sites on the map.
 
-Runs against its own `streamlit run` (the ``server`` fixture of test_browser, module-scoped, so this
-module gets a fresh register) and listens for dialogs: no script from a file may run.
+Runs against its own `streamlit run` (a module-scoped ``server``, so this module gets a fresh register) and listens
+for dialogs: no script from a file may run.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import PLANNER_PASSWORD
-from test_browser import ARTIFACTS, MAP_FRAME, browser, server  # noqa: F401  (fixtures)
+from conftest import ARTIFACTS, MAP_FRAME, PLANNER_PASSWORD, browser_register, run_finished, start_server
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, planner, domain):
+    """This module's own app (its test writes to the register), on the same two sites as the shared one."""
+    yield from start_server(browser_register(tmp_path_factory, planner, domain), tmp_path_factory)
+
 
 CSV = (
     "nama;program;lintang;bujur;status;presisi;sumber\n"
@@ -33,7 +39,8 @@ def planner_page(server, browser):  # noqa: F811
     page.get_by_label("Nama pengguna").fill("rina")
     page.get_by_label("Kata sandi").fill(PLANNER_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
-    page.get_by_role("tab", name="Impor berkas").wait_for(timeout=30_000)
+    page.get_by_role("tab", name="Impor berkas").wait_for(timeout=90_000)
+    run_finished(page)
     return page, dialogs
 
 
@@ -43,7 +50,8 @@ def test_planner_imports_a_csv(server, browser, tmp_path):  # noqa: F811
     page, dialogs = planner_page(server, browser)
 
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
-    page.get_by_text("4 dari 4 baris akan disimpan; 2 baris yang dipilih masih bermasalah").wait_for(timeout=60_000)
+    page.get_by_text("4 dari 4 baris akan disimpan; 2 baris yang dipilih masih bermasalah").wait_for(timeout=90_000)
+    run_finished(page)
     frame = page.frame_locator(MAP_FRAME)
     markers = frame.locator("path.leaflet-interactive[d*='a7,7']")
     markers.first.wait_for(timeout=30_000)
@@ -55,15 +63,17 @@ def test_planner_imports_a_csv(server, browser, tmp_path):  # noqa: F811
 
     # Drop the two rows with problems (markup in the name, a point in Jakarta), then commit.
     drop = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Baris yang tidak disimpan")
-    # Each drop reruns the app: wait for its summary before the next, or a keystroke can land mid-rerun.
+    # Each drop reruns the app: wait until that run has finished before the next, or a keystroke can land mid-rerun
+    # in a widget the run then redraws.
     for row, summary in (("3", "3 dari 4 baris akan disimpan; 1 baris"), ("4", "2 dari 4 baris akan disimpan; 0 baris")):  # preview rows
         drop.click()
         page.keyboard.type(row)
         page.keyboard.press("Enter")
         page.keyboard.press("Escape")
-        page.get_by_text(summary).wait_for(timeout=30_000)
+        page.get_by_text(summary).wait_for(timeout=90_000)
+        run_finished(page)
     page.get_by_role("button", name="Simpan semua baris terpilih").click()
-    page.get_by_text("2 lokasi tersimpan").wait_for(timeout=30_000)
+    page.get_by_text("2 lokasi tersimpan").wait_for(timeout=90_000)
 
     page.goto(f"{server}/?hal=peta&presisi=titik")
     frame = page.frame_locator(MAP_FRAME)

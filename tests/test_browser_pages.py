@@ -11,7 +11,7 @@ import re
 import pytest
 
 from layers.render import HOME_DESA, NO_DATA_FILL, PALETTE
-from test_browser import ARTIFACTS, MAP_FRAME, browser, server  # noqa: F401  (fixtures)
+from conftest import ARTIFACTS, MAP_FRAME
 
 pytestmark = pytest.mark.browser
 

@@ -14,12 +14,11 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from shapely.geometry import Point
 
-from conftest import PLANNER_PASSWORD
 from geo.config import PROJECT_ROOT
 from layers.model import Precision, Site
 from register.auth import require_planner
 from register.store import SQLiteSiteStore
-from test_browser import ARTIFACTS, MAP_FRAME, browser, streamlit_server  # noqa: F401  (fixtures)
+from conftest import ARTIFACTS, MAP_FRAME, PLANNER_PASSWORD, streamlit_server
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,7 @@ from layers.model import Precision, Site
 from register.auth import require_planner
 from register.store import SQLiteSiteStore
 from register.synthetic import PROGRAM, synthetic_sites
-from tests.test_browser import ARTIFACTS, MAP_FRAME, XSS, browser, start_server  # noqa: F401 (browser is a fixture)
+from conftest import ARTIFACTS, MAP_FRAME, XSS, start_server
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_browser import ARTIFACTS, MAP_FRAME, browser, server  # noqa: F401 (fixtures)
+from conftest import ARTIFACTS, MAP_FRAME
 
 pytestmark = pytest.mark.browser
 

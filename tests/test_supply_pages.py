@@ -8,8 +8,15 @@ from streamlit.testing.v1 import AppTest
 from tests.test_app import APP, map_script
 
 
-def run(tmp_path, monkeypatch, params: dict[str, str], timeout: int = 300) -> AppTest:
-    monkeypatch.setenv("PETA_STORE", str(tmp_path / "sites.sqlite"))
+@pytest.fixture(scope="module")
+def register(tmp_path_factory):
+    """One register for the module: no test here writes to it, so the app's caches (keyed on the register and its
+    revision) carry over, and the janji vs kebutuhan of SMP is computed once for both languages."""
+    return tmp_path_factory.mktemp("register") / "sites.sqlite"
+
+
+def run(register, monkeypatch, params: dict[str, str], timeout: int = 300) -> AppTest:
+    monkeypatch.setenv("PETA_STORE", str(register))
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.query_params.update(params)
     at.run()
@@ -21,8 +28,8 @@ def frame_texts(at) -> list[str]:
     return [d.value.to_string() for d in at.dataframe]
 
 
-def test_supply_layers_are_off_by_default_and_carry_source_and_year(tmp_path, monkeypatch):
-    at = run(tmp_path, monkeypatch, {})
+def test_supply_layers_are_off_by_default_and_carry_source_and_year(register, monkeypatch):
+    at = run(register, monkeypatch, {})
     assert "Kemendikbud" not in map_script(at)  # the default view's payload holds no facility
     at.checkbox(key="f_supply").check().run()
     script = map_script(at)
@@ -35,8 +42,8 @@ def test_supply_layers_are_off_by_default_and_carry_source_and_year(tmp_path, mo
     assert "no_coordinate" in frame_texts(at)[-1]  # the flagged list names the source's flags
 
 
-def test_near_me_lists_existing_facilities_nearest_first_with_their_year(tmp_path, monkeypatch):
-    at = run(tmp_path, monkeypatch, {"hal": "dekat", "lat": "-6.2745", "lon": "106.718", "r": "1", "bahasa": "en"})
+def test_near_me_lists_existing_facilities_nearest_first_with_their_year(register, monkeypatch):
+    at = run(register, monkeypatch, {"hal": "dekat", "lat": "-6.2745", "lon": "106.718", "r": "1", "bahasa": "en"})
     [table] = [d.value for d in at.dataframe if "Data year" in d.value.columns]
     metres = table["Distance"].str.replace(",", "").str.extract(r"([\d.]+) (m|km)")
     distance = metres[0].astype(float) * metres[1].map({"m": 1, "km": 1000})
@@ -46,8 +53,8 @@ def test_near_me_lists_existing_facilities_nearest_first_with_their_year(tmp_pat
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_janji_vs_kebutuhan_for_smp(tmp_path, monkeypatch, lang):
-    at = run(tmp_path, monkeypatch, {"hal": "cakupan", "lap": "smp_baru", "r": "2000", "bahasa": lang}, timeout=600)
+def test_janji_vs_kebutuhan_for_smp(register, monkeypatch, lang):
+    at = run(register, monkeypatch, {"hal": "cakupan", "lap": "smp_baru", "r": "2000", "bahasa": lang}, timeout=600)
     [table] = [d.value for d in at.dataframe if d.value.shape[1] == 4 and len(d.value) >= 3]
     labels = " ".join(table.iloc[:, 0])
     assert "Setu, Pamulang, Serpong Utara, Pondok Aren" in labels
@@ -61,17 +68,17 @@ def test_janji_vs_kebutuhan_for_smp(tmp_path, monkeypatch, lang):
 
 
 
-def test_janji_vs_kebutuhan_for_puskesmas_counts_the_gap(tmp_path, monkeypatch):
+def test_janji_vs_kebutuhan_for_puskesmas_counts_the_gap(register, monkeypatch):
     # tsl-1-2-06 names "puskesmas 35" and no place; the 2019 list places 21 in Tangsel: the model places the other 14.
-    at = run(tmp_path, monkeypatch, {"hal": "cakupan", "lap": "puskesmas", "bahasa": "en"}, timeout=600)
+    at = run(register, monkeypatch, {"hal": "cakupan", "lap": "puskesmas", "bahasa": "en"}, timeout=600)
     captions = " ".join(c.value for c in at.caption)
     assert "puskesmas 35" in captions and "hold 21 in this region, so the model places 14" in captions
     [table] = [d.value for d in at.dataframe if d.value.shape[1] == 4 and "Option" in d.value.columns]
     assert list(table["New facilities"]) == [14] and "Kota Tangerang Selatan" in table["Option"].iloc[0]
 
 
-def test_briefing_page_shows_existing_facilities(tmp_path, monkeypatch):
-    at = run(tmp_path, monkeypatch, {"hal": "ringkasan", "area": "3674030"})
+def test_briefing_page_shows_existing_facilities(register, monkeypatch):
+    at = run(register, monkeypatch, {"hal": "ringkasan", "area": "3674030"})
     assert "Fasilitas yang sudah ada" in [h.value for h in at.subheader]
     [table] = [t.value for t in at.table if "SMP negeri" in t.value.columns]
     assert list(table["Kecamatan"]) == ["Pamulang"]
