@@ -12,7 +12,7 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftoppm ]; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null
 fi
 
-# PETA_TEST_WORKERS=2 runs the tests on two processes: the browser tests (tests/test_browser*.py) as one unit on one
+# Two processes by default (PETA_TEST_WORKERS=0: one): the browser tests (tests/test_browser*.py) as one unit on one
 # of them (one chromium, one shared app server), started first as the longest unit, and every other module whole on
 # either (--dist loadgroup, scheduled by tests/conftest.py; --no-loadscope-reorder keeps that order).
-exec .venv/bin/python -m pytest -n "${PETA_TEST_WORKERS:-0}" --dist loadgroup --no-loadscope-reorder "$@"
+exec .venv/bin/python -m pytest -n "${PETA_TEST_WORKERS:-2}" --dist loadgroup --no-loadscope-reorder "$@"

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from conftest import ARTIFACTS, MAP_FRAME, XSS, start_server, streamlit_server  # noqa: F401  (for the other browser modules)
+from conftest import ARTIFACTS, MAP_FRAME, XSS
 
 pytestmark = pytest.mark.browser
 
