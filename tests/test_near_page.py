@@ -44,3 +44,6 @@ def test_an_inventory_in_the_radius_lists_the_nearest_50_not_one_expander_per_si
     note = next(c.value for c in at.caption if "terdekat dari" in c.value)
     assert note.startswith("50 terdekat dari ")
     assert len([e for e in at.expander if e.label[:1].isdigit()]) == 50  # expanders of exact sites start with their distance
+    # The program's target in each site's details, in the UI language's digits (this read "10000 titik").
+    targets = [m.value for m in at.markdown if "**Target:**" in m.value]
+    assert targets and all(r"10\.000 titik" in v for v in targets[:50])  # Markdown-escaped dot

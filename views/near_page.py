@@ -189,8 +189,8 @@ def _distance(m: float, lang: str) -> str:
     return f"{format_number(m, lang, 0)} m" if m < 1000 else f"{format_number(m / 1000, lang, 1)} km"
 
 
-def _details(row: dict, t: Callable[[str], str]) -> None:
-    target = f"{row['target_qty']:g} {row['target_unit']}" if pd.notna(row["target_qty"]) else "\u2014"
+def _details(row: dict, t: Callable[[str], str], lang: str) -> None:
+    target = f"{format_number(row['target_qty'], lang)} {row['target_unit']}" if pd.notna(row["target_qty"]) else "\u2014"
     st.markdown(
         "  \n".join(
             [
@@ -219,12 +219,12 @@ def site_list(result, t: Callable[[str], str], lang: str) -> None:
         st.caption(t("near_first").format(n=format_number(NEAR_LIST_MAX, lang), total=format_number(len(result.within), lang)))
     for row in pd.DataFrame(result.within.head(NEAR_LIST_MAX).drop(columns="geometry")).to_dict("records"):
         with st.expander(f"{_distance(row['distance_m'], lang)} \u00b7 {markdown_text(row['name'])} \u00b7 {layers[row['layer']].label(lang)}"):
-            _details(row, t)
+            _details(row, t, lang)
     for title, frame in ((t("near_in_kecamatan"), result.in_area), (t("near_in_region"), result.in_region)):
         st.markdown(f"#### {title} ({len(frame)})")
         for row in frame.to_dict("records"):
             with st.expander(f"{markdown_text(row['name'])} \u00b7 {layers[row['layer']].label(lang)} \u00b7 {t('precision_' + row['precision'])}"):
-                _details(row, t)
+                _details(row, t, lang)
 
 
 def supply_list(facilities: pd.DataFrame, t: Callable[[str], str], lang: str) -> None:
