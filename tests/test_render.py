@@ -36,14 +36,18 @@ def render(sites, catalog, layers, kecamatan, desa, display, data_root, **kw):
     return m.get_root().render()
 
 
-def test_text_from_files_is_escaped_everywhere(catalog, layers, kecamatan, desa, display, data_root):
-    sites = [
-        Site(id="x1", program="tsl-4-7-05", layer="posko_bencana", name=XSS, precision=Precision.EXACT,
-             geometry=Point(106.72, -6.27), source=XSS, updated="2026-11-23"),
-        Site(id="x2", program="tsl-1-1-01", layer="smp_baru", name=XSS, precision=Precision.KECAMATAN,
-             admin_code="3674010", source=XSS, updated="2026-11-23"),
+def _point_and_area(text: str) -> list[Site]:
+    """An exact point and a kecamatan-level site whose name and source are ``text``."""
+    return [
+        Site(id="t1", program="tsl-4-7-05", layer="posko_bencana", name=text, precision=Precision.EXACT,
+             geometry=Point(106.72, -6.27), source=text, updated="2026-11-23"),
+        Site(id="t2", program="tsl-1-1-01", layer="smp_baru", name=text, precision=Precision.KECAMATAN,
+             admin_code="3674010", source=text, updated="2026-11-23"),
     ]
-    html = render(sites, catalog, layers, kecamatan, desa, display, data_root)
+
+
+def test_text_from_files_is_escaped_everywhere(catalog, layers, kecamatan, desa, display, data_root):
+    html = render(_point_and_area(XSS), catalog, layers, kecamatan, desa, display, data_root)
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
@@ -95,13 +99,7 @@ def test_class_breaks_and_fill():
 def test_template_syntax_in_data_is_not_run_by_folium(catalog, layers, kecamatan, desa, display, data_root):
     # folium renders the map's HTML as a Jinja template once more: "{{ 7*7 }}" in a name would become "49".
     jinja = "{{ 7*7 }} {% if true %}T{% endif %}"
-    sites = [
-        Site(id="j1", program="tsl-4-7-05", layer="posko_bencana", name=jinja, precision=Precision.EXACT,
-             geometry=Point(106.72, -6.27), source=jinja, updated="2026-11-23"),
-        Site(id="j2", program="tsl-1-1-01", layer="smp_baru", name=jinja, precision=Precision.KECAMATAN,
-             admin_code="3674010", source=jinja, updated="2026-11-23"),
-    ]
-    html = render(sites, catalog, layers, kecamatan, desa, display, data_root)
+    html = render(_point_and_area(jinja), catalog, layers, kecamatan, desa, display, data_root)
     assert "49 T" not in html and "{{ 7*7 }}" not in html  # the payload would render as "49 T"
     assert html.count("#123; 7*7 ") >= 4  # name and source of both sites, kept as text (braces as character references)
 
